@@ -1,0 +1,72 @@
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Min } from 'class-validator';
+import { Setting } from '../decorators/setting';
+import { MIB, type InvalidRecordPolicy, type RunSettings } from '../runtime/settings';
+
+/**
+ * Settings every destination accepts, besides its own. Keys follow Mage (`maximum_batch_size_mb`) and Meltano
+ * (`batch_size_rows`, `batch_wait_limit_seconds`, `validate_records`).
+ */
+export class SdkSettings {
+  @Setting({ name: 'maximum_batch_size_mb', description: 'Flush when buffered record lines pass this many MiB.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @IsPositive()
+  maximumBatchSizeMb?: number;
+
+  @Setting({ name: 'batch_size_rows', description: 'Flush a stream once its batch holds this many records.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  batchSizeRows?: number;
+
+  @Setting({
+    name: 'batch_wait_limit_seconds',
+    description: 'Flush a stream once its oldest buffered record has waited this long, even while input is idle.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @IsPositive()
+  batchWaitLimitSeconds?: number;
+
+  @Setting({ name: 'validate_records', description: 'Validate each record against its stream schema (ajv).' })
+  @IsOptional()
+  @IsBoolean()
+  validateRecords?: boolean;
+
+  @Setting({
+    name: 'invalid_record_policy',
+    description: 'What to do with a record that fails its schema or lacks a key property: fail, skip, dead_letter.',
+  })
+  @IsOptional()
+  @IsIn(['fail', 'skip', 'dead_letter'])
+  invalidRecordPolicy?: InvalidRecordPolicy;
+
+  @Setting({ name: 'dead_letter_path', description: 'JSON-lines file for invalid records (policy dead_letter).' })
+  @IsOptional()
+  @IsString()
+  deadLetterPath?: string;
+
+  @Setting({ name: 'max_line_bytes', description: 'Refuse input lines longer than this many bytes.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  maxLineBytes?: number;
+
+  /** The loop settings these values override. */
+  toRunSettings(): Partial<RunSettings> {
+    return {
+      maxBatchBytes: this.maximumBatchSizeMb === undefined ? undefined : Math.round(this.maximumBatchSizeMb * MIB),
+      batchSizeRows: this.batchSizeRows,
+      batchWaitLimitMs: this.batchWaitLimitSeconds === undefined ? undefined : this.batchWaitLimitSeconds * 1000,
+      validateRecords: this.validateRecords,
+      invalidRecordPolicy: this.invalidRecordPolicy,
+      deadLetterPath: this.deadLetterPath,
+      maxLineBytes: this.maxLineBytes,
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What handlers receive. Each handler gets one context object, so fields can be added later without breaking
+ * authors. `C` is the destination's config class.
+ */
+import type { Logger } from 'pino';
+
+export type { Logger };
+
+/** A JSON Schema object as a SCHEMA message carries it. */
+export interface JsonSchema {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  items?: JsonSchema | JsonSchema[];
+  format?: string;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+  required?: string[];
+  [keyword: string]: unknown;
+}
+
+/**
+ * A record's values. Numbers that a JavaScript number cannot hold exactly (integers beyond 2^53, decimals with
+ * more digits than a double keeps, exponents out of range) arrive as {@link ExactNumber}; everything else is what
+ * `JSON.parse` gives.
+ */
+export type SingerRecord = Record<string, unknown>;
+
+/** A RECORD message as read, with its optional Singer fields. */
+export interface RecordMessage {
+  type: string;
+  stream: string;
+  record: SingerRecord;
+  /** The table version (ACTIVATE_VERSION protocol), when the tap sends one. */
+  version?: number;
+  /** When the tap extracted the record (RFC 3339), when the tap says. */
+  time_extracted?: string;
+}
+
+/** Fields every context has. */
+export interface HandlerContext<C = any> {
+  /** The validated config, an instance of the destination's config class. */
+  readonly config: C;
+  /** A structured logger writing to stderr. Never log record contents. */
+  readonly logger: Logger;
+}
+
+/** What `@OnSchema` receives, for every SCHEMA message (after the stream's buffered records were exported). */
+export interface SchemaContext<C = any> extends HandlerContext<C> {
+  readonly stream: string;
+  readonly schema: JsonSchema;
+  readonly keyProperties: readonly string[];
+  readonly bookmarkProperties: readonly string[];
+  /** 1-based input line of the SCHEMA message. */
+  readonly line: number;
+  /** The stream's previous schema in this run, when this SCHEMA replaces one. */
+  readonly previous: { schema: JsonSchema; keyProperties: readonly string[] } | undefined;
+}
+
+/** What `@ExportBatch` receives: one stream's batch of parsed, validated records. */
+export interface BatchContext<C = any> extends HandlerContext<C> {
+  readonly stream: string;
+  /** The records, in input order. */
+  readonly records: readonly SingerRecord[];
+  /** The RECORD messages the records came in (for `version` and `time_extracted`), same order. */
+  readonly messages: readonly RecordMessage[];
+  /** The input line number of each record, same order. */
+  readonly lines: readonly number[];
+  /** When each record was read, as epoch milliseconds, same order. */
+  readonly receivedAt: readonly number[];
+  readonly schema: JsonSchema;
+  readonly keyProperties: readonly string[];
+  /** 1-based number of this batch in the run, over all streams. */
+  readonly batchNumber: number;
+  /** 1-based number of this batch within its stream. */
+  readonly streamBatchNumber: number;
+  /** Input line range of the batch. */
+  readonly firstLine: number;
+  readonly lastLine: number;
+  /** UTF-8 bytes of the batch's RECORD lines. */
+  readonly bytes: number;
+  /** When the batch was handed to the destination. */
+  readonly batchedAt: Date;
+}
+
+/** What `@OnActivateVersion` receives, after every record of the stream read before it was exported. */
+export interface ActivateVersionContext<C = any> extends HandlerContext<C> {
+  readonly stream: string;
+  readonly version: number;
+  readonly line: number;
+  readonly schema: JsonSchema;
+  readonly keyProperties: readonly string[];
+}
+
+/** Why the process runs: loading data, or only checking the connection. */
+export type RunMode = 'process' | 'test-connection';
+
+/** What `@BeforeProcess` and `@TestConnection` receive. */
+export interface ProcessContext<C = any> extends HandlerContext<C> {
+  readonly mode: RunMode;
+}
+
+/** Counts of one run. */
+export interface RunSummary {
+  /** Records exported, by stream. */
+  records: Record<string, number>;
+  /** Records rejected by the invalid-record policy (skipped or dead-lettered), by stream. */
+  invalidRecords: Record<string, number>;
+  batches: number;
+  statesEmitted: number;
+  elapsedMs: number;
+  /** Why reading stopped: the input ended, a signal asked to stop, or the reader of stdout went away. */
+  stoppedBy: 'end-of-input' | 'signal' | 'output-closed';
+}
+
+/** What `@AfterProcess` receives: always called, after success and after failure, so connections close. */
+export interface AfterProcessContext<C = any> extends ProcessContext<C> {
+  /** The error that ended the run, if it failed. */
+  readonly error: unknown;
+  readonly summary: RunSummary;
+}

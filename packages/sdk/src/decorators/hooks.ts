@@ -1,0 +1,82 @@
+import { handlerDecorator } from './handler';
+import type {
+  ActivateVersionContext,
+  AfterProcessContext,
+  BatchContext,
+  ProcessContext,
+  SchemaContext,
+} from '../contexts';
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/**
+ * The method that writes one stream's batch. It must make the batch durable before it returns (or its promise
+ * resolves): a STATE that covers the batch is written to stdout right after. Exactly one per destination.
+ *
+ * @example
+ * ```ts
+ * @ExportBatch
+ * async write({ stream, records }: BatchContext<MyConfig>) { await appendRows(stream, records); }
+ * ```
+ */
+export const ExportBatch = handlerDecorator<(context: BatchContext<any>) => MaybeAsync<void>>('exportBatch');
+
+/**
+ * Called for every SCHEMA message, after the stream's buffered records were exported: create or alter tables here.
+ *
+ * @example
+ * ```ts
+ * @OnSchema
+ * async schema({ stream, schema, keyProperties }: SchemaContext) { await ensureTable(stream, schema, keyProperties); }
+ * ```
+ */
+export const OnSchema = handlerDecorator<(context: SchemaContext<any>) => MaybeAsync<void>>('onSchema');
+
+/**
+ * Called for an ACTIVATE_VERSION message, after every record of the stream read before it was exported.
+ *
+ * @example
+ * ```ts
+ * @OnActivateVersion
+ * async activate({ stream, version }: ActivateVersionContext) { await deleteOlderVersions(stream, version); }
+ * ```
+ */
+export const OnActivateVersion = handlerDecorator<(context: ActivateVersionContext<any>) => MaybeAsync<void>>(
+  'onActivateVersion',
+);
+
+/**
+ * Runs once before any input is read (and before `@TestConnection`): open connections here.
+ *
+ * @example
+ * ```ts
+ * @BeforeProcess
+ * async open({ config }: ProcessContext<MyConfig>) { this.pool = new Pool(config); }
+ * ```
+ */
+export const BeforeProcess = handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<void>>('beforeProcess');
+
+/**
+ * Runs once at the end: after the last flush, and also after a failure (with the error), so connections close.
+ *
+ * @example
+ * ```ts
+ * @AfterProcess
+ * async close({ error }: AfterProcessContext) { await this.pool?.end(); }
+ * ```
+ */
+export const AfterProcess = handlerDecorator<(context: AfterProcessContext<any>) => MaybeAsync<void>>('afterProcess');
+
+/**
+ * Checks that the destination can reach and write its target. Throw to fail; return a short sentence saying what
+ * was checked (printed by `--test-connection`).
+ *
+ * @example
+ * ```ts
+ * @TestConnection
+ * async check({ config }: ProcessContext<MyConfig>) { await this.pool.query('select 1'); return 'connected'; }
+ * ```
+ */
+export const TestConnection = handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<string | void>>(
+  'testConnection',
+);

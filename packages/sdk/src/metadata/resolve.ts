@@ -1,0 +1,118 @@
+/**
+ * Turns the records the decorators wrote into one immutable {@link DestinationDefinition}, checking the whole class
+ * and reporting every problem in a single error.
+ */
+import { DestinationDefinitionError } from '../errors';
+import { readDestinationRecord, readHandlerRecords } from './store';
+import type { Constructor, DestinationOptions, HandlerKind, HandlerRecord } from './records';
+
+/** Default batch size, as Mage's `Destination` has it. */
+export const DEFAULT_MAX_BATCH_MB = 100;
+
+/** A destination class, checked and ready to run. */
+export interface DestinationDefinition {
+  readonly target: Constructor;
+  readonly className: string;
+  /** Executable name, e.g. `dest-csv`. */
+  readonly name: string;
+  readonly version: string | undefined;
+  readonly description: string | undefined;
+  readonly configClass: Constructor | undefined;
+  readonly limits: Readonly<{ maxBatchMb: number; batchSizeRows?: number; batchWaitLimitSeconds?: number }>;
+  /** The method name of each hook the class has. `exportBatch` is always there. */
+  readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & { readonly exportBatch: string | symbol };
+}
+
+const SINGLE_HANDLERS: readonly HandlerKind[] = [
+  'exportBatch',
+  'onSchema',
+  'onActivateVersion',
+  'beforeProcess',
+  'afterProcess',
+  'testConnection',
+];
+
+const DECORATOR_NAMES: Record<HandlerKind, string> = {
+  exportBatch: '@ExportBatch',
+  onSchema: '@OnSchema',
+  onActivateVersion: '@OnActivateVersion',
+  beforeProcess: '@BeforeProcess',
+  afterProcess: '@AfterProcess',
+  testConnection: '@TestConnection',
+};
+
+function checkLimits(options: DestinationOptions, problems: string[]): void {
+  const positive = (value: number | undefined, label: string) => {
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      problems.push(`${label} must be a positive number, got ${String(value)}`);
+    }
+  };
+  positive(options.maxBatchMb, '@Destination maxBatchMb');
+  positive(options.batchSizeRows, '@Destination batchSizeRows');
+  positive(options.batchWaitLimitSeconds, '@Destination batchWaitLimitSeconds');
+  if (options.config !== undefined && typeof options.config !== 'function') {
+    problems.push('@Destination config must be a class (the class-validator config class)');
+  }
+}
+
+function collectHandlers(records: HandlerRecord[], problems: string[]) {
+  const handlers: Partial<Record<HandlerKind, string | symbol>> = {};
+  for (const kind of SINGLE_HANDLERS) {
+    const found = records.filter((r) => r.kind === kind);
+    for (const r of found.filter((f) => !f.isMethod)) {
+      problems.push(`${DECORATOR_NAMES[kind]} is on "${String(r.propertyKey)}", which is not a method`);
+    }
+    const methods = found.filter((f) => f.isMethod);
+    // A subclass may override its parent's hook with the same method name; that is one hook, not two.
+    const names = [...new Set(methods.map((m) => m.propertyKey))];
+    if (names.length > 1) {
+      problems.push(
+        `${DECORATOR_NAMES[kind]} is on ${names.length} methods (${names.map(String).join(', ')}); use it on exactly one`,
+      );
+    }
+    if (names[0] !== undefined) handlers[kind] = names[0];
+  }
+  return handlers;
+}
+
+/**
+ * Checks a destination class and returns its definition, or throws one {@link DestinationDefinitionError} that
+ * lists every problem.
+ *
+ * @example
+ * ```ts
+ * const definition = resolveDestination(CsvDestination);
+ * console.error(definition.name, definition.limits.maxBatchMb);
+ * ```
+ */
+export function resolveDestination(target: Constructor): DestinationDefinition {
+  const className = typeof target === 'function' && target.name ? target.name : 'The class';
+  if (typeof target !== 'function') {
+    throw new DestinationDefinitionError(String(target), ['a destination must be a class']);
+  }
+  const problems: string[] = [];
+  const record = readDestinationRecord(target);
+  if (!record) problems.push(`${className} has no @Destination decorator; add @Destination() above the class`);
+  const options = record?.options ?? {};
+  checkLimits(options, problems);
+  const handlers = collectHandlers(readHandlerRecords(target), problems);
+  if (!handlers.exportBatch) {
+    problems.push('no method has @ExportBatch; mark the method that writes a batch with @ExportBatch');
+  }
+  if (problems.length > 0 || !handlers.exportBatch) throw new DestinationDefinitionError(className, problems);
+
+  return Object.freeze({
+    target,
+    className,
+    name: options.name ?? className,
+    version: options.version,
+    description: options.description,
+    configClass: options.config,
+    limits: Object.freeze({
+      maxBatchMb: options.maxBatchMb ?? DEFAULT_MAX_BATCH_MB,
+      ...(options.batchSizeRows !== undefined && { batchSizeRows: options.batchSizeRows }),
+      ...(options.batchWaitLimitSeconds !== undefined && { batchWaitLimitSeconds: options.batchWaitLimitSeconds }),
+    }),
+    handlers: Object.freeze({ ...handlers, exportBatch: handlers.exportBatch }),
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * The only module that calls `Reflect.*`. Metadata lives on the destination's constructor under symbols defined
+ * here, so there is no global registry to clear between tests.
+ */
+import 'reflect-metadata';
+import type { DestinationRecord, HandlerRecord, SettingRecord } from './records';
+
+const DESTINATION_KEY = Symbol('singer-dest:destination');
+const HANDLERS_KEY = Symbol('singer-dest:handlers');
+const SETTINGS_KEY = Symbol('singer-dest:settings');
+
+/** Write the `@Destination` record onto a class. */
+export function recordDestination(target: object, record: DestinationRecord): void {
+  Reflect.defineMetadata(DESTINATION_KEY, record, target);
+}
+
+/** Append a handler record onto a class (method decorators receive the prototype; we store on its constructor). */
+export function recordHandler(constructor: object, record: HandlerRecord): void {
+  const own = (Reflect.getOwnMetadata(HANDLERS_KEY, constructor) as HandlerRecord[] | undefined) ?? [];
+  Reflect.defineMetadata(HANDLERS_KEY, [...own, record], constructor);
+}
+
+/** The `@Destination` record of a class, if any (inherited from a parent class when the class has none). */
+export function readDestinationRecord(target: object): DestinationRecord | undefined {
+  return Reflect.getMetadata(DESTINATION_KEY, target) as DestinationRecord | undefined;
+}
+
+/** Every handler record of a class and its parent classes, parents first. */
+export function readHandlerRecords(target: object): HandlerRecord[] {
+  const chain: object[] = [];
+  for (let c: object | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as object | null) {
+    chain.unshift(c);
+  }
+  return chain.flatMap((c) => (Reflect.getOwnMetadata(HANDLERS_KEY, c) as HandlerRecord[] | undefined) ?? []);
+}
+
+/** Append a config property's `@Setting` record onto its class. */
+export function recordSetting(constructor: object, record: SettingRecord): void {
+  const own = (Reflect.getOwnMetadata(SETTINGS_KEY, constructor) as SettingRecord[] | undefined) ?? [];
+  Reflect.defineMetadata(SETTINGS_KEY, [...own, record], constructor);
+}
+
+/** Every `@Setting` record of a config class and its parents, parents first (a subclass may redefine one). */
+export function readSettingRecords(target: object): SettingRecord[] {
+  const chain: object[] = [];
+  for (let c: object | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as object | null) {
+    chain.unshift(c);
+  }
+  const byKey = new Map<string, SettingRecord>();
+  for (const c of chain) {
+    for (const r of (Reflect.getOwnMetadata(SETTINGS_KEY, c) as SettingRecord[] | undefined) ?? []) byKey.set(r.propertyKey, r);
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,47 @@
+import type { DestinationDefinition } from '../metadata/resolve';
+import type {
+  ActivateVersionContext,
+  AfterProcessContext,
+  BatchContext,
+  ProcessContext,
+  SchemaContext,
+} from '../contexts';
+
+/** A destination's hooks as plain async functions bound to one instance: no reflection per call. */
+export interface BoundHandlers {
+  exportBatch(context: BatchContext): Promise<void>;
+  onSchema: ((context: SchemaContext) => Promise<void>) | undefined;
+  onActivateVersion: ((context: ActivateVersionContext) => Promise<void>) | undefined;
+  beforeProcess: ((context: ProcessContext) => Promise<void>) | undefined;
+  afterProcess: ((context: AfterProcessContext) => Promise<void>) | undefined;
+  testConnection: ((context: ProcessContext) => Promise<string | void>) | undefined;
+}
+
+type Method = (context: unknown) => unknown;
+
+function bind<R>(instance: object, key: string | symbol | undefined): ((context: any) => Promise<R>) | undefined {
+  if (key === undefined) return undefined;
+  const method = (instance as Record<string | symbol, Method>)[key]!;
+  return async (context) => (await method.call(instance, context)) as R;
+}
+
+/**
+ * Binds the definition's hooks to an instance of the destination class.
+ *
+ * @example
+ * ```ts
+ * const handlers = bindHandlers(resolveDestination(MyDestination), new MyDestination());
+ * await handlers.exportBatch(context);
+ * ```
+ */
+export function bindHandlers(definition: DestinationDefinition, instance: object): BoundHandlers {
+  const { handlers } = definition;
+  return {
+    exportBatch: bind<void>(instance, handlers.exportBatch)!,
+    onSchema: bind<void>(instance, handlers.onSchema),
+    onActivateVersion: bind<void>(instance, handlers.onActivateVersion),
+    beforeProcess: bind<void>(instance, handlers.beforeProcess),
+    afterProcess: bind<void>(instance, handlers.afterProcess),
+    testConnection: bind<string | void>(instance, handlers.testConnection),
+  };
+}

@@ -1,0 +1,543 @@
+import type { Readable, Writable } from 'node:stream';
+import type { ValidateFunction } from 'ajv';
+import type { Logger } from 'pino';
+import { HandlerError, InputError, SdkError, describeError, type ErrorCode } from '../errors';
+import { stringifyJson } from '../json/exact-number';
+import type { BatchContext, JsonSchema, RunSummary } from '../contexts';
+import type { BoundHandlers } from './bind-handlers';
+import { DeadLetterFile } from './dead-letter';
+import { LineReader } from './line-reader';
+import { parseMessage, type SingerMessage } from './parse-message';
+import { compileRecordValidator, createAjv, describeValidationErrors } from './record-validator';
+import type { RunSettings } from './settings';
+import { StateTracker } from './state-tracker';
+import { StreamBatch } from './stream-batch';
+import { writeLine } from './write-line';
+
+/** What the loop reports after each exported batch (metrics, progress, tests). */
+export interface BatchReport {
+  stream: string;
+  batchNumber: number;
+  records: number;
+  bytes: number;
+  firstLine: number;
+  lastLine: number;
+  durationMs: number;
+}
+
+/** Everything the loop needs besides its input. */
+export interface LoopOptions {
+  handlers: BoundHandlers;
+  config: unknown;
+  logger: Logger;
+  settings: RunSettings;
+  /** Where STATE lines go (stdout). */
+  output: Writable;
+  /** `stdin` or the input file's name, for messages. */
+  inputName: string;
+  signal: AbortSignal | undefined;
+  /** Called after each STATE line was written (e.g. to also write a state file). */
+  onState: ((text: string) => void | Promise<void>) | undefined;
+  onBatchExported: ((report: BatchReport) => void) | undefined;
+  /** Called with each successfully exported batch's full context (the testing helpers record batches with it). */
+  observeBatch: ((context: BatchContext) => void) | undefined;
+}
+
+interface StreamEntry {
+  name: string;
+  schema: JsonSchema;
+  keyProperties: string[];
+  /** Schema and keys as JSON text: an identical repeated SCHEMA (taps resend them) changes nothing. */
+  schemaKey: string;
+  validate: ValidateFunction | undefined;
+  batch: StreamBatch;
+  batchesExported: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+interface InFlightBatch {
+  firstLine: number;
+  done: Promise<void>;
+}
+
+// One batch may export while the next fills (reading overlaps a database's work on the previous batch); a
+// second full batch waits. So at most two batches' worth of records are in memory.
+const MAX_BATCHES_IN_FLIGHT = 1;
+// STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
+const MAX_QUEUED_TASKS = 1000;
+const BOM = 0xfeff;
+
+function isEmptyState(value: unknown): boolean {
+  if (value === null || value === undefined) return true;
+  return typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/**
+ * The one streaming loop every destination runs: read lines, route messages, batch records per stream, flush
+ * through `@ExportBatch`, and write each STATE once every record before it has been exported.
+ */
+export class ProcessLoop {
+  readonly summary: RunSummary = {
+    records: {},
+    invalidRecords: {},
+    batches: 0,
+    statesEmitted: 0,
+    elapsedMs: 0,
+    stoppedBy: 'end-of-input',
+  };
+  private readonly streams = new Map<string, StreamEntry>();
+  private readonly states = new StateTracker();
+  private readonly ajv = createAjv();
+  private readonly inFlight: InFlightBatch[] = [];
+  private readonly deadLetter: DeadLetterFile | undefined;
+  private readonly warnedTypes = new Set<string>();
+  private chain: Promise<void> = Promise.resolve();
+  private queuedTasks = 0;
+  private bufferedBytes = 0;
+  private failure: unknown = undefined;
+  private stopRequested: 'signal' | 'output-closed' | undefined;
+  private reader: LineReader | undefined;
+
+  constructor(private readonly options: LoopOptions) {
+    const { settings } = options;
+    if (settings.invalidRecordPolicy === 'dead_letter') {
+      this.deadLetter = new DeadLetterFile(settings.deadLetterPath ?? 'dead-letter.jsonl');
+    }
+  }
+
+  /** Runs the loop to the end of the input (or a stop request) and returns the counts. */
+  async run(input: Readable): Promise<RunSummary> {
+    const started = performance.now();
+    const { signal, output } = this.options;
+    const reader = new LineReader(input, this.options.settings.maxLineBytes);
+    this.reader = reader;
+    const onAbort = () => this.requestStop('signal');
+    const onOutputError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') this.requestStop('output-closed');
+      else this.fail(new SdkError('ERR_STATE_OUTPUT', `Writing STATE to stdout failed: ${error.message}`));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    output.on('error', onOutputError);
+    try {
+      if (signal?.aborted) this.requestStop('signal');
+      const lines = await this.readAll(reader);
+      if (this.failure !== undefined) throw this.failure;
+      if (this.stopRequested === undefined && reader.failure) {
+        const { code, bytes } = reader.failure;
+        const line = lines + 1;
+        throw new InputError(
+          code,
+          code === 'ERR_LINE_TOO_LONG'
+            ? `${this.options.inputName} line ${line}: the line is longer than max_line_bytes ` +
+              `(${this.options.settings.maxLineBytes} bytes; at least ${bytes} read). Raise max_line_bytes in the ` +
+              'config if such records are expected.'
+            : `${this.options.inputName} line ${line}: the line is not valid UTF-8. Singer messages are UTF-8 JSON; ` +
+              "fix the tap's output encoding.",
+          { line },
+        );
+      }
+      if (this.stopRequested === 'output-closed') {
+        await this.drain(); // exports already started finish cleanly; no state can be written any more
+      } else {
+        await this.finish();
+      }
+      if (this.stopRequested) this.summary.stoppedBy = this.stopRequested;
+      return this.summary;
+    } catch (error) {
+      this.fail(error);
+      throw this.failure;
+    } finally {
+      this.stopTimers();
+      signal?.removeEventListener('abort', onAbort);
+      output.off('error', onOutputError);
+      this.deadLetter?.close();
+      this.summary.elapsedMs = performance.now() - started;
+    }
+  }
+
+  /** Reads and handles every line; returns how many lines were read. */
+  private async readAll(reader: LineReader): Promise<number> {
+    let line = 0;
+    try {
+      for await (const text of reader.lines()) {
+        line++;
+        if (this.failure !== undefined || this.stopRequested) break;
+        const pending = this.handleLine(line === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text, line);
+        // Most lines need no waiting; awaiting only real promises keeps the hot path free of extra ticks.
+        if (pending !== undefined) await pending;
+      }
+    } catch (error) {
+      // Closing the reader on a stop request ends iteration with a premature-close error: that is the stop.
+      if (!this.stopRequested || this.failure !== undefined) throw error;
+    }
+    return line;
+  }
+
+  private handleLine(text: string, line: number): Promise<void> | undefined {
+    const message = parseMessage(text, { name: this.options.inputName, line });
+    if (message === undefined) return undefined;
+    switch (message.type) {
+      case 'RECORD':
+        return this.handleRecord(message, text, line);
+      case 'SCHEMA':
+        return this.handleSchema(message, line);
+      case 'STATE':
+        return this.handleState(message.value, line);
+      case 'ACTIVATE_VERSION':
+        return this.handleActivateVersion(message, line);
+      case 'UNKNOWN':
+        if (!this.warnedTypes.has(message.rawType)) {
+          this.warnedTypes.add(message.rawType);
+          this.options.logger.warn(
+            { line, type: message.rawType },
+            `${this.options.inputName} line ${line}: skipping messages of unknown type ${JSON.stringify(message.rawType)} (the Singer spec allows new types; this warning is shown once per type)`,
+          );
+        }
+        return undefined;
+    }
+  }
+
+  private handleRecord(
+    message: Extract<SingerMessage, { type: 'RECORD' }>,
+    text: string,
+    line: number,
+  ): Promise<void> | undefined {
+    const stream = this.streams.get(message.stream);
+    if (stream === undefined) {
+      throw new InputError(
+        'ERR_RECORD_BEFORE_SCHEMA',
+        `${this.options.inputName} line ${line}: RECORD for stream "${message.stream}" arrived before its SCHEMA. ` +
+          `Send a SCHEMA message for "${message.stream}" first.`,
+        { line, stream: message.stream },
+      );
+    }
+    const record = message.message.record;
+    for (const key of stream.keyProperties) {
+      if (record[key] === undefined || record[key] === null) {
+        return this.rejectRecord(
+          stream.name,
+          'ERR_MISSING_KEY_PROPERTY',
+          `key property "${key}" is missing or null`,
+          text,
+          line,
+        );
+      }
+    }
+    if (stream.validate !== undefined && !stream.validate(message.approximateRecord)) {
+      return this.rejectRecord(
+        stream.name,
+        'ERR_RECORD_INVALID',
+        `does not match the stream's schema: ${describeValidationErrors(stream.validate)}`,
+        text,
+        line,
+      );
+    }
+    // Honest size: the UTF-8 bytes of the line, not a re-serialisation and not the schema.
+    const bytes = Buffer.byteLength(text, 'utf8');
+    const batch = stream.batch;
+    batch.add(message.message, line, bytes, Date.now());
+    this.bufferedBytes += bytes;
+    const { batchSizeRows, batchWaitLimitMs, maxBatchBytes } = this.options.settings;
+    if (batch.size === 1 && batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);
+    if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
+      this.flush(stream);
+      return this.throttle();
+    }
+    if (this.bufferedBytes + this.states.pendingBytes > maxBatchBytes) return this.reduceMemory();
+    return undefined;
+  }
+
+  private rejectRecord(stream: string, code: ErrorCode, problem: string, text: string, line: number): undefined {
+    const { invalidRecordPolicy } = this.options.settings;
+    const where = `${this.options.inputName} line ${line}: RECORD for stream "${stream}"`;
+    if (invalidRecordPolicy === 'fail') {
+      throw new InputError(
+        code,
+        `${where} ${problem}. Fix the tap, or set invalid_record_policy to "skip" or "dead_letter" to load the other records.`,
+        { line, stream },
+      );
+    }
+    this.summary.invalidRecords[stream] = (this.summary.invalidRecords[stream] ?? 0) + 1;
+    if (invalidRecordPolicy === 'dead_letter') this.deadLetter!.write({ line, stream, code, error: problem }, text);
+    this.options.logger.warn({ line, stream, code }, `${where} ${problem}; ${invalidRecordPolicy === 'skip' ? 'skipped' : 'written to the dead-letter file'}`);
+    return undefined;
+  }
+
+  private async handleSchema(message: Extract<SingerMessage, { type: 'SCHEMA' }>, line: number): Promise<void> {
+    const { stream: name, schema, keyProperties } = message;
+    const existing = this.streams.get(name);
+    const schemaKey = JSON.stringify([schema, keyProperties]);
+    const changed = existing === undefined || existing.schemaKey !== schemaKey;
+    const { handlers, settings, inputName } = this.options;
+    let validate = existing?.validate;
+    if (changed && settings.validateRecords) {
+      validate = compileRecordValidator(this.ajv, schema, { stream: name, line, source: inputName });
+    }
+    // Records read under the old schema are exported under it before anything changes.
+    if (existing !== undefined && changed) this.flush(existing);
+    if (changed || handlers.onSchema !== undefined) await this.drain();
+    const previous = existing && { schema: existing.schema, keyProperties: existing.keyProperties };
+    if (existing === undefined) {
+      this.streams.set(name, {
+        name,
+        schema,
+        keyProperties,
+        schemaKey,
+        validate,
+        batch: new StreamBatch(),
+        batchesExported: 0,
+        timer: undefined,
+      });
+    } else if (changed) {
+      Object.assign(existing, { schema, keyProperties, schemaKey, validate });
+    }
+    if (handlers.onSchema === undefined) return;
+    try {
+      await handlers.onSchema({
+        config: this.options.config,
+        logger: this.options.logger,
+        stream: name,
+        schema,
+        keyProperties,
+        bookmarkProperties: message.bookmarkProperties,
+        line,
+        previous,
+      });
+    } catch (error) {
+      throw new HandlerError(
+        'ERR_HANDLER_FAILED',
+        `${inputName} line ${line}: @OnSchema for stream "${name}" failed: ${describeError(error)}`,
+        error,
+        { line, stream: name },
+      );
+    }
+  }
+
+  private handleState(value: unknown, line: number): Promise<void> | undefined {
+    if (isEmptyState(value)) {
+      this.options.logger.debug({ line }, `${this.options.inputName} line ${line}: empty STATE not written (nothing to checkpoint)`);
+      return undefined;
+    }
+    this.states.add(line, stringifyJson(value));
+    if (this.watermark() > line) this.enqueue(() => this.releaseStates());
+    if (this.states.pendingBytes > this.options.settings.maxBatchBytes) return this.reduceMemory();
+    return this.queuedTasks > MAX_QUEUED_TASKS ? this.drain() : undefined;
+  }
+
+  private async handleActivateVersion(
+    message: Extract<SingerMessage, { type: 'ACTIVATE_VERSION' }>,
+    line: number,
+  ): Promise<void> {
+    const { inputName, handlers, logger, config } = this.options;
+    const stream = this.streams.get(message.stream);
+    if (stream === undefined) {
+      throw new InputError(
+        'ERR_INVALID_ACTIVATE_VERSION',
+        `${inputName} line ${line}: ACTIVATE_VERSION for stream "${message.stream}" arrived before its SCHEMA. ` +
+          `Send a SCHEMA message for "${message.stream}" first.`,
+        { line, stream: message.stream },
+      );
+    }
+    this.flush(stream);
+    await this.drain();
+    if (handlers.onActivateVersion === undefined) {
+      logger.debug({ line, stream: stream.name }, 'ACTIVATE_VERSION ignored: the destination has no @OnActivateVersion');
+      return;
+    }
+    try {
+      await handlers.onActivateVersion({
+        config,
+        logger,
+        stream: stream.name,
+        version: message.version,
+        line,
+        schema: stream.schema,
+        keyProperties: stream.keyProperties,
+      });
+    } catch (error) {
+      throw new HandlerError(
+        'ERR_HANDLER_FAILED',
+        `${inputName} line ${line}: @OnActivateVersion for stream "${stream.name}" failed: ${describeError(error)}`,
+        error,
+        { line, stream: stream.name },
+      );
+    }
+  }
+
+  /** The line of the oldest record not yet exported, buffered or in flight; Infinity when there is none. */
+  private watermark(): number {
+    let lowest = this.inFlight[0]?.firstLine ?? Infinity;
+    for (const stream of this.streams.values()) lowest = Math.min(lowest, stream.batch.firstLine);
+    return lowest;
+  }
+
+  /** Takes the stream's buffered records out (synchronously) and queues their export. */
+  private flush(stream: StreamEntry): void {
+    const batch = stream.batch;
+    if (batch.size === 0) return;
+    stream.batch = new StreamBatch();
+    clearTimeout(stream.timer);
+    stream.timer = undefined;
+    this.bufferedBytes -= batch.bytes;
+    const batchNumber = ++this.summary.batches;
+    const streamBatchNumber = ++stream.batchesExported;
+    const { schema, keyProperties, name } = stream;
+    let markDone!: () => void;
+    const entry: InFlightBatch = { firstLine: batch.firstLine, done: new Promise((resolve) => (markDone = resolve)) };
+    this.inFlight.push(entry);
+    this.enqueue(async () => {
+      try {
+        await this.exportBatch(name, batch, schema, keyProperties, batchNumber, streamBatchNumber);
+      } finally {
+        this.inFlight.splice(this.inFlight.indexOf(entry), 1);
+        markDone();
+      }
+      await this.releaseStates();
+    });
+  }
+
+  private async exportBatch(
+    stream: string,
+    batch: StreamBatch,
+    schema: JsonSchema,
+    keyProperties: string[],
+    batchNumber: number,
+    streamBatchNumber: number,
+  ): Promise<void> {
+    const started = performance.now();
+    const { messages, lines } = batch;
+    const firstLine = lines[0]!;
+    const lastLine = lines[lines.length - 1]!;
+    const context: BatchContext = {
+      config: this.options.config,
+      logger: this.options.logger,
+      stream,
+      records: messages.map((m) => m.record),
+      messages,
+      lines,
+      receivedAt: batch.receivedAt,
+      schema,
+      keyProperties,
+      batchNumber,
+      streamBatchNumber,
+      firstLine,
+      lastLine,
+      bytes: batch.bytes,
+      batchedAt: new Date(),
+    };
+    try {
+      await this.options.handlers.exportBatch(context);
+    } catch (error) {
+      throw new HandlerError(
+        'ERR_EXPORT_FAILED',
+        `Export of batch ${batchNumber} failed (stream "${stream}", ${messages.length} records from ` +
+          `${this.options.inputName} lines ${firstLine}-${lastLine}): ${describeError(error)}. No STATE after ` +
+          'the records of this batch was written; fix the cause and rerun from the last emitted state.',
+        error,
+        { stream, line: firstLine },
+        { stream, batchNumber, firstLine, lastLine, records: messages.length },
+      );
+    }
+    this.summary.records[stream] = (this.summary.records[stream] ?? 0) + messages.length;
+    this.options.observeBatch?.(context);
+    this.options.onBatchExported?.({
+      stream,
+      batchNumber,
+      records: messages.length,
+      bytes: batch.bytes,
+      firstLine,
+      lastLine,
+      durationMs: performance.now() - started,
+    });
+  }
+
+  /** Runs tasks (exports, state writes) one after another; after a failure, none runs. */
+  private enqueue(task: () => Promise<void>): void {
+    this.queuedTasks++;
+    this.chain = this.chain
+      .then(async () => {
+        if (this.failure === undefined && this.stopRequested !== 'output-closed') await task();
+      })
+      .catch((error: unknown) => this.fail(error))
+      .finally(() => this.queuedTasks--);
+  }
+
+  /** Writes the newest state the watermark has passed, if any. Runs inside the task chain, so in order. */
+  private async releaseStates(): Promise<void> {
+    const text = this.states.release(this.watermark());
+    if (text === undefined) return;
+    this.deadLetter?.sync();
+    try {
+      await writeLine(this.options.output, text);
+    } catch {
+      this.requestStop('output-closed');
+      return;
+    }
+    this.summary.statesEmitted++;
+    await this.options.onState?.(text);
+  }
+
+  /** Waits until at most MAX_BATCHES_IN_FLIGHT exports are running or queued. */
+  private async throttle(): Promise<void> {
+    while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight[0]!.done;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Brings buffered bytes back under the limit: flush the largest stream until under, then throttle. */
+  private async reduceMemory(): Promise<void> {
+    const limit = this.options.settings.maxBatchBytes;
+    while (this.bufferedBytes + this.states.pendingBytes > limit) {
+      let largest: StreamEntry | undefined;
+      for (const stream of this.streams.values()) {
+        if (stream.batch.size > 0 && (largest === undefined || stream.batch.bytes > largest.batch.bytes)) largest = stream;
+      }
+      if (largest === undefined) {
+        // Only pending states are left: they are released as the exports in flight finish.
+        await this.drain();
+        break;
+      }
+      this.flush(largest);
+    }
+    await this.throttle();
+  }
+
+  /** Waits for every queued task; throws the failure if one failed. */
+  private async drain(): Promise<void> {
+    await this.chain;
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** End of input: flush every stream (oldest records first), wait, and write the last safe state. */
+  private async finish(): Promise<void> {
+    const streams = [...this.streams.values()].sort((a, b) => a.batch.firstLine - b.batch.firstLine);
+    for (const stream of streams) this.flush(stream);
+    this.enqueue(() => this.releaseStates());
+    await this.drain();
+  }
+
+  private startTimer(stream: StreamEntry, ms: number): void {
+    clearTimeout(stream.timer);
+    stream.timer = setTimeout(() => {
+      stream.timer = undefined;
+      this.flush(stream);
+    }, ms);
+  }
+
+  private stopTimers(): void {
+    for (const stream of this.streams.values()) {
+      clearTimeout(stream.timer);
+      stream.timer = undefined;
+    }
+  }
+
+  private requestStop(reason: 'signal' | 'output-closed'): void {
+    this.stopRequested ??= reason;
+    this.reader?.close();
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    this.stopTimers();
+    this.reader?.close();
+  }
+}

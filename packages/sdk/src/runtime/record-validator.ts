@@ -1,0 +1,59 @@
+import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { fullFormats } from 'ajv-formats/dist/formats';
+import { InputError } from '../errors';
+import type { JsonSchema } from '../contexts';
+
+/**
+ * One ajv instance per run. `strict: false` because taps put their own keywords in schemas (`inclusion`,
+ * `selected`, ...). Singer date-times often have no zone ("2024-01-01T10:00:00"), which targets read as UTC, so
+ * `date-time` and `time` accept an optional zone (ajv-formats' iso-* variants) instead of rejecting such records.
+ */
+export function createAjv(): Ajv {
+  const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateSchema: true });
+  addFormats(ajv);
+  ajv.addFormat('date-time', fullFormats['iso-date-time']);
+  ajv.addFormat('time', fullFormats['iso-time']);
+  return ajv;
+}
+
+/**
+ * Compiles a stream's schema once per SCHEMA message. Throws {@link InputError} `ERR_INVALID_SCHEMA` when ajv
+ * finds the schema itself invalid.
+ *
+ * @example
+ * ```ts
+ * const validate = compileRecordValidator(createAjv(), schema, { stream: 'users', line: 1, source: 'stdin' });
+ * if (!validate(record)) console.error(describeValidationErrors(validate));
+ * ```
+ */
+export function compileRecordValidator(
+  ajv: Ajv,
+  schema: JsonSchema,
+  where: { stream: string; line: number; source: string },
+): ValidateFunction {
+  // `$schema` names a draft (often draft-04) that ajv would try to load; the keywords Singer uses mean the same.
+  const { $schema: _draft, $id: _id, ...body } = schema;
+  try {
+    const validate = ajv.compile(body);
+    // ajv caches compiled schemas by object; drop it so a tap sending many SCHEMA messages cannot grow memory.
+    ajv.removeSchema(body);
+    return validate;
+  } catch (error) {
+    throw new InputError(
+      'ERR_INVALID_SCHEMA',
+      `${where.source} line ${where.line}: SCHEMA for stream "${where.stream}" is not a valid JSON Schema ` +
+        `(${error instanceof Error ? error.message : String(error)}). Fix the schema the tap sends.`,
+      { line: where.line, stream: where.stream },
+      { cause: error },
+    );
+  }
+}
+
+/** ajv's errors as one short sentence: paths and rules only, never the offending values. */
+export function describeValidationErrors(validate: ValidateFunction): string {
+  return (validate.errors ?? [])
+    .slice(0, 3)
+    .map((e) => `${e.instancePath || '(record)'} ${e.message ?? 'is invalid'}`)
+    .join('; ');
+}

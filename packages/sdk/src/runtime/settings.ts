@@ -1,0 +1,32 @@
+/** What to do with a record that fails its schema or lacks a key property. */
+export type InvalidRecordPolicy = 'fail' | 'skip' | 'dead_letter';
+
+/** The loop's limits and policies, resolved from the decorator, the config and the defaults. */
+export interface RunSettings {
+  /** Flush when buffered record lines pass this many bytes (UTF-8). */
+  maxBatchBytes: number;
+  /** Flush a stream once its batch holds this many records. */
+  batchSizeRows: number | undefined;
+  /** Flush a stream once its oldest buffered record is this old (ms), on a real timer. */
+  batchWaitLimitMs: number | undefined;
+  /** Validate records against their stream's JSON Schema (ajv). */
+  validateRecords: boolean;
+  invalidRecordPolicy: InvalidRecordPolicy;
+  /** JSON-lines file for invalid records when the policy is `dead_letter`. */
+  deadLetterPath: string | undefined;
+  /** Refuse input lines longer than this many bytes. */
+  maxLineBytes: number;
+}
+
+export const MIB = 1024 * 1024;
+
+/** Defaults for everything the destination class does not set. */
+export const DEFAULT_RUN_SETTINGS: RunSettings = {
+  maxBatchBytes: 100 * MIB,
+  batchSizeRows: undefined,
+  batchWaitLimitMs: undefined,
+  validateRecords: true,
+  invalidRecordPolicy: 'fail',
+  deadLetterPath: undefined,
+  maxLineBytes: 64 * MIB,
+};

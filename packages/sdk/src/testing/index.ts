@@ -1,0 +1,15 @@
+/**
+ * Helpers for testing destinations written with the SDK.
+ *
+ * @example
+ * ```ts
+ * import { runTestDestination } from '@singer-dest/sdk/testing';
+ * const { states, batches, error } = await runTestDestination(MyDestination, { file: 'fixtures/users.singer' });
+ * ```
+ */
+export {
+  runTestDestination,
+  type ExportedBatch,
+  type TestRunOptions,
+  type TestRunResult,
+} from './run-test-destination';
