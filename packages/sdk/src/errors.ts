@@ -151,7 +151,13 @@ export interface BatchLocation {
  */
 export class HandlerError extends SdkError {
   readonly batch: BatchLocation | undefined;
-  constructor(code: ErrorCode, message: string, cause: unknown, location: ErrorLocation = {}, batch?: BatchLocation) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    cause: unknown,
+    location: ErrorLocation = {},
+    batch?: BatchLocation,
+  ) {
     super(code, message, location, { cause });
     this.batch = batch;
   }

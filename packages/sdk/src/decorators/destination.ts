@@ -15,7 +15,8 @@ import type { DestinationOptions } from '../metadata/records';
  * ```
  */
 export function Destination(options: number | DestinationOptions = {}): ClassDecorator {
-  const normalized: DestinationOptions = typeof options === 'number' ? { maxBatchMb: options } : { ...options };
+  const normalized: DestinationOptions =
+    typeof options === 'number' ? { maxBatchMb: options } : { ...options };
   return (target) => {
     recordDestination(target, { options: normalized });
   };

@@ -6,7 +6,11 @@ import type { HandlerKind } from '../metadata/records';
  * The method's type `M` must extend the handler type `H`, so a method with the wrong signature does not compile.
  */
 export function handlerDecorator<H>(kind: HandlerKind) {
-  return <M extends H>(prototype: object, propertyKey: string | symbol, descriptor?: TypedPropertyDescriptor<M>): void => {
+  return <M extends H>(
+    prototype: object,
+    propertyKey: string | symbol,
+    descriptor?: TypedPropertyDescriptor<M>,
+  ): void => {
     const constructor = (prototype as { constructor: object }).constructor;
     recordHandler(constructor, { kind, propertyKey, isMethod: typeof descriptor?.value === 'function' });
   };

@@ -41,9 +41,8 @@ export const OnSchema = handlerDecorator<(context: SchemaContext<any>) => MaybeA
  * async activate({ stream, version }: ActivateVersionContext) { await deleteOlderVersions(stream, version); }
  * ```
  */
-export const OnActivateVersion = handlerDecorator<(context: ActivateVersionContext<any>) => MaybeAsync<void>>(
-  'onActivateVersion',
-);
+export const OnActivateVersion =
+  handlerDecorator<(context: ActivateVersionContext<any>) => MaybeAsync<void>>('onActivateVersion');
 
 /**
  * Runs once before any input is read (and before `@TestConnection`): open connections here.
@@ -54,7 +53,8 @@ export const OnActivateVersion = handlerDecorator<(context: ActivateVersionConte
  * async open({ config }: ProcessContext<MyConfig>) { this.pool = new Pool(config); }
  * ```
  */
-export const BeforeProcess = handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<void>>('beforeProcess');
+export const BeforeProcess =
+  handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<void>>('beforeProcess');
 
 /**
  * Runs once at the end: after the last flush, and also after a failure (with the error), so connections close.
@@ -65,7 +65,8 @@ export const BeforeProcess = handlerDecorator<(context: ProcessContext<any>) => 
  * async close({ error }: AfterProcessContext) { await this.pool?.end(); }
  * ```
  */
-export const AfterProcess = handlerDecorator<(context: AfterProcessContext<any>) => MaybeAsync<void>>('afterProcess');
+export const AfterProcess =
+  handlerDecorator<(context: AfterProcessContext<any>) => MaybeAsync<void>>('afterProcess');
 
 /**
  * Checks that the destination can reach and write its target. Throw to fail; return a short sentence saying what
@@ -77,6 +78,5 @@ export const AfterProcess = handlerDecorator<(context: AfterProcessContext<any>)
  * async check({ config }: ProcessContext<MyConfig>) { await this.pool.query('select 1'); return 'connected'; }
  * ```
  */
-export const TestConnection = handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<string | void>>(
-  'testConnection',
-);
+export const TestConnection =
+  handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<string | void>>('testConnection');

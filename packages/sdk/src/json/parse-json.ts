@@ -39,5 +39,7 @@ export function parseJsonExact(text: string): ParsedJson {
   });
   // Only a few lines reach here (16-digit strings such as card-like IDs also match); keep JSON.parse's value when
   // nothing was at risk, so the common case shares one object.
-  return found ? { value, approximate, hasExactNumbers: true } : { value: approximate, approximate, hasExactNumbers: false };
+  return found
+    ? { value, approximate, hasExactNumbers: true }
+    : { value: approximate, approximate, hasExactNumbers: false };
 }

@@ -20,7 +20,9 @@ export interface DestinationDefinition {
   readonly configClass: Constructor | undefined;
   readonly limits: Readonly<{ maxBatchMb: number; batchSizeRows?: number; batchWaitLimitSeconds?: number }>;
   /** The method name of each hook the class has. `exportBatch` is always there. */
-  readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & { readonly exportBatch: string | symbol };
+  readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & {
+    readonly exportBatch: string | symbol;
+  };
 }
 
 const SINGLE_HANDLERS: readonly HandlerKind[] = [
@@ -92,7 +94,8 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
   }
   const problems: string[] = [];
   const record = readDestinationRecord(target);
-  if (!record) problems.push(`${className} has no @Destination decorator; add @Destination() above the class`);
+  if (!record)
+    problems.push(`${className} has no @Destination decorator; add @Destination() above the class`);
   const options = record?.options ?? {};
   checkLimits(options, problems);
   const handlers = collectHandlers(readHandlerRecords(target), problems);
@@ -111,7 +114,9 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
     limits: Object.freeze({
       maxBatchMb: options.maxBatchMb ?? DEFAULT_MAX_BATCH_MB,
       ...(options.batchSizeRows !== undefined && { batchSizeRows: options.batchSizeRows }),
-      ...(options.batchWaitLimitSeconds !== undefined && { batchWaitLimitSeconds: options.batchWaitLimitSeconds }),
+      ...(options.batchWaitLimitSeconds !== undefined && {
+        batchWaitLimitSeconds: options.batchWaitLimitSeconds,
+      }),
     }),
     handlers: Object.freeze({ ...handlers, exportBatch: handlers.exportBatch }),
   });

@@ -28,7 +28,11 @@ export function readDestinationRecord(target: object): DestinationRecord | undef
 /** Every handler record of a class and its parent classes, parents first. */
 export function readHandlerRecords(target: object): HandlerRecord[] {
   const chain: object[] = [];
-  for (let c: object | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as object | null) {
+  for (
+    let c: object | null = target;
+    c && c !== Function.prototype;
+    c = Object.getPrototypeOf(c) as object | null
+  ) {
     chain.unshift(c);
   }
   return chain.flatMap((c) => (Reflect.getOwnMetadata(HANDLERS_KEY, c) as HandlerRecord[] | undefined) ?? []);
@@ -43,12 +47,17 @@ export function recordSetting(constructor: object, record: SettingRecord): void 
 /** Every `@Setting` record of a config class and its parents, parents first (a subclass may redefine one). */
 export function readSettingRecords(target: object): SettingRecord[] {
   const chain: object[] = [];
-  for (let c: object | null = target; c && c !== Function.prototype; c = Object.getPrototypeOf(c) as object | null) {
+  for (
+    let c: object | null = target;
+    c && c !== Function.prototype;
+    c = Object.getPrototypeOf(c) as object | null
+  ) {
     chain.unshift(c);
   }
   const byKey = new Map<string, SettingRecord>();
   for (const c of chain) {
-    for (const r of (Reflect.getOwnMetadata(SETTINGS_KEY, c) as SettingRecord[] | undefined) ?? []) byKey.set(r.propertyKey, r);
+    for (const r of (Reflect.getOwnMetadata(SETTINGS_KEY, c) as SettingRecord[] | undefined) ?? [])
+      byKey.set(r.propertyKey, r);
   }
   return [...byKey.values()];
 }

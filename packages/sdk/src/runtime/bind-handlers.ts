@@ -19,7 +19,10 @@ export interface BoundHandlers {
 
 type Method = (context: unknown) => unknown;
 
-function bind<R>(instance: object, key: string | symbol | undefined): ((context: any) => Promise<R>) | undefined {
+function bind<R>(
+  instance: object,
+  key: string | symbol | undefined,
+): ((context: any) => Promise<R>) | undefined {
   if (key === undefined) return undefined;
   const method = (instance as Record<string | symbol, Method>)[key]!;
   return async (context) => (await method.call(instance, context)) as R;

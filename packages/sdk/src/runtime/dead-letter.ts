@@ -13,7 +13,12 @@ export class DeadLetterFile {
 
   write(entry: { line: number; stream: string; code: string; error: string }, rawMessage: string): void {
     this.fd ??= openSync(this.path, 'a');
-    const head = JSON.stringify({ line: entry.line, stream: entry.stream, code: entry.code, error: entry.error });
+    const head = JSON.stringify({
+      line: entry.line,
+      stream: entry.stream,
+      code: entry.code,
+      error: entry.error,
+    });
     writeSync(this.fd, `${head.slice(0, -1)},"message":${rawMessage}}\n`);
     this.dirty = true;
   }

@@ -58,7 +58,10 @@ export class InputGuard extends Transform {
   /** Passes whole lines on; on the first bad one, passes the lines before it and fails. Returns false on failure. */
   private passLines(lines: Buffer): boolean {
     // Fast path: one native UTF-8 check over the chunk, and a chunk shorter than the cap cannot hold a long line.
-    if (isUtf8(lines) && (lines.length <= this.maxLineBytes || this.longestLine(lines) <= this.maxLineBytes)) {
+    if (
+      isUtf8(lines) &&
+      (lines.length <= this.maxLineBytes || this.longestLine(lines) <= this.maxLineBytes)
+    ) {
       this.push(lines);
       return true;
     }
@@ -89,7 +92,7 @@ export class InputGuard extends Transform {
 
   private longestLine(lines: Buffer): number {
     let longest = 0;
-    for (let start = 0; start < lines.length; ) {
+    for (let start = 0; start < lines.length;) {
       const newline = lines.indexOf(NEWLINE, start);
       const end = newline === -1 ? lines.length : newline;
       longest = Math.max(longest, end - start);

@@ -18,14 +18,17 @@ export class LineReader {
   private readonly guard: InputGuard;
   private readonly splitter: NodeJS.ReadableStream & AsyncIterable<string>;
 
-  constructor(private readonly input: Readable, maxLineBytes: number) {
+  constructor(
+    private readonly input: Readable,
+    maxLineBytes: number,
+  ) {
     this.guard = new InputGuard(maxLineBytes);
     const splitter = split2();
     input.on('error', (error) => splitter.destroy(error));
     // Stop reading the rest of the input once the guard has found a bad line; nothing after it is used.
     this.guard.once('guard-failure', () => input.unpipe(this.guard));
     input.pipe(this.guard).pipe(splitter);
-    this.splitter = splitter as unknown as NodeJS.ReadableStream & AsyncIterable<string>;
+    this.splitter = splitter;
   }
 
   /** The decoded lines, without their line ends. */

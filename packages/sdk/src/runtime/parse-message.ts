@@ -39,7 +39,8 @@ export function nestingDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -119,7 +120,7 @@ function parseSchema(message: Record<string, unknown>, source: LineSource): Sing
       where,
     );
   }
-  const properties = schema.properties as Record<string, unknown>;
+  const properties = schema.properties;
   const missing = keyProperties.filter((k) => !Object.hasOwn(properties, k));
   if (missing.length > 0) {
     throw new InputError(
@@ -132,7 +133,7 @@ function parseSchema(message: Record<string, unknown>, source: LineSource): Sing
   return {
     type: 'SCHEMA',
     stream,
-    schema: schema as JsonSchema,
+    schema: schema,
     keyProperties,
     bookmarkProperties: stringList(message.bookmark_properties) ?? [],
   };
@@ -179,7 +180,9 @@ export function parseMessage(text: string, source: LineSource): SingerMessage | 
           { line: source.line, stream },
         );
       }
-      const approximateRecord = parsed.hasExactNumbers ? ((parsed.approximate as SingerRecord).record as SingerRecord) : record;
+      const approximateRecord = parsed.hasExactNumbers
+        ? ((parsed.approximate as SingerRecord).record as SingerRecord)
+        : record;
       return { type: 'RECORD', stream, message: message as unknown as RecordMessage, approximateRecord };
     }
     case 'SCHEMA':

@@ -129,10 +129,10 @@ export class ProcessLoop {
           code,
           code === 'ERR_LINE_TOO_LONG'
             ? `${this.options.inputName} line ${line}: the line is longer than max_line_bytes ` +
-              `(${this.options.settings.maxLineBytes} bytes; at least ${bytes} read). Raise max_line_bytes in the ` +
-              'config if such records are expected.'
+                `(${this.options.settings.maxLineBytes} bytes; at least ${bytes} read). Raise max_line_bytes in the ` +
+                'config if such records are expected.'
             : `${this.options.inputName} line ${line}: the line is not valid UTF-8. Singer messages are UTF-8 JSON; ` +
-              "fix the tap's output encoding.",
+                "fix the tap's output encoding.",
           { line },
         );
       }
@@ -162,7 +162,10 @@ export class ProcessLoop {
       for await (const text of reader.lines()) {
         line++;
         if (this.failure !== undefined || this.stopRequested) break;
-        const pending = this.handleLine(line === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text, line);
+        const pending = this.handleLine(
+          line === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text,
+          line,
+        );
         // Most lines need no waiting; awaiting only real promises keeps the hot path free of extra ticks.
         if (pending !== undefined) await pending;
       }
@@ -247,7 +250,13 @@ export class ProcessLoop {
     return undefined;
   }
 
-  private rejectRecord(stream: string, code: ErrorCode, problem: string, text: string, line: number): undefined {
+  private rejectRecord(
+    stream: string,
+    code: ErrorCode,
+    problem: string,
+    text: string,
+    line: number,
+  ): undefined {
     const { invalidRecordPolicy } = this.options.settings;
     const where = `${this.options.inputName} line ${line}: RECORD for stream "${stream}"`;
     if (invalidRecordPolicy === 'fail') {
@@ -258,12 +267,19 @@ export class ProcessLoop {
       );
     }
     this.summary.invalidRecords[stream] = (this.summary.invalidRecords[stream] ?? 0) + 1;
-    if (invalidRecordPolicy === 'dead_letter') this.deadLetter!.write({ line, stream, code, error: problem }, text);
-    this.options.logger.warn({ line, stream, code }, `${where} ${problem}; ${invalidRecordPolicy === 'skip' ? 'skipped' : 'written to the dead-letter file'}`);
+    if (invalidRecordPolicy === 'dead_letter')
+      this.deadLetter!.write({ line, stream, code, error: problem }, text);
+    this.options.logger.warn(
+      { line, stream, code },
+      `${where} ${problem}; ${invalidRecordPolicy === 'skip' ? 'skipped' : 'written to the dead-letter file'}`,
+    );
     return undefined;
   }
 
-  private async handleSchema(message: Extract<SingerMessage, { type: 'SCHEMA' }>, line: number): Promise<void> {
+  private async handleSchema(
+    message: Extract<SingerMessage, { type: 'SCHEMA' }>,
+    line: number,
+  ): Promise<void> {
     const { stream: name, schema, keyProperties } = message;
     const existing = this.streams.get(name);
     const schemaKey = JSON.stringify([schema, keyProperties]);
@@ -315,7 +331,10 @@ export class ProcessLoop {
 
   private handleState(value: unknown, line: number): Promise<void> | undefined {
     if (isEmptyState(value)) {
-      this.options.logger.debug({ line }, `${this.options.inputName} line ${line}: empty STATE not written (nothing to checkpoint)`);
+      this.options.logger.debug(
+        { line },
+        `${this.options.inputName} line ${line}: empty STATE not written (nothing to checkpoint)`,
+      );
       return undefined;
     }
     this.states.add(line, stringifyJson(value));
@@ -341,7 +360,10 @@ export class ProcessLoop {
     this.flush(stream);
     await this.drain();
     if (handlers.onActivateVersion === undefined) {
-      logger.debug({ line, stream: stream.name }, 'ACTIVATE_VERSION ignored: the destination has no @OnActivateVersion');
+      logger.debug(
+        { line, stream: stream.name },
+        'ACTIVATE_VERSION ignored: the destination has no @OnActivateVersion',
+      );
       return;
     }
     try {
@@ -383,7 +405,10 @@ export class ProcessLoop {
     const streamBatchNumber = ++stream.batchesExported;
     const { schema, keyProperties, name } = stream;
     let markDone!: () => void;
-    const entry: InFlightBatch = { firstLine: batch.firstLine, done: new Promise((resolve) => (markDone = resolve)) };
+    const entry: InFlightBatch = {
+      firstLine: batch.firstLine,
+      done: new Promise((resolve) => (markDone = resolve)),
+    };
     this.inFlight.push(entry);
     this.enqueue(async () => {
       try {
@@ -489,7 +514,8 @@ export class ProcessLoop {
     while (this.bufferedBytes + this.states.pendingBytes > limit) {
       let largest: StreamEntry | undefined;
       for (const stream of this.streams.values()) {
-        if (stream.batch.size > 0 && (largest === undefined || stream.batch.bytes > largest.batch.bytes)) largest = stream;
+        if (stream.batch.size > 0 && (largest === undefined || stream.batch.bytes > largest.batch.bytes))
+          largest = stream;
       }
       if (largest === undefined) {
         // Only pending states are left: they are released as the exports in flight finish.

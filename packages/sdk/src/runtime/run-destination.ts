@@ -38,17 +38,22 @@ export type DestinationLike = Constructor | DestinationDefinition;
 /** Resolves a class, or passes a definition through. */
 export function toDefinition(destination: DestinationLike): DestinationDefinition {
   return 'handlers' in destination && 'target' in destination
-    ? (destination as DestinationDefinition)
-    : resolveDestination(destination as Constructor);
+    ? (destination)
+    : resolveDestination(destination);
 }
 
 /** The settings a run uses: the defaults, then the `@Destination` limits, then the overrides. */
-export function resolveRunSettings(definition: DestinationDefinition, overrides: Partial<RunSettings> = {}): RunSettings {
+export function resolveRunSettings(
+  definition: DestinationDefinition,
+  overrides: Partial<RunSettings> = {},
+): RunSettings {
   const { limits } = definition;
   const fromDecorator: Partial<RunSettings> = {
     maxBatchBytes: limits.maxBatchMb * MIB,
     ...(limits.batchSizeRows !== undefined && { batchSizeRows: limits.batchSizeRows }),
-    ...(limits.batchWaitLimitSeconds !== undefined && { batchWaitLimitMs: limits.batchWaitLimitSeconds * 1000 }),
+    ...(limits.batchWaitLimitSeconds !== undefined && {
+      batchWaitLimitMs: limits.batchWaitLimitSeconds * 1000,
+    }),
   };
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...DEFAULT_RUN_SETTINGS, ...fromDecorator, ...defined };
@@ -99,7 +104,14 @@ async function withLifecycle<T extends RunSummary | string | void>(
 }
 
 function emptySummary(): RunSummary {
-  return { records: {}, invalidRecords: {}, batches: 0, statesEmitted: 0, elapsedMs: 0, stoppedBy: 'end-of-input' };
+  return {
+    records: {},
+    invalidRecords: {},
+    batches: 0,
+    statesEmitted: 0,
+    elapsedMs: 0,
+    stoppedBy: 'end-of-input',
+  };
 }
 
 /**
@@ -157,12 +169,17 @@ export async function testConnection(
   const handlers = bindHandlers(definition, new definition.target());
   const base = { config, logger, mode: 'test-connection' as const };
   return withLifecycle(handlers, base, emptySummary, async () => {
-    if (!handlers.testConnection) return `${definition.name} has no @TestConnection check; configuration is valid`;
+    if (!handlers.testConnection)
+      return `${definition.name} has no @TestConnection check; configuration is valid`;
     try {
       const said = await handlers.testConnection(base);
       return typeof said === 'string' && said.length > 0 ? said : 'connection OK';
     } catch (error) {
-      throw new HandlerError('ERR_TEST_CONNECTION_FAILED', `Connection test failed: ${describeError(error)}`, error);
+      throw new HandlerError(
+        'ERR_TEST_CONNECTION_FAILED',
+        `Connection test failed: ${describeError(error)}`,
+        error,
+      );
     }
   });
 }

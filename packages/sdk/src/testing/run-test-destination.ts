@@ -63,7 +63,10 @@ function inputOf(options: TestRunOptions): Readable {
  * assert.deepEqual(result.states, [{ users: 1 }]);
  * ```
  */
-export async function runTestDestination(destination: DestinationLike, options: TestRunOptions): Promise<TestRunResult> {
+export async function runTestDestination(
+  destination: DestinationLike,
+  options: TestRunOptions,
+): Promise<TestRunResult> {
   const { logger, entries } = createMemoryLogger();
   const stdoutLines: string[] = [];
   let pending = '';
@@ -101,5 +104,12 @@ export async function runTestDestination(destination: DestinationLike, options: 
   } catch (caught) {
     error = caught;
   }
-  return { states: stdoutLines.map((l) => JSON.parse(l) as unknown), stdoutLines, batches, logs: entries, summary, error };
+  return {
+    states: stdoutLines.map((l) => JSON.parse(l) as unknown),
+    stdoutLines,
+    batches,
+    logs: entries,
+    summary,
+    error,
+  };
 }
