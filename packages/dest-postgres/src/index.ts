@@ -9,3 +9,7 @@
  * ```
  */
 export { PostgresDestination } from './postgres-destination';
+export { PostgresConfig, type LoadMethod, type SslMode } from './config';
+export { PostgresDestinationError, type PostgresErrorCode } from './errors';
+export { toPgName, tableNameOf, quoteIdent, MAX_IDENTIFIER_BYTES, type TableName } from './identifiers';
+export { columnTypeOf, widenedType, type ColumnType, type ColumnKind } from './type-mapping';

@@ -1,0 +1,145 @@
+import { Setting } from '@singer-dest/sdk';
+import { Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+
+/** How a flush moves a batch into its table. */
+export type LoadMethod = 'append-only' | 'upsert' | 'overwrite';
+
+/** What `ssl_mode` accepts (libpq's names). */
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+
+/**
+ * The settings of dest-postgres. Names and meanings follow MeltanoLabs' target-postgres, so its config files work
+ * unchanged; the defaults reach a local server (127.0.0.1:5432, user postgres, database postgres).
+ *
+ * @example
+ * ```json
+ * { "host": "db.internal", "user": "loader", "password": "...", "database": "warehouse",
+ *   "default_target_schema": "raw", "load_method": "upsert" }
+ * ```
+ */
+export class PostgresConfig {
+  @Setting({
+    name: 'host',
+    description: 'Server host name or IP address (ignored when sqlalchemy_url is set).',
+  })
+  @IsString()
+  @MinLength(1)
+  host = '127.0.0.1';
+
+  @Setting({ name: 'port', description: 'Server port (ignored when sqlalchemy_url is set).' })
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  port = 5432;
+
+  @Setting({ name: 'user', description: 'User name to log in as (ignored when sqlalchemy_url is set).' })
+  @IsString()
+  @MinLength(1)
+  user = 'postgres';
+
+  @Setting({
+    name: 'password',
+    description: 'Password of the user (ignored when sqlalchemy_url is set).',
+    secret: true,
+  })
+  @IsOptional()
+  @IsString()
+  password?: string;
+
+  @Setting({ name: 'database', description: 'Database to load into (ignored when sqlalchemy_url is set).' })
+  @IsString()
+  @MinLength(1)
+  database = 'postgres';
+
+  @Setting({
+    name: 'sqlalchemy_url',
+    description:
+      'A connection URL (postgresql+psycopg2://..., postgresql://... or postgres://...) that replaces host, port, ' +
+      'user, password, database and the ssl settings.',
+    secret: true,
+    example: 'postgresql://loader:secret@db.internal:5432/warehouse',
+  })
+  @IsOptional()
+  @IsString()
+  sqlalchemyUrl?: string;
+
+  @Setting({
+    name: 'default_target_schema',
+    description:
+      'Schema every table goes to. When unset, a stream named "schema-table" loads into that schema and table, ' +
+      'and any other stream into "public".',
+    example: 'raw',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  defaultTargetSchema?: string;
+
+  @Setting({
+    name: 'load_method',
+    description:
+      'append-only (insert every record), upsert (update rows with the same key, insert the rest) or overwrite ' +
+      '(replace the table contents with this run). Default: upsert for streams with key properties, else append-only.',
+  })
+  @IsOptional()
+  @IsIn(['append-only', 'upsert', 'overwrite'])
+  loadMethod?: LoadMethod;
+
+  @Setting({
+    name: 'add_record_metadata',
+    description:
+      'Add the _sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence and ' +
+      '_sdc_table_version columns.',
+  })
+  @IsBoolean()
+  addRecordMetadata = true;
+
+  @Setting({
+    name: 'activate_version',
+    description:
+      'Honour ACTIVATE_VERSION messages: rows of older table versions are deleted (hard_delete) or marked in ' +
+      '_sdc_deleted_at.',
+  })
+  @IsBoolean()
+  activateVersion = true;
+
+  @Setting({
+    name: 'hard_delete',
+    description:
+      'Delete rows instead of marking them: for ACTIVATE_VERSION, and for records whose _sdc_deleted_at is set (CDC).',
+  })
+  @IsBoolean()
+  hardDelete = false;
+
+  @Setting({
+    name: 'sanitize_null_text_characters',
+    description:
+      'Replace NUL characters (U+0000, which PostgreSQL text cannot store) with U+FFFD instead of failing the batch.',
+  })
+  @IsBoolean()
+  sanitizeNullTextCharacters = false;
+
+  @Setting({ name: 'ssl_enable', description: 'Connect with TLS.' })
+  @IsBoolean()
+  sslEnable = false;
+
+  @Setting({
+    name: 'ssl_mode',
+    description:
+      'TLS mode when ssl_enable is true: disable, allow, prefer, require (encrypt only), verify-ca (check the ' +
+      'certificate chain) or verify-full (also check the host name).',
+  })
+  @IsIn(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'])
+  sslMode: SslMode = 'verify-full';
+
+  @Setting({
+    name: 'ssl_certificate_authority',
+    description: 'CA certificate for verify-ca and verify-full: a PEM text or a path to a PEM file.',
+    example: '~/.postgresql/root.crt',
+  })
+  @IsOptional()
+  @IsString()
+  sslCertificateAuthority?: string;
+}

@@ -1,0 +1,35 @@
+/** Codes of the errors dest-postgres raises itself (the SDK wraps them into ERR_EXPORT_FAILED with this as cause). */
+export type PostgresErrorCode =
+  | 'ERR_PG_NAME_COLLISION'
+  | 'ERR_PG_INVALID_NAME'
+  | 'ERR_PG_NO_PROPERTIES'
+  | 'ERR_PG_NUL_CHARACTER'
+  | 'ERR_PG_LOAD_FAILED'
+  | 'ERR_PG_COMMIT_UNKNOWN';
+
+/**
+ * An error of dest-postgres: a stable `code`, and the input line and stream when known.
+ *
+ * @example
+ * ```ts
+ * if (error.cause instanceof PostgresDestinationError && error.cause.code === 'ERR_PG_NUL_CHARACTER') { ... }
+ * ```
+ */
+export class PostgresDestinationError extends Error {
+  readonly code: PostgresErrorCode;
+  readonly line: number | undefined;
+  readonly stream: string | undefined;
+
+  constructor(
+    code: PostgresErrorCode,
+    message: string,
+    location: { line?: number; stream?: string } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'PostgresDestinationError';
+    this.code = code;
+    this.line = location.line;
+    this.stream = location.stream;
+  }
+}

@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { PostgresDestinationError } from './errors';
+
+/** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */
+export const MAX_IDENTIFIER_BYTES = 63;
+const HASH_CHARS = 8;
+
+/**
+ * Quotes an identifier for SQL: always double-quoted, embedded quotes doubled, so reserved words, capitals,
+ * spaces, semicolons and unicode are all just names.
+ *
+ * @example
+ * ```ts
+ * quoteIdent('select'); // '"select"'
+ * quoteIdent('a"b');    // '"a""b"'
+ * ```
+ */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `schema.table`, both quoted. */
+export function qualify(schema: string, table: string): string {
+  return `${quoteIdent(schema)}.${quoteIdent(table)}`;
+}
+
+/** The longest prefix of `text` that fits in `maxBytes` UTF-8 bytes without splitting a character. */
+function utf8Prefix(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    end += char.length;
+  }
+  return text.slice(0, end);
+}
+
+/**
+ * The PostgreSQL name for a stream, schema or property name: lower-cased (so unquoted SQL finds it too), and when
+ * over 63 UTF-8 bytes, a prefix plus `_` plus 8 hex characters of the SHA-256 of the whole lower-cased name, so
+ * it is deterministic and two long names sharing a prefix still differ.
+ *
+ * @example
+ * ```ts
+ * toPgName('clientName');      // 'clientname'
+ * toPgName('x'.repeat(100));   // 'xxx…x_1a2b3c4d' (63 bytes)
+ * ```
+ */
+export function toPgName(name: string): string {
+  if (name.length === 0 || name.includes('\u0000')) {
+    throw new PostgresDestinationError(
+      'ERR_PG_INVALID_NAME',
+      `The name ${JSON.stringify(name.slice(0, 40))} cannot be a PostgreSQL identifier (it is empty or holds a NUL character). Rename it in the tap or with a stream map.`,
+    );
+  }
+  const folded = name.toLowerCase();
+  if (Buffer.byteLength(folded, 'utf8') <= MAX_IDENTIFIER_BYTES) return folded;
+  const hash = createHash('sha256').update(folded).digest('hex').slice(0, HASH_CHARS);
+  return `${utf8Prefix(folded, MAX_IDENTIFIER_BYTES - HASH_CHARS - 1)}_${hash}`;
+}
+
+/**
+ * Maps names to PostgreSQL names and fails with one clear error when two of them land on the same name (after
+ * lower-casing or shortening). `what` says what the names are, for the message.
+ *
+ * @example
+ * ```ts
+ * mapNames(['id', 'Name'], 'properties of stream "users"'); // Map { 'id' => 'id', 'Name' => 'name' }
+ * mapNames(['id', 'ID'], ...); // throws ERR_PG_NAME_COLLISION
+ * ```
+ */
+export function mapNames(names: Iterable<string>, what: string, stream?: string): Map<string, string> {
+  const mapped = new Map<string, string>();
+  const owners = new Map<string, string>();
+  for (const name of names) {
+    const pgName = toPgName(name);
+    const owner = owners.get(pgName);
+    if (owner !== undefined) {
+      throw new PostgresDestinationError(
+        'ERR_PG_NAME_COLLISION',
+        `The ${what} ${JSON.stringify(owner)} and ${JSON.stringify(name)} both become the PostgreSQL name ` +
+          `${JSON.stringify(pgName)} (names are lower-cased and shortened to 63 bytes). Rename one of them in the ` +
+          'tap or with a stream map.',
+        { stream },
+      );
+    }
+    owners.set(pgName, name);
+    mapped.set(name, pgName);
+  }
+  return mapped;
+}
+
+/** Where a stream's rows go. */
+export interface TableName {
+  schema: string;
+  table: string;
+}
+
+/**
+ * The schema and table of a stream. A stream named `schema-table` (two parts) or `database-schema-table` (three
+ * parts, as tap-postgres names them) loads into that schema and table; `default_target_schema`, when set,
+ * replaces the schema. Any other stream loads into a table of its own name in `default_target_schema` or `public`.
+ *
+ * @example
+ * ```ts
+ * tableNameOf('sales-orders', undefined); // { schema: 'sales', table: 'orders' }
+ * tableNameOf('sales-orders', 'raw');     // { schema: 'raw', table: 'orders' }
+ * tableNameOf('orders', undefined);       // { schema: 'public', table: 'orders' }
+ * ```
+ */
+export function tableNameOf(stream: string, defaultSchema: string | undefined): TableName {
+  const parts = stream.split('-');
+  const named = (parts.length === 2 || parts.length === 3) && parts.every((p) => p.length > 0);
+  const table = named ? parts[parts.length - 1]! : stream;
+  const schema = defaultSchema ?? (named ? parts[parts.length - 2]! : 'public');
+  return { schema: toPgName(schema), table: toPgName(table) };
+}
