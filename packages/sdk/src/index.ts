@@ -42,7 +42,12 @@ export type {
 } from './contexts';
 export type { Constructor, DestinationOptions, SettingRecord } from './metadata/records';
 export { SdkSettings } from './config/sdk-settings';
-export { knownSettings, validateConfig, type ValidatedConfig } from './config/validate-config';
+export {
+  knownSettings,
+  validateConfig,
+  type KeySources,
+  type ValidatedConfig,
+} from './config/validate-config';
 export { DEFAULT_MAX_BATCH_MB, resolveDestination, type DestinationDefinition } from './metadata/resolve';
 export {
   ConfigError,
@@ -58,7 +63,13 @@ export {
 } from './errors';
 export { ExactNumber, stringifyJson } from './json/exact-number';
 export { parseJsonExact, type ParsedJson } from './json/parse-json';
-export { createLogger, createMemoryLogger, type LogEntry, type LoggerOptions } from './runtime/logger';
+export {
+  createLogger,
+  createMemoryLogger,
+  type LogEntry,
+  type LoggerOptions,
+  type LogSink,
+} from './runtime/logger';
 export type { BatchReport } from './runtime/process-loop';
 export {
   resolveRunSettings,
@@ -67,5 +78,27 @@ export {
   type DestinationLike,
   type RunOptions,
 } from './runtime/run-destination';
-export { runCli, EXIT } from './cli/run-cli';
+export { runCli, executeCli, EXIT, type CliIo } from './cli/run-cli';
+export { parseArgs, FLAGS, type CliArgs, type CliMode, type FlagSpec } from './cli/parse-args';
+export { loadConfigSources, type ConfigSources } from './cli/load-config-sources';
+export { buildAbout, formatAboutMarkdown, type AboutInfo } from './cli/about';
+export { buildConfigTemplate } from './cli/templates';
+export { writeStateFile } from './cli/state-file';
+export { SecretRedactor, REDACTED } from './cli/redact';
+export { formatMetric, logBatchMetrics, type SingerMetric } from './cli/metrics';
+export { exitCodeFor } from './cli/exit-codes';
+export {
+  buildSettingsSchema,
+  describeSettings,
+  type SettingInfo,
+  type SettingSchema,
+  type SettingsSchema,
+} from './config/settings-schema';
+export {
+  coerceEnvValue,
+  envPrefix,
+  envVariableName,
+  readEnvSettings,
+  type EnvSettings,
+} from './config/env-settings';
 export { DEFAULT_RUN_SETTINGS, type InvalidRecordPolicy, type RunSettings } from './runtime/settings';

@@ -1,57 +1,258 @@
-import { createReadStream, readFileSync } from 'node:fs';
-import { ConfigError, SdkError, UsageError } from '../errors';
+import { accessSync, constants, createReadStream } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { knownSettings, validateConfig, type ValidatedConfig } from '../config/validate-config';
+import { SdkError, UsageError, describeError } from '../errors';
 import type { Constructor } from '../metadata/records';
-import { resolveDestination } from '../metadata/resolve';
-import { validateConfig } from '../config/validate-config';
-import { createLogger } from '../runtime/logger';
+import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
+import { createLogger, type LogSink } from '../runtime/logger';
 import { runDestination, testConnection } from '../runtime/run-destination';
-import { writeLine } from '../runtime/write-line';
+import { buildAbout, formatAboutMarkdown } from './about';
+import { EXIT, exitCodeFor } from './exit-codes';
+import { formatHelp } from './help';
+import { loadConfigSources, type ConfigSources } from './load-config-sources';
+import { logBatchMetrics } from './metrics';
+import { parseArgs, type CliArgs } from './parse-args';
+import { RunProgress, StatusLine, startProgress } from './progress';
+import { SecretRedactor } from './redact';
+import { interruptedExitCode, watchSignals } from './signals';
+import { writeStateFile } from './state-file';
+import { formatSummary } from './summary';
+import { buildConfigTemplate } from './templates';
 
-/** Exit codes, documented in the README. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, sigint: 130, sigterm: 143 } as const;
+export { EXIT } from './exit-codes';
 
-interface ParsedArgs {
-  configFiles: string[];
-  input: string | undefined;
-  testConnection: boolean;
+/** The process parts the CLI uses; {@link runCli} passes the real ones. */
+export interface CliIo {
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  stdin: Readable;
+  stdout: Writable;
+  stderr: LogSink & { columns?: number };
+  /** Where SIGINT and SIGTERM arrive (the process). */
+  signals: NodeJS.EventEmitter;
+  /** Ends the process at once (a second signal). Only the bin entry may exit. */
+  exitNow(code: number): void;
 }
 
-function parseArgs(argv: readonly string[]): ParsedArgs {
-  const args: ParsedArgs = { configFiles: [], input: undefined, testConnection: false };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i]!;
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${flag} needs a value.`);
-      return v;
-    };
-    if (flag === '--config') args.configFiles.push(value());
-    else if (flag === '--input') args.input = value();
-    else if (flag === '--test-connection') args.testConnection = true;
-    else throw new UsageError(`Unknown option ${flag}. Run with --help to see the options.`);
+interface Session {
+  logger: Logger;
+  redactor: SecretRedactor;
+  status: StatusLine;
+  debug: boolean;
+}
+
+function print(io: CliIo, session: Session, text: string): void {
+  io.stdout.write(session.redactor.redact(text.endsWith('\n') ? text : `${text}\n`));
+}
+
+function reportError(session: Session, error: unknown): void {
+  const { logger } = session;
+  if (error instanceof SdkError) {
+    logger.error({ code: error.code, line: error.line, stream: error.stream }, error.message);
+    if (session.debug && error.cause !== undefined)
+      logger.error({ err: error.cause }, `Cause: ${describeError(error.cause)}`);
+    else if (exitCodeFor(error) !== EXIT.usage && error.cause !== undefined)
+      logger.info('Run with --debug to see the cause and its stack.');
+    return;
   }
-  return args;
+  logger.fatal({ err: error }, `Unexpected error: ${describeError(error)}`);
 }
 
-function readConfigFiles(files: readonly string[]): Record<string, unknown> {
-  const merged: Record<string, unknown> = {};
-  for (const file of files) {
-    let parsed: unknown;
+function secretValues(definition: DestinationDefinition, sources: ConfigSources): unknown[] {
+  return knownSettings(definition)
+    .filter((s) => s.secret)
+    .map((s) => sources.raw[s.name]);
+}
+
+function loadConfig(
+  definition: DestinationDefinition,
+  args: CliArgs,
+  io: CliIo,
+  session: Session,
+): ValidatedConfig {
+  const sources = loadConfigSources(definition, args, { env: io.env });
+  // Known before validation, so not even a validation message can show a secret.
+  session.redactor.add(secretValues(definition, sources));
+  const validated = validateConfig(definition, sources.raw, sources.description, sources.keySources);
+  if (validated.unknownKeys.length > 0) {
+    const keys = validated.unknownKeys.map((k) => `${k} (${sources.keySources[k]})`).join(', ');
+    session.logger.warn(
+      { keys: validated.unknownKeys },
+      `Ignoring unknown config keys: ${keys}. Check their spelling; run with --about to list the settings.`,
+    );
+  }
+  session.logger.debug({ sources: sources.description }, `Config read from ${sources.description}`);
+  return validated;
+}
+
+function openInput(args: CliArgs, io: CliIo): Readable {
+  if (args.input === undefined) return io.stdin;
+  try {
+    accessSync(args.input, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `Cannot read the input file ${args.input}: ${code === 'ENOENT' ? 'no such file' : String(code)}.`,
+    );
+  }
+  return createReadStream(args.input);
+}
+
+function stateWriter(path: string) {
+  return (text: string) => {
     try {
-      parsed = JSON.parse(readFileSync(file, 'utf8'));
+      writeStateFile(path, text);
     } catch (error) {
-      throw new ConfigError(`Cannot read config file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new SdkError(
+        'ERR_STATE_OUTPUT',
+        `Cannot write the state file ${path}: ${code ?? describeError(error)}. Check that its directory exists and is writable.`,
+      );
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new ConfigError(`Config file ${file} must hold a JSON object.`);
+  };
+}
+
+async function runProcess(
+  definition: DestinationDefinition,
+  args: CliArgs,
+  validated: ValidatedConfig,
+  io: CliIo,
+  session: Session,
+): Promise<number> {
+  const { logger, status } = session;
+  const input = openInput(args, io);
+  const progress = status.isTTY ? new RunProgress() : undefined;
+  const watch = watchSignals(
+    {
+      onFirst: (signal) =>
+        logger.warn(
+          `Received ${signal}: stopping after the buffered records are exported. Send it again to exit at once.`,
+        ),
+      onSecond: (signal, code) => {
+        logger.warn(`Received ${signal} again: exiting now; no further state is written.`);
+        io.exitNow(code);
+      },
+    },
+    io.signals,
+  );
+  const stopProgress = progress ? startProgress(status, progress) : () => undefined;
+  try {
+    const summary = await runDestination(definition, {
+      input: progress ? progress.countInput(input) : input,
+      inputName: args.input ?? 'stdin',
+      output: io.stdout,
+      config: validated.config,
+      settings: validated.settings,
+      logger,
+      signal: watch.signal,
+      onState: args.stateFile === undefined ? undefined : stateWriter(args.stateFile),
+      onBatchExported: (report) => {
+        logBatchMetrics(logger, report);
+        progress?.onBatch(report);
+      },
+    });
+    stopProgress();
+    logger.info({ summary }, formatSummary(summary));
+    if (summary.stoppedBy === 'signal') return interruptedExitCode(watch.received ?? 'SIGTERM');
+    if (summary.stoppedBy === 'output-closed') {
+      logger.warn(
+        'stdout was closed by its reader (EPIPE): stopped reading input. States after that point were not delivered.',
+      );
     }
-    Object.assign(merged, parsed);
+    return EXIT.ok;
+  } finally {
+    stopProgress();
+    watch.dispose();
   }
-  return merged;
+}
+
+async function execute(
+  definition: DestinationDefinition,
+  args: CliArgs,
+  io: CliIo,
+  session: Session,
+): Promise<number> {
+  switch (args.mode) {
+    case 'help':
+      print(io, session, formatHelp(definition));
+      return EXIT.ok;
+    case 'version':
+      print(io, session, `${definition.name} ${definition.version ?? 'unknown'}`);
+      return EXIT.ok;
+    case 'about':
+      print(
+        io,
+        session,
+        args.format === 'markdown'
+          ? formatAboutMarkdown(definition)
+          : JSON.stringify(buildAbout(definition), null, 2),
+      );
+      return EXIT.ok;
+    case 'show-templates': {
+      const template = buildConfigTemplate(definition);
+      print(
+        io,
+        session,
+        JSON.stringify(args.templateShape === 'mage' ? { config: template } : template, null, 2),
+      );
+      return EXIT.ok;
+    }
+    case 'test-connection': {
+      const validated = loadConfig(definition, args, io, session);
+      const checked = await testConnection(definition, { config: validated.config, logger: session.logger });
+      print(io, session, `${definition.name}: ${checked}`);
+      return EXIT.ok;
+    }
+    case 'run':
+      return runProcess(definition, args, loadConfig(definition, args, io, session), io, session);
+  }
 }
 
 /**
- * Turns a destination class into a complete Singer target executable. Only this function calls `process.exit`.
+ * Runs the command line against a destination and resolves with the exit code; never exits the process itself
+ * (except through `io.exitNow` on a second signal). {@link runCli} is the bin entry around it.
+ *
+ * @example
+ * ```ts
+ * const code = await executeCli(CsvDestination, { argv: ['--about'], env: {}, stdin, stdout, stderr, signals: process, exitNow: process.exit });
+ * ```
+ */
+export async function executeCli(destination: Constructor, io: CliIo): Promise<number> {
+  const redactor = new SecretRedactor();
+  const status = new StatusLine(io.stderr);
+  const redact = (text: string) => redactor.redact(text);
+  const session: Session = {
+    logger: createLogger({ destination: status, redact }),
+    redactor,
+    status,
+    debug: false,
+  };
+  try {
+    const definition = resolveDestination(destination);
+    const args = parseArgs(io.argv);
+    session.debug = args.debug;
+    session.logger = createLogger({
+      destination: status,
+      redact,
+      level: args.logLevel ?? (args.debug ? 'debug' : 'info'),
+      format: args.logFormat ?? (args.logToStdout ? 'json' : undefined),
+    });
+    if (args.logToStdout)
+      session.logger.debug(
+        '--log_to_stdout: logs stay on stderr as JSON lines; stdout carries only STATE lines.',
+      );
+    return await execute(definition, args, io, session);
+  } catch (error) {
+    reportError(session, error);
+    return exitCodeFor(error);
+  }
+}
+
+/**
+ * Turns a destination class into a complete Singer target executable: flags, config files and environment,
+ * modes, logs, metrics, signals and exit codes (see docs/command-line.md). The only place that calls
+ * `process.exit`.
  *
  * @example
  * ```ts
@@ -60,37 +261,22 @@ function readConfigFiles(files: readonly string[]): Record<string, unknown> {
  * ```
  */
 export function runCli(destination: Constructor, argv: readonly string[] = process.argv.slice(2)): void {
-  const logger = createLogger();
-  const main = async (): Promise<number> => {
-    const definition = resolveDestination(destination);
-    const args = parseArgs(argv);
-    const configSource = args.configFiles.length > 0 ? args.configFiles.join(', ') : 'defaults';
-    const { config, settings, unknownKeys } = validateConfig(definition, readConfigFiles(args.configFiles), configSource);
-    if (unknownKeys.length > 0) logger.warn({ keys: unknownKeys }, `Ignoring unknown config keys: ${unknownKeys.join(', ')}`);
-    if (args.testConnection) {
-      const checked = await testConnection(definition, { config, logger });
-      await writeLine(process.stderr, `${definition.name}: ${checked}`);
-      return EXIT.ok;
-    }
-    const input = args.input === undefined ? process.stdin : createReadStream(args.input);
-    const summary = await runDestination(definition, {
-      input,
-      inputName: args.input ?? 'stdin',
-      config,
-      settings,
-      logger,
-    });
-    logger.info({ summary }, 'done');
-    return EXIT.ok;
+  // A reader that goes away (`| head -1`) makes stdout emit EPIPE; the loop stops on it. Never crash on it later.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
+  const io: CliIo = {
+    argv,
+    env: process.env,
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    signals: process,
+    exitNow: (code) => process.exit(code),
   };
-  main().then(
+  executeCli(destination, io).then(
     (code) => process.exit(code),
     (error: unknown) => {
-      if (error instanceof SdkError) {
-        logger.error({ code: error.code, line: error.line, stream: error.stream }, error.message);
-        process.exit(error instanceof UsageError || error instanceof ConfigError ? EXIT.usage : EXIT.failed);
-      }
-      logger.fatal({ err: error }, 'Unexpected error');
+      process.stderr.write(`Unexpected error: ${describeError(error)}\n`);
       process.exit(EXIT.failed);
     },
   );

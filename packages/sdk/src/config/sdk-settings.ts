@@ -8,7 +8,10 @@ import { MIB, type InvalidRecordPolicy, type RunSettings } from '../runtime/sett
  * (`batch_size_rows`, `batch_wait_limit_seconds`, `validate_records`).
  */
 export class SdkSettings {
-  @Setting({ name: 'maximum_batch_size_mb', description: 'Flush when buffered record lines pass this many MiB.' })
+  @Setting({
+    name: 'maximum_batch_size_mb',
+    description: 'Flush when buffered record lines pass this many MiB.',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsNumber()
@@ -24,7 +27,8 @@ export class SdkSettings {
 
   @Setting({
     name: 'batch_wait_limit_seconds',
-    description: 'Flush a stream once its oldest buffered record has waited this long, even while input is idle.',
+    description:
+      'Flush a stream once its oldest buffered record has waited this long, even while input is idle.',
   })
   @IsOptional()
   @Type(() => Number)
@@ -39,13 +43,17 @@ export class SdkSettings {
 
   @Setting({
     name: 'invalid_record_policy',
-    description: 'What to do with a record that fails its schema or lacks a key property: fail, skip, dead_letter.',
+    description:
+      'What to do with a record that fails its schema or lacks a key property: fail, skip, dead_letter.',
   })
   @IsOptional()
   @IsIn(['fail', 'skip', 'dead_letter'])
   invalidRecordPolicy?: InvalidRecordPolicy;
 
-  @Setting({ name: 'dead_letter_path', description: 'JSON-lines file for invalid records (policy dead_letter).' })
+  @Setting({
+    name: 'dead_letter_path',
+    description: 'JSON-lines file for invalid records (policy dead_letter).',
+  })
   @IsOptional()
   @IsString()
   deadLetterPath?: string;
@@ -60,9 +68,11 @@ export class SdkSettings {
   /** The loop settings these values override. */
   toRunSettings(): Partial<RunSettings> {
     return {
-      maxBatchBytes: this.maximumBatchSizeMb === undefined ? undefined : Math.round(this.maximumBatchSizeMb * MIB),
+      maxBatchBytes:
+        this.maximumBatchSizeMb === undefined ? undefined : Math.round(this.maximumBatchSizeMb * MIB),
       batchSizeRows: this.batchSizeRows,
-      batchWaitLimitMs: this.batchWaitLimitSeconds === undefined ? undefined : this.batchWaitLimitSeconds * 1000,
+      batchWaitLimitMs:
+        this.batchWaitLimitSeconds === undefined ? undefined : this.batchWaitLimitSeconds * 1000,
       validateRecords: this.validateRecords,
       invalidRecordPolicy: this.invalidRecordPolicy,
       deadLetterPath: this.deadLetterPath,

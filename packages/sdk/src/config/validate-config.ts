@@ -38,17 +38,33 @@ function problemsOf(errors: ValidationError[], names: Map<string, string>, prefi
   });
 }
 
-function validateInto<T extends object>(cls: Constructor<T>, raw: Record<string, unknown>): { instance: T; problems: ConfigProblem[] } {
+function validateInto<T extends object>(
+  cls: Constructor<T>,
+  raw: Record<string, unknown>,
+): { instance: T; problems: ConfigProblem[] } {
   const instance = plainToInstance(cls, raw, { excludeExtraneousValues: true, exposeDefaultValues: true });
   const names = new Map(readSettingRecords(cls).map((s) => [s.propertyKey, s.name]));
   const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), names);
   return { instance, problems };
 }
 
+/** Where each top-level key came from, for error messages: e.g. `config.json` or `env DEST_CSV_OUTPUT_PATH`. */
+export type KeySources = Readonly<Record<string, string>>;
+
+function describeSource(
+  path: string,
+  raw: Record<string, unknown>,
+  keySources: KeySources | undefined,
+): string {
+  const key = path.split('.')[0]!;
+  if (!(key in raw)) return 'not set';
+  return keySources?.[key] ?? '';
+}
+
 /**
  * Validates raw JSON config (already merged from files and environment) into the destination's config class and
- * the SDK settings. Throws one {@link ConfigError} listing every invalid field, with `sourceName` (e.g. the file
- * names) in the message; never includes a value.
+ * the SDK settings. Throws one {@link ConfigError} listing every invalid field: its path, what is wrong, the rule,
+ * and (with `keySources`) the file or variable it came from. Never includes a value.
  *
  * @example
  * ```ts
@@ -59,13 +75,20 @@ export function validateConfig(
   definition: DestinationDefinition,
   raw: Record<string, unknown>,
   sourceName = 'the config',
+  keySources?: KeySources,
 ): ValidatedConfig {
   const sdk = validateInto(SdkSettings, raw);
-  const own = definition.configClass ? validateInto(definition.configClass, raw) : { instance: {}, problems: [] };
+  const own = definition.configClass
+    ? validateInto(definition.configClass, raw)
+    : { instance: {}, problems: [] };
   const problems = [...sdk.problems, ...own.problems];
   if (problems.length > 0) {
+    const lines = problems.map((p) => {
+      const source = describeSource(p.path, raw, keySources);
+      return `  - ${p.path}: ${p.message} (${p.rule})${source ? ` [${source}]` : ''}`;
+    });
     throw new ConfigError(
-      `Invalid config in ${sourceName} for ${definition.className}:\n${problems.map((p) => `  - ${p.path}: ${p.message} (${p.rule})`).join('\n')}`,
+      `Invalid config in ${sourceName} for ${definition.className}:\n${lines.join('\n')}`,
       problems,
     );
   }

@@ -1,6 +1,12 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { prettyFactory } from 'pino-pretty';
+
+/** Anything log text can be written to: a stream, or a small object with a synchronous `write`. */
+export interface LogSink {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
 
 /** How logs are written. */
 export interface LoggerOptions {
@@ -8,15 +14,18 @@ export interface LoggerOptions {
   level?: string;
   /** `text` (readable) or `json` (one JSON object a line). Default: text on a TTY, json otherwise. */
   format?: 'text' | 'json';
-  /** Where to write. Default: stderr (fd 2). stdout is reserved for STATE lines. */
-  destination?: NodeJS.WritableStream;
+  /** Where to write. Default: `process.stderr` (synchronous on Linux). stdout is reserved for STATE lines. */
+  destination?: LogSink;
   /** Extra fields on every line. */
   base?: Record<string, unknown>;
+  /** Applied to every finished line before it is written, e.g. to replace secret values (see the CLI). */
+  redact?: (text: string) => string;
 }
 
 /**
- * Creates the structured logger (pino) the runtime and handlers use. Writes synchronously to stderr so no line is
- * lost when the process exits.
+ * Creates the structured logger (pino) the runtime and handlers use. Every line is formatted and written
+ * synchronously (no worker thread, no async pipe), so no line is lost when the process exits, and `redact` sees the
+ * final text, whatever the format.
  *
  * @example
  * ```ts
@@ -25,22 +34,27 @@ export interface LoggerOptions {
  * ```
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const isTty = Boolean((options.destination as { isTTY?: boolean } | undefined)?.isTTY ?? process.stderr.isTTY);
+  const destination: LogSink = options.destination ?? process.stderr;
+  const isTty = Boolean(destination.isTTY);
   const format = options.format ?? (isTty ? 'text' : 'json');
-  const level = options.level ?? 'info';
-  const base = { ...options.base };
-  if (format === 'text') {
-    const stream = pretty({
-      destination: options.destination ?? 2,
-      sync: true,
-      colorize: isTty,
-      ignore: 'pid,hostname',
-      translateTime: 'SYS:HH:MM:ss.l',
-    });
-    return pino({ level, base }, stream);
-  }
-  const destination = options.destination ?? pino.destination({ dest: 2, sync: true });
-  return pino({ level, base, timestamp: pino.stdTimeFunctions.isoTime }, destination);
+  const redact = options.redact ?? ((text: string) => text);
+  const pretty =
+    format === 'text'
+      ? prettyFactory({
+          colorize: isTty,
+          ignore: 'pid,hostname,metric,summary',
+          translateTime: 'SYS:HH:MM:ss.l',
+        })
+      : undefined;
+  const sink = {
+    write(line: string) {
+      destination.write(redact(pretty ? pretty(line) : line));
+    },
+  };
+  return pino(
+    { level: options.level ?? 'info', base: { ...options.base }, timestamp: pino.stdTimeFunctions.isoTime },
+    sink,
+  );
 }
 
 /** A log line captured by {@link createMemoryLogger}. */
@@ -67,7 +81,10 @@ export function createMemoryLogger(level = 'debug'): { logger: Logger; entries: 
       for (const line of chunk.toString('utf8').split('\n')) {
         if (!line) continue;
         const parsed = JSON.parse(line) as Record<string, unknown>;
-        entries.push({ ...parsed, level: pino.levels.labels[parsed.level as number] ?? String(parsed.level) } as LogEntry);
+        entries.push({
+          ...parsed,
+          level: pino.levels.labels[parsed.level as number] ?? String(parsed.level),
+        } as LogEntry);
       }
       callback();
     },

@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import type { BatchReport } from '../runtime/process-loop';
+
+/** A Singer metric as Meltano and singer-python read it from log lines. */
+export interface SingerMetric {
+  type: 'counter' | 'timer';
+  metric: string;
+  value: number;
+  tags: Record<string, string | number>;
+}
+
+/** The text of a Singer metric log line: `METRIC: {"type":...}`. */
+export function formatMetric(metric: SingerMetric): string {
+  return `METRIC: ${JSON.stringify(metric)}`;
+}
+
+/**
+ * Logs the Singer metrics of one exported batch on stderr: a `record_count` counter (per flush, by stream) and a
+ * `batch_processing_time` timer in seconds.
+ *
+ * @example
+ * ```ts
+ * runDestination(Dest, { input, onBatchExported: (report) => logBatchMetrics(logger, report) });
+ * ```
+ */
+export function logBatchMetrics(logger: Logger, report: BatchReport): void {
+  const counter: SingerMetric = {
+    type: 'counter',
+    metric: 'record_count',
+    value: report.records,
+    tags: { stream: report.stream },
+  };
+  const timer: SingerMetric = {
+    type: 'timer',
+    metric: 'batch_processing_time',
+    value: Math.round(report.durationMs) / 1000,
+    tags: { stream: report.stream, batch: report.batchNumber, status: 'succeeded' },
+  };
+  logger.info({ metric: counter }, formatMetric(counter));
+  logger.info({ metric: timer }, formatMetric(timer));
+}

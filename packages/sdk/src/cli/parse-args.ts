@@ -1,0 +1,227 @@
+import { parseArgs as parseNodeArgs } from 'node:util';
+import { UsageError } from '../errors';
+
+/** What the process is asked to do. */
+export type CliMode = 'run' | 'test-connection' | 'about' | 'show-templates' | 'version' | 'help';
+
+/** The parsed command line. */
+export interface CliArgs {
+  mode: CliMode;
+  /** `mage` when the Mage spelling `--show_templates` asked for templates: Mage wants `{"config": {...}}`. */
+  templateShape: 'config' | 'mage';
+  /** `--config` files, merged in order. */
+  configFiles: string[];
+  /** `--config_json`: config as a JSON text (Mage). */
+  configJson: string | undefined;
+  /** `--settings`: a YAML file whose `config` key holds config (Mage). */
+  settingsFile: string | undefined;
+  input: string | undefined;
+  stateFile: string | undefined;
+  format: 'json' | 'markdown';
+  logLevel: string | undefined;
+  logFormat: 'text' | 'json' | undefined;
+  debug: boolean;
+  /** Mage's `--log_to_stdout` was given a non-empty value. Logs stay on stderr; they become JSON lines. */
+  logToStdout: boolean;
+}
+
+/** One command-line flag, for parsing, `--help` and the docs. */
+export interface FlagSpec {
+  name: string;
+  /** The value's placeholder; absent for a switch. */
+  value?: string;
+  repeatable?: boolean;
+  /** The Meltano-style flag this Mage spelling stands for, when it is one. */
+  mageFor?: string;
+  description: string;
+}
+
+/** Every flag the CLI accepts. */
+export const FLAGS: readonly FlagSpec[] = [
+  {
+    name: 'config',
+    value: 'FILE',
+    repeatable: true,
+    description: 'JSON config file; repeat to merge several, later files win.',
+  },
+  { name: 'input', value: 'FILE', description: 'Read Singer messages from FILE instead of stdin.' },
+  {
+    name: 'state-file',
+    value: 'PATH',
+    description: 'Also write each emitted STATE to PATH (atomically: temp file, fsync, rename).',
+  },
+  {
+    name: 'test-connection',
+    description: 'Run @BeforeProcess, @TestConnection, @AfterProcess; print what was checked; exit 0 or 1.',
+  },
+  {
+    name: 'about',
+    description: 'Print name, version, description, capabilities and the settings JSON Schema.',
+  },
+  { name: 'format', value: 'json|markdown', description: 'Output format of --about (default json).' },
+  { name: 'show-templates', description: 'Print a ready-to-edit config file built from the config class.' },
+  {
+    name: 'log-level',
+    value: 'LEVEL',
+    description: 'trace, debug, info (default), warn, error, fatal or silent.',
+  },
+  {
+    name: 'log-format',
+    value: 'text|json',
+    description: 'Log format on stderr (default: text on a terminal, json otherwise).',
+  },
+  { name: 'version', description: 'Print the version and exit.' },
+  { name: 'help', description: 'Print this help and exit.' },
+  {
+    name: 'config_json',
+    value: 'JSON',
+    mageFor: '--config',
+    description: 'Config as a JSON text (Mage); wins over files and environment.',
+  },
+  {
+    name: 'settings',
+    value: 'FILE',
+    mageFor: '--config',
+    description: 'YAML file whose `config` key holds config (Mage); lowest precedence.',
+  },
+  { name: 'input_file_path', value: 'FILE', mageFor: '--input', description: 'Same as --input (Mage).' },
+  {
+    name: 'state',
+    value: 'PATH',
+    mageFor: '--state-file',
+    description: 'Same as --state-file (Mage reads the last state from this file).',
+  },
+  { name: 'test_connection', mageFor: '--test-connection', description: 'Same as --test-connection (Mage).' },
+  {
+    name: 'show_templates',
+    mageFor: '--show-templates',
+    description: 'Print templates as Mage expects them: {"config": {...}}.',
+  },
+  {
+    name: 'log_to_stdout',
+    value: 'VALUE',
+    description:
+      'Accepted for Mage; any non-empty value makes logs JSON lines. Logs stay on stderr: stdout carries STATE only.',
+  },
+  {
+    name: 'debug',
+    description: 'Same as --log-level debug, and print the cause of errors with its stack (Mage).',
+  },
+];
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+type Values = Record<string, string | boolean | string[] | undefined>;
+
+function checkTokens(argv: readonly string[]): Values {
+  const options = Object.fromEntries(
+    FLAGS.map((f) => [
+      f.name,
+      { type: f.value ? ('string' as const) : ('boolean' as const), multiple: f.repeatable === true },
+    ]),
+  );
+  const { values, tokens } = parseNodeArgs({
+    args: [...argv],
+    options,
+    strict: false,
+    tokens: true,
+    allowPositionals: true,
+  });
+  for (const token of tokens) {
+    if (token.kind === 'positional') {
+      throw new UsageError(
+        `Unexpected argument ${JSON.stringify(token.value)}. Run with --help to see the options.`,
+      );
+    }
+    if (token.kind !== 'option') continue;
+    const spec = FLAGS.find((f) => f.name === token.name);
+    if (spec === undefined) {
+      const hint = FLAGS.find(
+        (f) => f.name === token.name.replace(/_/g, '-') || f.name === token.name.replace(/-/g, '_'),
+      );
+      throw new UsageError(
+        `Unknown option ${token.rawName}.${hint ? ` Did you mean --${hint.name}?` : ''} Run with --help to see the options.`,
+      );
+    }
+    if (spec.value && token.value === undefined) {
+      throw new UsageError(
+        `${token.rawName} needs a value (${spec.value}). Example: ${token.rawName} ${spec.value === 'FILE' ? 'config.json' : spec.value}`,
+      );
+    }
+    if (!spec.value && token.inlineValue) throw new UsageError(`${token.rawName} takes no value.`);
+  }
+  return values;
+}
+
+function pick(values: Values, a: string, b: string): string | undefined {
+  const first = values[a] as string | undefined;
+  const second = values[b] as string | undefined;
+  if (first !== undefined && second !== undefined && first !== second) {
+    throw new UsageError(`--${a} and --${b} are the same option and were given different values; give one.`);
+  }
+  return first ?? second;
+}
+
+function chooseMode(values: Values): { mode: CliMode; templateShape: CliArgs['templateShape'] } {
+  if (values.help) return { mode: 'help', templateShape: 'config' };
+  if (values.version) return { mode: 'version', templateShape: 'config' };
+  const modes: [string, CliMode][] = [
+    ['about', 'about'],
+    ['show-templates', 'show-templates'],
+    ['show_templates', 'show-templates'],
+    ['test-connection', 'test-connection'],
+    ['test_connection', 'test-connection'],
+  ];
+  const given = modes.filter(([flag]) => values[flag] === true);
+  const distinct = [...new Set(given.map(([, mode]) => mode))];
+  if (distinct.length > 1) {
+    throw new UsageError(`${given.map(([f]) => `--${f}`).join(' and ')} cannot be combined; choose one.`);
+  }
+  const mode = distinct[0] ?? 'run';
+  const mage = values.show_templates === true && values['show-templates'] !== true;
+  return { mode, templateShape: mage ? 'mage' : 'config' };
+}
+
+/**
+ * Parses the command line (Meltano-style flags and Mage's spellings) with node's `util.parseArgs`, and checks it:
+ * unknown flags, missing values, conflicting modes and bad enum values are {@link UsageError}s.
+ *
+ * @example
+ * ```ts
+ * parseArgs(['--config', 'a.json', '--config', 'b.json']).configFiles; // ['a.json', 'b.json']
+ * ```
+ */
+export function parseArgs(argv: readonly string[]): CliArgs {
+  const values = checkTokens(argv);
+  const { mode, templateShape } = chooseMode(values);
+  const format = (values.format as string | undefined) ?? 'json';
+  if (format !== 'json' && format !== 'markdown')
+    throw new UsageError(`--format must be json or markdown, not ${JSON.stringify(format)}.`);
+  if (values.format !== undefined && mode !== 'about')
+    throw new UsageError('--format only applies to --about.');
+  const logFormat = values['log-format'] as string | undefined;
+  if (logFormat !== undefined && logFormat !== 'text' && logFormat !== 'json') {
+    throw new UsageError(`--log-format must be text or json, not ${JSON.stringify(logFormat)}.`);
+  }
+  const logLevel = values['log-level'] as string | undefined;
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
+    throw new UsageError(
+      `--log-level must be one of ${LOG_LEVELS.join(', ')}, not ${JSON.stringify(logLevel)}.`,
+    );
+  }
+  const logToStdout = values.log_to_stdout as string | undefined;
+  return {
+    mode,
+    templateShape,
+    configFiles: (values.config as string[] | undefined) ?? [],
+    configJson: values.config_json as string | undefined,
+    settingsFile: values.settings as string | undefined,
+    input: pick(values, 'input', 'input_file_path'),
+    stateFile: pick(values, 'state-file', 'state'),
+    format,
+    logLevel,
+    logFormat: logFormat,
+    debug: values.debug === true,
+    logToStdout: logToStdout !== undefined && logToStdout !== '',
+  };
+}
