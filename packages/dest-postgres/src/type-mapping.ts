@@ -1,4 +1,4 @@
-import type { JsonSchema } from '@singer-dest/sdk';
+import { ExactNumber, type JsonSchema } from '@singer-dest/sdk';
 
 /** The column types dest-postgres creates. */
 export type ColumnType =
@@ -15,8 +15,10 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
 function boundOutsideInt64(value: unknown): boolean {
-  if (typeof value !== 'number' && typeof value !== 'string' && typeof value !== 'object') return false;
-  const text = String(value);
+  let text: string;
+  if (typeof value === 'number' || typeof value === 'string') text = String(value);
+  else if (value instanceof ExactNumber) text = value.text;
+  else return false;
   if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return false;
   const number = Number(text);
   // Beyond 2^62 a double cannot tell whether the bound is inside; numeric is the safe side then.
