@@ -8,7 +8,7 @@
 // drift of the machine affects every row alike; the median wall time of each row is quoted.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem, release } from 'node:os';
+import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +19,8 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const LOG_DIR = join(BENCH_DIR, 'logs');
 const TMP_DIR = join(BENCH_DIR, 'tmp');
+/** A 1-minute load average above this means other work competed with the run. */
+const BUSY_LOAD = cpus().length * 0.75;
 
 const { values: opts } = parseArgs({
   options: {
@@ -211,7 +213,12 @@ const ROWS = {
     target: 0.7,
     rssTarget: 250,
     command: () => ({ args: [join(ROOT, 'bench', 'noop-destination.mjs')] }),
-    check: (result, manifest) => checkFinalState(result, manifest),
+    check: (result, manifest, logFile) => {
+      const problem = checkFinalState(result, manifest);
+      if (problem) return problem;
+      const { delivered } = JSON.parse(tail(logFile, 1) || '{}');
+      return delivered === manifest.records ? undefined : `the export was handed ${delivered} records`;
+    },
   },
   c: {
     label: 'dest-csv',
@@ -321,6 +328,8 @@ async function runRow(id, run, manifest, tag) {
   const row = ROWS[id];
   const prepared = row.command(run, manifest);
   const logFile = join(LOG_DIR, `${tag}${id}-run${run}.log`);
+  // Other work on the machine skews wall times: record the load, and say so when it is high.
+  const load = loadavg()[0];
   const result = await measure({
     command: prepared.command ?? NODE,
     args: prepared.args,
@@ -331,11 +340,13 @@ async function runRow(id, run, manifest, tag) {
   const seconds = result.wallMs / 1000;
   log(
     `  (${id}) run ${run}: ${seconds.toFixed(2)} s, ${Math.round(manifest.records / seconds).toLocaleString('en-US')} records/s, ` +
-      `peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB${problem ? `  INVALID: ${problem}` : ''}`,
+      `peak RSS ${result.peakRssMb?.toFixed(0) ?? '?'} MB, load before ${load.toFixed(1)}` +
+      `${load > BUSY_LOAD ? ' (busy machine)' : ''}${problem ? `  INVALID: ${problem}` : ''}`,
   );
   return {
     wallMs: result.wallMs,
     peakRssMb: result.peakRssMb,
+    loadBefore: load,
     ok: problem === undefined,
     problem,
     log: logFile,
@@ -361,6 +372,7 @@ function summarise(id, runs, manifest) {
     mbPerSec: bytes / 1e6 / (wallMs / 1000),
     inputBytes: bytes,
     peakRssMb: rss.length > 0 ? Math.max(...rss) : null,
+    maxLoadBefore: Math.max(...good.map((r) => r.loadBefore)),
     reference: row.reference,
     target: row.target ?? null,
     rssTargetMb: row.rssTarget ?? null,
@@ -401,7 +413,7 @@ function formatRows(rows) {
       ? '—'
       : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   return table(
-    ['row', 'what', 'wall s', 'records/s', 'MB/s', 'ratio', 'target', 'peak RSS MB', 'verdict'],
+    ['row', 'what', 'wall s', 'records/s', 'MB/s', 'ratio', 'target', 'peak RSS MB', 'load', 'verdict'],
     rows.map((r) => [
       r.id,
       r.label,
@@ -413,6 +425,7 @@ function formatRows(rows) {
         .filter(Boolean)
         .join(', ') || '—',
       fmt(r.peakRssMb),
+      fmt(r.maxLoadBefore, 1),
       !r.ok ? `INVALID: ${r.problem}` : r.meetsTargets === null ? '' : r.meetsTargets ? 'meets' : 'MISSES',
     ]),
   );
@@ -425,7 +438,10 @@ function machine() {
   } catch {
     // The table says which rows failed; the machine notes just lack the version.
   }
+  const git = (...args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const dirty = git('status', '--porcelain', '--', 'packages').split('\n').filter(Boolean).length;
   return {
+    code: `${git('rev-parse', '--short', 'HEAD')}${dirty ? ` + ${dirty} uncommitted file(s) under packages/` : ''}`,
     cpu: cpus()[0]?.model,
     cores: cpus().length,
     memoryGb: Math.round(totalmem() / 1024 ** 3),
