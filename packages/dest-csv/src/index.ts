@@ -9,3 +9,5 @@
  * ```
  */
 export { CsvDestination } from './csv-destination';
+export { CsvConfig, ENCODINGS, type CsvEncoding } from './config';
+export { CsvError, type CsvErrorCode } from './csv-error';

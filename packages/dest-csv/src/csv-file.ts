@@ -1,0 +1,162 @@
+import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { CsvError } from './csv-error';
+import { partPath } from './file-naming';
+
+/** What a file of a stream must start and end with. */
+export interface FileFormat {
+  /** Byte-order mark plus header row, as bytes: what the file starts with (empty without header and BOM). */
+  prefix: Buffer;
+  /** The encoded line terminator: a non-empty file must end with it (else an earlier run stopped mid-row). */
+  terminator: Buffer;
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+async function readAt(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  const { bytesRead } = await handle.read(buffer, 0, length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+/** Makes a new directory entry durable (Linux allows fsync on a directory opened read-only). */
+async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(dirname(path), 'r');
+  try {
+    await handle.sync();
+  } catch {
+    // Some file systems refuse fsync on directories; the file's own data is synced regardless.
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * One CSV file being appended to. Every batch is written and fsynced before {@link CsvFile.append} resolves; a
+ * batch that fails half-way is cut off again, so the file never keeps part of a failed batch.
+ */
+export class CsvFile {
+  /** True when an existing part with another header was skipped to get to this one. */
+  skippedOtherHeader = false;
+  private created: boolean;
+
+  private constructor(
+    readonly path: string,
+    readonly part: number,
+    private readonly handle: FileHandle,
+    private size: number,
+    created: boolean,
+  ) {
+    this.created = created;
+  }
+
+  /**
+   * Opens the stream's file to append to, starting at part `fromPart`: an absent or empty part is started with
+   * `format.prefix`; an existing part is appended to when it starts with the same prefix (same header), otherwise
+   * the next part is tried. With `replace`, the first part is emptied and later parts from earlier runs removed.
+   *
+   * @example
+   * ```ts
+   * const file = await CsvFile.open('/out/users.csv', 1, { prefix: headerBytes, terminator: crlf }, false);
+   * await file.append([rowBytes]);
+   * ```
+   */
+  static async open(
+    basePath: string,
+    fromPart: number,
+    format: FileFormat,
+    replace: boolean,
+  ): Promise<CsvFile> {
+    await mkdir(dirname(basePath), { recursive: true });
+    if (replace) {
+      for (let part = fromPart + 1; (await sizeOf(partPath(basePath, part))) !== undefined; part++) {
+        await unlink(partPath(basePath, part));
+      }
+    }
+    let skippedOtherHeader = false;
+    for (let part = fromPart; ; part++) {
+      const path = partPath(basePath, part);
+      const existing = await sizeOf(path);
+      const emptied = replace && part === fromPart;
+      if (!emptied && existing !== undefined && (await sizeOf(partPath(basePath, part + 1))) !== undefined)
+        continue;
+      // Always O_APPEND: after a failed batch is cut off, the next write lands at the new end, never past a hole.
+      const handle = await open(path, 'a');
+      try {
+        if (emptied) await handle.truncate(0);
+        const size = emptied ? 0 : (existing ?? 0);
+        const file = await CsvFile.adopt(path, part, handle, size, format, existing === undefined);
+        if (file !== undefined) return Object.assign(file, { skippedOtherHeader });
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
+      await handle.close();
+      skippedOtherHeader = true;
+    }
+  }
+
+  /** Checks an opened part; returns undefined when its header differs (the caller moves on to the next part). */
+  private static async adopt(
+    path: string,
+    part: number,
+    handle: FileHandle,
+    size: number,
+    format: FileFormat,
+    created: boolean,
+  ) {
+    const { prefix, terminator } = format;
+    if (size === 0) {
+      const file = new CsvFile(path, part, handle, 0, created);
+      if (prefix.length > 0) await file.append([prefix]);
+      return file;
+    }
+    if (!(await readAt(handle, 0, prefix.length)).equals(prefix)) return undefined;
+    if (
+      size > prefix.length &&
+      !(await readAt(handle, size - terminator.length, terminator.length)).equals(terminator)
+    ) {
+      throw new CsvError(
+        'ERR_CSV_PARTIAL_ROW',
+        `${path} does not end with a line terminator: an earlier run stopped in the middle of a row. Remove the ` +
+          'incomplete last line (or the file), or set overwrite_behavior to "replace_file".',
+      );
+    }
+    return new CsvFile(path, part, handle, size, false);
+  }
+
+  /** Appends the buffers and fsyncs; on failure, cuts the file back to where this call started, then rethrows. */
+  async append(buffers: Iterable<Buffer>): Promise<void> {
+    const start = this.size;
+    // The next buffer is built (by the caller's generator) while the previous one is being written.
+    let writing: Promise<void> | undefined;
+    try {
+      for (const buffer of buffers) {
+        await writing;
+        writing = this.handle.appendFile(buffer).then(() => void (this.size += buffer.length));
+      }
+      await writing;
+      await this.handle.sync();
+      if (this.created) {
+        await syncDirectory(this.path);
+        this.created = false;
+      }
+    } catch (error) {
+      await writing?.catch(() => undefined);
+      await this.handle.truncate(start).catch(() => undefined);
+      this.size = start;
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.handle.close();
+  }
+}
