@@ -59,10 +59,23 @@ export interface SchemaContext<C = any> extends HandlerContext<C> {
 /** What `@ExportBatch` receives: one stream's batch of parsed, validated records. */
 export interface BatchContext<C = any> extends HandlerContext<C> {
   readonly stream: string;
-  /** The records, in input order. */
+  /**
+   * The records, in input order; parsed from the buffered lines on first access. For big batches prefer
+   * {@link BatchContext.eachMessage}, which parses one record at a time and keeps memory at the batch limit.
+   */
   readonly records: readonly SingerRecord[];
   /** The RECORD messages the records came in (for `version` and `time_extracted`), same order. */
   readonly messages: readonly RecordMessage[];
+  /** The RECORD messages one at a time, parsed as they are taken (same order as `records`). */
+  eachMessage(): Iterable<RecordMessage>;
+  /** How many records the batch holds. */
+  readonly size: number;
+  /**
+   * When the destination has an `@EncodeRecord` method: the strings it returned for this batch's records,
+   * concatenated as UTF-8, in input order (views over the batch memory, valid until the export returns). Write
+   * them out as they are (e.g. to a file or a COPY stream). `records` and `messages` are not available then.
+   */
+  readonly encoded: readonly Buffer[] | undefined;
   /** The input line number of each record, same order. */
   readonly lines: readonly number[];
   /** When each record was read, as epoch milliseconds, same order. */
@@ -80,6 +93,23 @@ export interface BatchContext<C = any> extends HandlerContext<C> {
   readonly bytes: number;
   /** When the batch was handed to the destination. */
   readonly batchedAt: Date;
+}
+
+/**
+ * What `@EncodeRecord` receives for each record, as it is read and after it was validated. One object per stream,
+ * reused for every record: read it during the call, do not keep it.
+ */
+export interface EncodeContext<C = any> {
+  readonly config: C;
+  readonly stream: string;
+  readonly record: SingerRecord;
+  readonly message: RecordMessage;
+  readonly schema: JsonSchema;
+  readonly keyProperties: readonly string[];
+  /** 1-based input line of the RECORD. */
+  readonly line: number;
+  /** When the record was read (epoch ms). */
+  readonly receivedAt: number;
 }
 
 /** What `@OnActivateVersion` receives, after every record of the stream read before it was exported. */

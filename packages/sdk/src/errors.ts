@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'ERR_RECORD_NOT_OBJECT'
   | 'ERR_RECORD_INVALID'
   | 'ERR_MISSING_KEY_PROPERTY'
+  | 'ERR_RECORD_REJECTED'
   | 'ERR_STATE_WITHOUT_VALUE'
   | 'ERR_INVALID_ACTIVATE_VERSION'
   // The destination class or its configuration.

@@ -3,6 +3,7 @@ import type {
   ActivateVersionContext,
   AfterProcessContext,
   BatchContext,
+  EncodeContext,
   ProcessContext,
   SchemaContext,
 } from '../contexts';
@@ -80,3 +81,17 @@ export const AfterProcess =
  */
 export const TestConnection =
   handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<string | void>>('testConnection');
+
+/**
+ * Optional: turns each record into the destination's own text (a CSV row, a COPY line) as it is read. The batch
+ * then holds only those strings, in memory outside the JavaScript heap, and `@ExportBatch` gets them
+ * concatenated as `encoded` buffers: one parse per record, and a batch costs about its encoded bytes. Throwing
+ * rejects the record (handled by `invalid_record_policy`, code ERR_RECORD_REJECTED). Must be synchronous.
+ *
+ * @example
+ * ```ts
+ * @EncodeRecord
+ * encode({ record }: EncodeContext) { return `${record.id},${record.name}\n`; }
+ * ```
+ */
+export const EncodeRecord = handlerDecorator<(context: EncodeContext<any>) => string>('encodeRecord');

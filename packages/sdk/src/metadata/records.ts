@@ -31,7 +31,13 @@ export interface DestinationRecord {
 
 /** The hooks a destination can have. */
 export type HandlerKind =
-  'exportBatch' | 'onSchema' | 'onActivateVersion' | 'beforeProcess' | 'afterProcess' | 'testConnection';
+  | 'exportBatch'
+  | 'encodeRecord'
+  | 'onSchema'
+  | 'onActivateVersion'
+  | 'beforeProcess'
+  | 'afterProcess'
+  | 'testConnection';
 
 /** The record each method decorator writes. */
 export interface HandlerRecord {

@@ -27,6 +27,7 @@ export interface DestinationDefinition {
 
 const SINGLE_HANDLERS: readonly HandlerKind[] = [
   'exportBatch',
+  'encodeRecord',
   'onSchema',
   'onActivateVersion',
   'beforeProcess',
@@ -36,6 +37,7 @@ const SINGLE_HANDLERS: readonly HandlerKind[] = [
 
 const DECORATOR_NAMES: Record<HandlerKind, string> = {
   exportBatch: '@ExportBatch',
+  encodeRecord: '@EncodeRecord',
   onSchema: '@OnSchema',
   onActivateVersion: '@OnActivateVersion',
   beforeProcess: '@BeforeProcess',

@@ -3,6 +3,7 @@ import type {
   ActivateVersionContext,
   AfterProcessContext,
   BatchContext,
+  EncodeContext,
   ProcessContext,
   SchemaContext,
 } from '../contexts';
@@ -10,6 +11,8 @@ import type {
 /** A destination's hooks as plain async functions bound to one instance: no reflection per call. */
 export interface BoundHandlers {
   exportBatch(context: BatchContext): Promise<void>;
+  /** Synchronous: it runs for every record on the hot path. */
+  encodeRecord: ((context: EncodeContext) => string) | undefined;
   onSchema: ((context: SchemaContext) => Promise<void>) | undefined;
   onActivateVersion: ((context: ActivateVersionContext) => Promise<void>) | undefined;
   beforeProcess: ((context: ProcessContext) => Promise<void>) | undefined;
@@ -28,6 +31,12 @@ function bind<R>(
   return async (context) => (await method.call(instance, context)) as R;
 }
 
+function bindSync<R>(instance: object, key: string | symbol | undefined): ((context: any) => R) | undefined {
+  if (key === undefined) return undefined;
+  const method = (instance as Record<string | symbol, Method>)[key]!;
+  return method.bind(instance) as (context: any) => R;
+}
+
 /**
  * Binds the definition's hooks to an instance of the destination class.
  *
@@ -41,6 +50,7 @@ export function bindHandlers(definition: DestinationDefinition, instance: object
   const { handlers } = definition;
   return {
     exportBatch: bind<void>(instance, handlers.exportBatch)!,
+    encodeRecord: bindSync<string>(instance, handlers.encodeRecord),
     onSchema: bind<void>(instance, handlers.onSchema),
     onActivateVersion: bind<void>(instance, handlers.onActivateVersion),
     beforeProcess: bind<void>(instance, handlers.beforeProcess),

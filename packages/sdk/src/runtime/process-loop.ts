@@ -3,7 +3,9 @@ import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import { HandlerError, InputError, SdkError, describeError, type ErrorCode } from '../errors';
 import { stringifyJson } from '../json/exact-number';
-import type { BatchContext, JsonSchema, RunSummary } from '../contexts';
+import type { BatchContext, EncodeContext, JsonSchema, RunSummary } from '../contexts';
+import { createBatchContext } from './batch-context';
+import { collectGarbage } from './collect-garbage';
 import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
 import { LineReader } from './line-reader';
@@ -51,9 +53,13 @@ interface StreamEntry {
   schemaKey: string;
   validate: ValidateFunction | undefined;
   batch: StreamBatch;
+  /** Reused for every `@EncodeRecord` call of the stream: no object per record. */
+  encodeContext: MutableEncodeContext;
   batchesExported: number;
   timer: NodeJS.Timeout | undefined;
 }
+
+type MutableEncodeContext = { -readonly [K in keyof EncodeContext]: EncodeContext[K] };
 
 interface InFlightBatch {
   firstLine: number;
@@ -66,6 +72,8 @@ const MAX_BATCHES_IN_FLIGHT = 1;
 // STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
 const MAX_QUEUED_TASKS = 1000;
 const BOM = 0xfeff;
+// Batches at least this large are followed by a collection (see collect-garbage.ts); small ones are not worth it.
+const GC_AFTER_BYTES = 16 * 1024 * 1024;
 
 function isEmptyState(value: unknown): boolean {
   if (value === null || value === undefined) return true;
@@ -98,7 +106,10 @@ export class ProcessLoop {
   private stopRequested: 'signal' | 'output-closed' | undefined;
   private reader: LineReader | undefined;
 
+  private readonly encodes: boolean;
+
   constructor(private readonly options: LoopOptions) {
+    this.encodes = options.handlers.encodeRecord !== undefined;
     const { settings } = options;
     if (settings.invalidRecordPolicy === 'dead_letter') {
       this.deadLetter = new DeadLetterFile(settings.deadLetterPath ?? 'dead-letter.jsonl');
@@ -235,11 +246,32 @@ export class ProcessLoop {
         line,
       );
     }
-    // Honest size: the UTF-8 bytes of the line, not a re-serialisation and not the schema.
-    const bytes = Buffer.byteLength(text, 'utf8');
     const batch = stream.batch;
-    batch.add(message.message, line, bytes, Date.now());
-    this.bufferedBytes += bytes;
+    const now = Date.now();
+    const encode = this.options.handlers.encodeRecord;
+    if (encode === undefined) {
+      // Honest size: the UTF-8 bytes of the line (measured as it is copied), not a re-serialisation or the schema.
+      this.bufferedBytes += batch.addLine(text, line, now);
+    } else {
+      const context = stream.encodeContext;
+      context.record = record;
+      context.message = message.message;
+      context.line = line;
+      context.receivedAt = now;
+      let encoded: string;
+      try {
+        encoded = encode(context);
+      } catch (error) {
+        return this.rejectRecord(
+          stream.name,
+          'ERR_RECORD_REJECTED',
+          `was rejected by the destination: ${describeError(error)}`,
+          text,
+          line,
+        );
+      }
+      this.bufferedBytes += batch.addEncoded(encoded, text, line, now);
+    }
     const { batchSizeRows, batchWaitLimitMs, maxBatchBytes } = this.options.settings;
     if (batch.size === 1 && batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
@@ -300,12 +332,14 @@ export class ProcessLoop {
         keyProperties,
         schemaKey,
         validate,
-        batch: new StreamBatch(),
+        batch: new StreamBatch(this.encodes),
+        encodeContext: this.newEncodeContext(name, schema, keyProperties),
         batchesExported: 0,
         timer: undefined,
       });
     } else if (changed) {
       Object.assign(existing, { schema, keyProperties, schemaKey, validate });
+      existing.encodeContext = this.newEncodeContext(name, schema, keyProperties);
     }
     if (handlers.onSchema === undefined) return;
     try {
@@ -386,6 +420,15 @@ export class ProcessLoop {
     }
   }
 
+  private newEncodeContext(
+    stream: string,
+    schema: JsonSchema,
+    keyProperties: string[],
+  ): MutableEncodeContext {
+    const { config } = this.options;
+    return { config, stream, schema, keyProperties, record: {}, message: undefined!, line: 0, receivedAt: 0 };
+  }
+
   /** The line of the oldest record not yet exported, buffered or in flight; Infinity when there is none. */
   private watermark(): number {
     let lowest = this.inFlight[0]?.firstLine ?? Infinity;
@@ -397,7 +440,7 @@ export class ProcessLoop {
   private flush(stream: StreamEntry): void {
     const batch = stream.batch;
     if (batch.size === 0) return;
-    stream.batch = new StreamBatch();
+    stream.batch = new StreamBatch(this.encodes);
     clearTimeout(stream.timer);
     stream.timer = undefined;
     this.bufferedBytes -= batch.bytes;
@@ -414,6 +457,9 @@ export class ProcessLoop {
       try {
         await this.exportBatch(name, batch, schema, keyProperties, batchNumber, streamBatchNumber);
       } finally {
+        const bytes = batch.bytes;
+        batch.release();
+        if (bytes >= GC_AFTER_BYTES) collectGarbage();
         this.inFlight.splice(this.inFlight.indexOf(entry), 1);
         markDone();
       }
@@ -430,45 +476,38 @@ export class ProcessLoop {
     streamBatchNumber: number,
   ): Promise<void> {
     const started = performance.now();
-    const { messages, lines } = batch;
+    const { lines } = batch;
     const firstLine = lines[0]!;
     const lastLine = lines[lines.length - 1]!;
-    const context: BatchContext = {
+    const count = lines.length;
+    const context = createBatchContext(batch, {
       config: this.options.config,
       logger: this.options.logger,
       stream,
-      records: messages.map((m) => m.record),
-      messages,
-      lines,
-      receivedAt: batch.receivedAt,
       schema,
       keyProperties,
       batchNumber,
       streamBatchNumber,
-      firstLine,
-      lastLine,
-      bytes: batch.bytes,
-      batchedAt: new Date(),
-    };
+    });
     try {
       await this.options.handlers.exportBatch(context);
     } catch (error) {
       throw new HandlerError(
         'ERR_EXPORT_FAILED',
-        `Export of batch ${batchNumber} failed (stream "${stream}", ${messages.length} records from ` +
+        `Export of batch ${batchNumber} failed (stream "${stream}", ${count} records from ` +
           `${this.options.inputName} lines ${firstLine}-${lastLine}): ${describeError(error)}. No STATE after ` +
           'the records of this batch was written; fix the cause and rerun from the last emitted state.',
         error,
         { stream, line: firstLine },
-        { stream, batchNumber, firstLine, lastLine, records: messages.length },
+        { stream, batchNumber, firstLine, lastLine, records: count },
       );
     }
-    this.summary.records[stream] = (this.summary.records[stream] ?? 0) + messages.length;
+    this.summary.records[stream] = (this.summary.records[stream] ?? 0) + count;
     this.options.observeBatch?.(context);
     this.options.onBatchExported?.({
       stream,
       batchNumber,
-      records: messages.length,
+      records: count,
       bytes: batch.bytes,
       firstLine,
       lastLine,

@@ -1,18 +1,21 @@
-import type { RecordMessage } from '../contexts';
+import { ByteArena } from './byte-arena';
 
 /**
- * One stream's buffered records, kept as the parsed RECORD messages plus parallel arrays of line numbers and
- * receive times (parallel arrays: no wrapper object per record on the hot path).
+ * One stream's buffered records: their line text (or what `@EncodeRecord` made of them) in a {@link ByteArena}
+ * (outside the JavaScript heap, see there why), plus parallel arrays of line numbers and receive times (no
+ * wrapper object per record on the hot path).
  */
 export class StreamBatch {
-  readonly messages: RecordMessage[] = [];
+  readonly arena = new ByteArena();
   readonly lines: number[] = [];
   readonly receivedAt: number[] = [];
   /** UTF-8 bytes of the buffered RECORD lines: what the batch size limit counts. */
   bytes = 0;
 
+  constructor(readonly encoded: boolean) {}
+
   get size(): number {
-    return this.messages.length;
+    return this.lines.length;
   }
 
   /** Line of the oldest buffered record, or Infinity when empty. */
@@ -20,10 +23,32 @@ export class StreamBatch {
     return this.lines[0] ?? Infinity;
   }
 
-  add(message: RecordMessage, line: number, bytes: number, now: number): void {
-    this.messages.push(message);
+  /** Buffers a record's line; returns the line's UTF-8 size in bytes. */
+  addLine(text: string, line: number, now: number): number {
     this.lines.push(line);
     this.receivedAt.push(now);
+    const bytes = this.arena.append(text);
     this.bytes += bytes;
+    return bytes;
+  }
+
+  /** Buffers what `@EncodeRecord` returned for a record; returns the record line's UTF-8 size in bytes. */
+  addEncoded(encoded: string, lineText: string, line: number, now: number): number {
+    this.lines.push(line);
+    this.receivedAt.push(now);
+    this.arena.append(encoded);
+    const bytes = Buffer.byteLength(lineText, 'utf8');
+    this.bytes += bytes;
+    return bytes;
+  }
+
+  /** The i-th record's line text. */
+  text(index: number): string {
+    return this.arena.text(index);
+  }
+
+  /** Frees the batch's memory for reuse; call once its export has finished. */
+  release(): void {
+    this.arena.release();
   }
 }

@@ -1,0 +1,92 @@
+/**
+ * Batch storage outside the JavaScript heap. Buffered records (their line text, or what the destination encoded
+ * them to) are copied as UTF-8 into fixed-size blocks, and the blocks are reused from batch to batch.
+ *
+ * Why: kept as JavaScript strings or objects, a 100 MB batch becomes garbage in the old generation at every
+ * flush, and V8 collects old-generation garbage late, so peak memory was 3-4x the batch limit. Blocks from a pool
+ * make memory what the limit says, and give the garbage collector nothing to trace or copy.
+ */
+export const BLOCK_BYTES = 1024 * 1024;
+
+/** Free blocks, shared by every arena of the process. */
+const pool: Buffer[] = [];
+/** Never keep more free blocks than this (the rest are left to the garbage collector). */
+let poolLimit = 256;
+
+/** Lets the loop size the pool to its memory limit (two batches: one exporting, one filling). */
+export function setArenaPoolLimit(blocks: number): void {
+  poolLimit = Math.max(1, blocks);
+  pool.length = Math.min(pool.length, poolLimit);
+}
+
+function takeBlock(minBytes: number): Buffer {
+  if (minBytes > BLOCK_BYTES) return Buffer.allocUnsafeSlow(minBytes);
+  return pool.pop() ?? Buffer.allocUnsafeSlow(BLOCK_BYTES);
+}
+
+/** An append-only sequence of UTF-8 byte ranges. */
+export class ByteArena {
+  private readonly blocks: Buffer[] = [];
+  private current: Buffer | undefined;
+  private used = 0;
+  /** How far each finished block was filled. */
+  private readonly fullTo: number[] = [];
+  /** Where each appended item lives: block index, start, end (parallel arrays, no object per item). */
+  private readonly blockOf: number[] = [];
+  private readonly starts: number[] = [];
+  private readonly ends: number[] = [];
+  /** Bytes appended. */
+  bytes = 0;
+
+  get count(): number {
+    return this.starts.length;
+  }
+
+  /** Appends a string as UTF-8 and returns how many bytes it took. */
+  append(text: string): number {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes: if that fits, write without measuring first.
+    let block = this.current;
+    if (block === undefined || block.length - this.used < text.length * 3) {
+      const needed = Buffer.byteLength(text, 'utf8');
+      if (block === undefined || block.length - this.used < needed) block = this.newBlock(needed);
+    }
+    const start = this.used;
+    const written = block.write(text, start, 'utf8');
+    this.used = start + written;
+    this.blockOf.push(this.blocks.length - 1);
+    this.starts.push(start);
+    this.ends.push(this.used);
+    this.bytes += written;
+    return written;
+  }
+
+  /** The i-th item decoded back to a string. */
+  text(index: number): string {
+    return this.blocks[this.blockOf[index]!]!.toString('utf8', this.starts[index], this.ends[index]);
+  }
+
+  /** The bytes appended, as views over the blocks (no copy), in order. */
+  chunks(): Buffer[] {
+    return this.blocks
+      .map((block, b) => block.subarray(0, b === this.blocks.length - 1 ? this.used : this.fullTo[b]))
+      .filter((chunk) => chunk.length > 0);
+  }
+
+  /** Gives the blocks back to the pool. The arena, and any chunk taken from it, must not be used afterwards. */
+  release(): void {
+    for (const block of this.blocks)
+      if (block.length === BLOCK_BYTES && pool.length < poolLimit) pool.push(block);
+    this.blocks.length = 0;
+    this.fullTo.length = 0;
+    this.current = undefined;
+  }
+
+  private newBlock(minBytes: number): Buffer {
+    const block = takeBlock(minBytes);
+    if (this.current !== undefined) this.fullTo.push(this.used);
+    this.blocks.push(block);
+    this.current = block;
+    this.used = 0;
+    return block;
+  }
+}
