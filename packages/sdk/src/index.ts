@@ -21,6 +21,7 @@ export { Setting, type SettingOptions } from './decorators/setting';
 export {
   AfterProcess,
   BeforeProcess,
+  EncodeRecord,
   ExportBatch,
   OnActivateVersion,
   OnSchema,
@@ -30,6 +31,7 @@ export type {
   ActivateVersionContext,
   AfterProcessContext,
   BatchContext,
+  EncodeContext,
   HandlerContext,
   JsonSchema,
   Logger,

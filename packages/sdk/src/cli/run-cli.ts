@@ -17,6 +17,7 @@ import { RunProgress, StatusLine, startProgress } from './progress';
 import { SecretRedactor } from './redact';
 import { interruptedExitCode, watchSignals } from './signals';
 import { writeStateFile } from './state-file';
+import { StdoutGate } from './stdout-gate';
 import { formatSummary } from './summary';
 import { buildConfigTemplate } from './templates';
 
@@ -141,7 +142,7 @@ async function runProcess(
     const summary = await runDestination(definition, {
       input: progress ? progress.countInput(input) : input,
       inputName: args.input ?? 'stdin',
-      output: io.stdout,
+      output: new StdoutGate(io.stdout),
       config: validated.config,
       settings: validated.settings,
       logger,
@@ -273,9 +274,23 @@ export function runCli(destination: Constructor, argv: readonly string[] = proce
     signals: process,
     exitNow: (code) => process.exit(code),
   };
+  let settled = false;
+  // If the run ever stopped making progress (a promise nobody resolves), node would exit with 0 as if it had
+  // succeeded. Say so and fail instead.
+  process.once('beforeExit', () => {
+    if (settled) return;
+    process.stderr.write(
+      'Internal error: the run stopped before finishing (a pending operation never completed).\n',
+    );
+    process.exit(EXIT.failed);
+  });
   executeCli(destination, io).then(
-    (code) => process.exit(code),
+    (code) => {
+      settled = true;
+      process.exit(code);
+    },
     (error: unknown) => {
+      settled = true;
       process.stderr.write(`Unexpected error: ${describeError(error)}\n`);
       process.exit(EXIT.failed);
     },

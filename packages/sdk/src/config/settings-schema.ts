@@ -1,4 +1,6 @@
+import { ValidationTypes } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
+import type { IOptions } from 'class-validator-jsonschema/build/options';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
 import type { Constructor, SettingRecord } from '../metadata/records';
 import { readSettingRecords } from '../metadata/store';
@@ -56,16 +58,35 @@ function sdkDefaults(definition: DestinationDefinition): Record<string, unknown>
   };
 }
 
+// A custom rule says nothing about the type (the default converter guesses from design:type, which we never rely
+// on); a nested config class is inlined from its explicit @Type, so the schema has no $ref to resolve.
+const converters: IOptions['additionalConverters'] = {
+  [ValidationTypes.CUSTOM_VALIDATION]: {},
+  [ValidationTypes.NESTED_VALIDATION]: (meta, options) => {
+    const typeMeta = options.classTransformerMetadataStorage?.findTypeMetadata(
+      meta.target as Constructor,
+      meta.propertyName,
+    );
+    const child = typeMeta?.typeFunction();
+    return typeof child === 'function' ? schemaOf(child as Constructor) : { type: 'object' };
+  },
+};
+
+function schemaOf(cls: Constructor) {
+  return targetConstructorToSchema(cls, {
+    classTransformerMetadataStorage: defaultMetadataStorage,
+    additionalConverters: converters,
+  });
+}
+
 function classSettings(
   cls: Constructor,
   defaults: (record: SettingRecord) => unknown,
   sdk: boolean,
 ): SettingInfo[] {
-  const generated = targetConstructorToSchema(cls, {
-    classTransformerMetadataStorage: defaultMetadataStorage,
-  });
+  const generated = schemaOf(cls);
   const properties = (generated.properties ?? {}) as Record<string, SettingSchema>;
-  const requiredByRules = new Set<string>((generated.required) ?? []);
+  const requiredByRules = new Set<string>(generated.required ?? []);
   return readSettingRecords(cls).map((record) => {
     const schema: SettingSchema = { ...properties[record.name] };
     if (record.description !== undefined) schema.description = record.description;

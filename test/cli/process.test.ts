@@ -1,0 +1,123 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  TEST_DEST,
+  collect,
+  lines,
+  msg,
+  readJsonLines,
+  singer,
+  startBin,
+  tempDir,
+  waitFor,
+  writeJson,
+} from './support/spawn-bin';
+
+function records(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let id = from; id <= to; id++) out.push(msg.record('users', id));
+  return out;
+}
+
+describe('signals', () => {
+  it('SIGTERM mid-run: stops reading, exports what was buffered, writes exactly the states that became safe, exits 143', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'exported.jsonl');
+    const statePath = join(dir, 'state.json');
+    const config = writeJson(dir, 'c.json', { export_log: log, delay_ms: 150, batch_size_rows: 5 });
+    const child = startBin(TEST_DEST, ['--config', config, '--state-file', statePath]);
+    const result = collect(child);
+    // Two full batches, then records 11-12 and a state that only the flush on SIGTERM can make safe.
+    child.stdin.write(
+      singer(
+        msg.schema('users'),
+        ...records(1, 5),
+        msg.state({ through: 5 }),
+        ...records(6, 10),
+        msg.state({ through: 10 }),
+        ...records(11, 12),
+        msg.state({ through: 12 }),
+      ),
+    );
+    await waitFor(() => readJsonLines(log).length >= 2, 'two exported batches');
+    await sleep(100);
+    child.kill('SIGTERM');
+    const { code, stdout, stderr } = await result;
+    assert.equal(code, 143);
+    const exported = readJsonLines(log);
+    assert.deepEqual(exported, [
+      { stream: 'users', ids: [1, 2, 3, 4, 5], firstLine: 2, lastLine: 6 },
+      { stream: 'users', ids: [6, 7, 8, 9, 10], firstLine: 8, lastLine: 12 },
+      { stream: 'users', ids: [11, 12], firstLine: 14, lastLine: 15 },
+      { afterProcess: true, failed: false },
+    ]);
+    assert.deepEqual(lines(stdout), ['{"through":5}', '{"through":10}', '{"through":12}']);
+    assert.equal(readFileSync(statePath, 'utf8'), '{"through":12}\n');
+    assert.match(stderr, /Received SIGTERM: stopping after the buffered records are exported/);
+    assert.match(stderr, /\(stopped by a signal\)/);
+  });
+
+  it('a second signal exits at once: the export in flight never finishes and no further state is written', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'exported.jsonl');
+    const statePath = join(dir, 'state.json');
+    const config = writeJson(dir, 'c.json', { export_log: log, delay_ms: 5000, batch_size_rows: 1 });
+    const child = startBin(TEST_DEST, ['--config', config, '--state-file', statePath, '--debug']);
+    const result = collect(child);
+    child.stdin.write(singer(msg.schema('users'), msg.record('users', 1), msg.state({ through: 1 })));
+    // The before-process hook logs at debug level once the signal handlers are in place.
+    await waitFor(() => result.stderr().includes('opening with password'), 'the run to start');
+    await sleep(200);
+    child.kill('SIGINT');
+    await waitFor(() => result.stderr().includes('Received SIGINT'), 'the first signal to be handled');
+    child.kill('SIGINT');
+    const { code, stdout } = await result;
+    assert.equal(code, 130);
+    assert.equal(stdout, '');
+    assert.deepEqual(readJsonLines(log), [], 'neither the export nor the after-process hook ran');
+    assert.throws(() => readFileSync(statePath), { code: 'ENOENT' });
+  });
+
+  it('SIGINT on an idle stdin ends the run with exit 130 and runs the after-process hook', async () => {
+    const dir = tempDir();
+    const log = join(dir, 'exported.jsonl');
+    const config = writeJson(dir, 'c.json', { export_log: log });
+    const child = startBin(TEST_DEST, ['--config', config, '--debug']);
+    const result = collect(child);
+    child.stdin.write(singer(msg.schema('users'), msg.record('users', 1), msg.state({ through: 1 })));
+    await waitFor(() => result.stderr().includes('opening with password'), 'the run to start');
+    await sleep(200);
+    child.kill('SIGINT');
+    const { code, stdout } = await result;
+    assert.equal(code, 130);
+    assert.equal(stdout, '{"through":1}\n');
+    assert.deepEqual(readJsonLines(log), [
+      { stream: 'users', ids: [1], firstLine: 2, lastLine: 2 },
+      { afterProcess: true, failed: false },
+    ]);
+  });
+});
+
+describe('a closed stdout', () => {
+  it('`| head -1` ends the run cleanly: exit 0, a warning, no stack trace', () => {
+    const dir = tempDir();
+    const config = writeJson(dir, 'c.json', { export_log: join(dir, 'exported.jsonl'), batch_size_rows: 1 });
+    const input = join(dir, 'in.singer');
+    const messages = [msg.schema('users')];
+    for (let id = 1; id <= 3000; id++) messages.push(msg.record('users', id), msg.state({ through: id }));
+    writeFileSync(input, singer(...messages));
+    const errPath = join(dir, 'stderr.txt');
+    const script = `set -o pipefail; "${process.execPath}" "${TEST_DEST}" --config "${config}" --input "${input}" 2>"${errPath}" | head -1`;
+    const run = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    assert.equal(run.status, 0);
+    assert.equal(run.stdout, '{"through":1}\n');
+    const stderr = readFileSync(errPath, 'utf8');
+    assert.match(stderr, /stdout was closed by its reader \(EPIPE\)/);
+    assert.ok(!stderr.includes('    at '), 'no stack trace');
+    assert.ok(!/"level":(50|60)/.test(stderr), 'no error logged');
+  });
+});
