@@ -88,7 +88,7 @@ export class CsvFile {
       if (!emptied && existing !== undefined && (await sizeOf(partPath(basePath, part + 1))) !== undefined)
         continue;
       // Always O_APPEND: after a failed batch is cut off, the next write lands at the new end, never past a hole.
-      const handle = await open(path, 'a');
+      const handle = await open(path, 'a+');
       try {
         if (emptied) await handle.truncate(0);
         const size = emptied ? 0 : (existing ?? 0);
