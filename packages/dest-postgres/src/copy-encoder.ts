@@ -34,7 +34,7 @@ function nulError(options: EncodeOptions, index: number, column: CopyColumn): Po
     'ERR_PG_NUL_CHARACTER',
     `input line ${line}: stream "${options.stream}", property "${column.label}" contains a NUL character (U+0000), ` +
       'which PostgreSQL cannot store in text or jsonb. Remove it in the tap, or set sanitize_null_text_characters ' +
-      'to true to replace it with U+FFFD.',
+      'to true to replace it with U+FFFD',
     { line, stream: options.stream },
   );
 }

@@ -43,7 +43,8 @@ function describePgError(error: unknown): string {
   let text = e.message ?? String(error);
   if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code))
     text = `PostgreSQL error ${e.code}: ${text}`;
-  if (e.detail) text += ` (${e.detail})`;
+  // PostgreSQL's detail can quote a whole row ("Failing row contains ..."): keep record contents out of messages.
+  if (e.detail && !e.detail.startsWith('Failing row contains')) text += ` (${e.detail})`;
   return text;
 }
 
@@ -149,8 +150,13 @@ export class Loader {
       for (const [name, type] of Object.entries(METADATA_COLUMNS)) wanted.push({ name, type });
     }
     await this.inTransaction(`creating table ${qualify(layout.table.schema, layout.table.table)}`, (client) =>
-      this.tables.ensure(client, layout.table, wanted, layout.keys),
+      this.tables.ensure(client, layout.table, wanted, this.primaryKeyOf(layout)),
     );
+  }
+
+  /** The primary key a new table gets: the keys, except for append-only (duplicate keys are expected there). */
+  private primaryKeyOf(layout: StreamLayout): readonly string[] {
+    return this.methodOf(layout) === 'append-only' ? [] : layout.keys;
   }
 
   /** The load method a stream uses: the configured one, else upsert with keys and append without. */
@@ -175,16 +181,16 @@ export class Loader {
     const target = layout.table;
     const targetKey = qualify(target.schema, target.table);
     const truncate = method === 'overwrite' && !this.overwritten.has(targetKey);
-    let phase = 'creating or altering the table';
+    let phase = 'creating or altering';
     try {
       await this.inTransaction(`batch ${context.batchNumber}`, async (client) => {
-        phase = 'creating or altering the table';
-        const info = await this.tables.ensure(client, target, wanted, layout.keys);
+        phase = 'creating or altering';
+        const info = await this.tables.ensure(client, target, wanted, this.primaryKeyOf(layout));
         if (truncate) {
-          phase = 'emptying the table for overwrite';
+          phase = 'emptying (overwrite)';
           await client.query(`TRUNCATE ${targetKey}`);
         }
-        phase = 'creating the staging table';
+        phase = 'creating the staging table for';
         const stageColumns = columns.map((c) => {
           const existing = info.columns.get(c.name);
           // A timestamp-without-zone column is staged as timestamptz: the cast on insert converts to UTC.
@@ -199,7 +205,7 @@ export class Loader {
         await client.query(
           `CREATE TEMP TABLE ${quoteIdent(STAGE_TABLE)} (${stageColumns.join(', ')}) ON COMMIT DROP`,
         );
-        phase = 'COPY into the staging table';
+        phase = 'COPY into the staging table for';
         const copyColumns: CopyColumn[] = columns.map((c) => ({
           label: c.label,
           json: info.columns.get(c.name)?.kind === 'jsonb',
@@ -213,7 +219,7 @@ export class Loader {
           stream: context.stream,
         });
         await pipeline(Readable.from(chunks), copy);
-        phase = `merging into ${targetKey}`;
+        phase = 'merging into';
         const uniqueIndex = info.uniqueKeys.some(
           (cols) => cols.length === layout.keys.length && layout.keys.every((k) => cols.includes(k)),
         );
@@ -226,7 +232,7 @@ export class Loader {
           deleteFlag: deleteFlag ? DELETE_FLAG_COLUMN : undefined,
         });
         for (const statement of statements) await client.query(statement);
-        phase = 'COMMIT';
+        phase = 'committing';
       });
     } catch (error) {
       throw this.loadError(error, phase, context, rows, targetKey);
@@ -242,15 +248,15 @@ export class Loader {
     table: string,
   ): unknown {
     if (error instanceof PostgresDestinationError) return error;
-    const at = phase === 'COPY into the staging table' ? copyErrorRow(error) : undefined;
+    const at = phase === 'COPY into the staging table for' ? copyErrorRow(error) : undefined;
     const index = at === undefined ? undefined : rows[at.row - 1];
     const line = index === undefined ? undefined : context.lines[index];
     const where =
       line === undefined ? '' : ` at input line ${line}${at?.column ? ` (column ${at.column})` : ''}`;
     return new PostgresDestinationError(
       'ERR_PG_LOAD_FAILED',
-      `${describePgError(error)} while ${phase} for ${table}${where}. The transaction was rolled back: no row of ` +
-        'this batch was written.',
+      `${describePgError(error)} while ${phase} ${table}${where}. The transaction was rolled back: no row of ` +
+        'this batch was written',
       { line, stream: context.stream },
       { cause: error },
     );
@@ -270,7 +276,7 @@ export class Loader {
     );
     const old = `("_sdc_table_version" IS NULL OR "_sdc_table_version" < $1)`;
     await this.inTransaction(`ACTIVATE_VERSION of ${table}`, async (client) => {
-      await this.tables.ensure(client, target, wanted, layout.keys);
+      await this.tables.ensure(client, target, wanted, this.primaryKeyOf(layout));
       const result = hardDelete
         ? await client.query(`DELETE FROM ${table} WHERE ${old}`, [version])
         : await client.query(

@@ -1,0 +1,236 @@
+/**
+ * The Meltano SDK's target test streams (test/fixtures/meltano-sdk), loaded into PostgreSQL and checked row by
+ * row against the input: each table must hold exactly the records the input says (the last one per key for
+ * streams with keys, every one otherwise), values equal as JSON.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { HandlerError, InputError } from '@singer-dest/sdk';
+import { runTestDestination } from '@singer-dest/sdk/testing';
+import { PostgresDestination } from '../src/postgres-destination';
+import { PostgresDestinationError } from '../src/errors';
+import { getTestServer, createTestSchema, type TestSchema } from './support/test-server';
+import { configOf, NO_METADATA } from './support/run';
+
+after(async () => (await getTestServer()).stop());
+
+const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures', 'meltano-sdk');
+const fixture = (name: string) => join(FIXTURES, `${name}.singer`);
+
+interface Message {
+  type: string;
+  stream?: string;
+  record?: Record<string, unknown>;
+  key_properties?: string[];
+  value?: unknown;
+  version?: number;
+}
+
+function messagesOf(name: string): Message[] {
+  return readFileSync(fixture(name), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Message);
+}
+
+function replaceNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(/\0/g, '\uFFFD');
+  if (Array.isArray(value)) return value.map(replaceNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceNul(v)]));
+  }
+  return value;
+}
+
+/** What each table should hold after loading the files in order: rows by key (last wins) or all rows. */
+function expectedTables(files: string[]): Map<string, Record<string, unknown>[]> {
+  const tables = new Map<string, { keys: string[]; rows: Map<string, Record<string, unknown>> }>();
+  let counter = 0;
+  for (const file of files) {
+    for (const message of messagesOf(file)) {
+      const stream = message.stream!;
+      if (message.type === 'SCHEMA') {
+        const table = tables.get(stream) ?? { keys: [], rows: new Map() };
+        table.keys = message.key_properties ?? [];
+        tables.set(stream, table);
+      } else if (message.type === 'RECORD') {
+        const table = tables.get(stream)!;
+        const key =
+          table.keys.length > 0
+            ? JSON.stringify(table.keys.map((k) => message.record![k]))
+            : String(counter++);
+        // A record's table version lands in _sdc_table_version (activate_version is on by default).
+        const version = message.version === undefined ? {} : { _sdc_table_version: message.version };
+        table.rows.set(key, { ...message.record!, ...version });
+      }
+    }
+  }
+  return new Map([...tables].map(([stream, table]) => [stream, [...table.rows.values()]]));
+}
+
+/** Each loaded row as JSON (column names are the lower-cased property names), without null columns. */
+async function tableRows(db: TestSchema, stream: string): Promise<Record<string, unknown>[]> {
+  const rows = await db.query<{ row: Record<string, unknown> }>(
+    `SELECT jsonb_strip_nulls(to_jsonb(t)) AS row FROM "${db.schema}"."${stream.toLowerCase().replace(/"/g, '""')}" t`,
+  );
+  return rows.map((r) => r.row);
+}
+
+function normalize(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record)
+      .filter(([, v]) => v !== null && v !== undefined)
+      .map(([k, v]) => [k.toLowerCase(), replaceNul(v)]),
+  );
+}
+
+const sortKey = (row: Record<string, unknown>) =>
+  JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)));
+
+async function assertLoaded(db: TestSchema, files: string[]): Promise<void> {
+  for (const [stream, records] of expectedTables(files)) {
+    const expected = records.map(normalize).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    const actual = (await tableRows(db, stream)).sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+    assert.deepEqual(actual, expected, `table of stream ${stream}`);
+  }
+}
+
+async function run(
+  db: TestSchema,
+  file: string,
+  settings: Record<string, unknown> = {},
+  batchSizeRows?: number,
+) {
+  return runTestDestination(PostgresDestination, {
+    file: fixture(file),
+    config: configOf({ ...db.settings, ...NO_METADATA, ...settings }),
+    settings: batchSizeRows === undefined ? {} : { batchSizeRows },
+  });
+}
+
+const lastState = (file: string) =>
+  messagesOf(file)
+    .filter((m) => m.type === 'STATE')
+    .map((m) => m.value)
+    .filter((v) => v !== null && typeof v === 'object' && Object.keys(v).length > 0)
+    .slice(-1);
+
+describe('Meltano SDK target test streams', () => {
+  const loads: [string, Record<string, unknown>][] = [
+    ['array_data', {}],
+    ['camelcase', {}],
+    ['camelcase_complex_schema', {}],
+    ['duplicate_records', {}],
+    ['encoded_string_data', { sanitize_null_text_characters: true }],
+    ['no_primary_keys', {}],
+    ['optional_attributes', {}],
+    ['pk_updates', {}],
+    ['record_missing_fields', {}],
+    ['schema_no_properties', {}],
+    ['schema_updates', {}],
+    ['special_chars_in_attributes', {}],
+    ['user_location_data', {}],
+  ];
+  for (const [file, settings] of loads) {
+    it(`${file}: loads every record exactly and emits the last state`, async () => {
+      const db = await createTestSchema(file);
+      try {
+        const result = await run(db, file, settings);
+        assert.equal(result.error, undefined);
+        assert.deepEqual(result.states, lastState(file));
+        await assertLoaded(db, [file]);
+      } finally {
+        await db.drop();
+      }
+    });
+  }
+
+  it('multiple_state_messages: emits every state in order once its records are committed', async () => {
+    const db = await createTestSchema('states');
+    try {
+      const result = await run(db, 'multiple_state_messages', {}, 1);
+      assert.equal(result.error, undefined);
+      const states = messagesOf('multiple_state_messages')
+        .filter((m) => m.type === 'STATE')
+        .map((m) => m.value);
+      assert.deepEqual(result.states, states);
+      await assertLoaded(db, ['multiple_state_messages']);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('no_primary_keys then no_primary_keys_append: the second run appends', async () => {
+    const db = await createTestSchema('append');
+    try {
+      assert.equal((await run(db, 'no_primary_keys')).error, undefined);
+      assert.equal((await run(db, 'no_primary_keys_append')).error, undefined);
+      await assertLoaded(db, ['no_primary_keys', 'no_primary_keys_append']);
+      assert.equal((await tableRows(db, 'test_no_pk')).length, 8);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('user_location_data then user_location_upsert_data: the second run upserts by key', async () => {
+    const db = await createTestSchema('upsert');
+    try {
+      assert.equal((await run(db, 'user_location_data')).error, undefined);
+      const second = await run(db, 'user_location_upsert_data');
+      assert.equal(second.error, undefined);
+      assert.deepEqual(second.states, lastState('user_location_upsert_data'));
+      await assertLoaded(db, ['user_location_data', 'user_location_upsert_data']);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('encoded_string_data without sanitizing: fails naming the line of the NUL character, writing nothing', async () => {
+    const db = await createTestSchema('nul');
+    try {
+      const result = await run(db, 'encoded_string_data');
+      assert.ok(result.error instanceof HandlerError);
+      assert.ok(result.error.cause instanceof PostgresDestinationError);
+      assert.equal(result.error.cause.code, 'ERR_PG_NUL_CHARACTER');
+      assert.match(
+        result.error.message,
+        /input line 12: stream "test_strings", property "info" contains a NUL character/,
+      );
+      assert.deepEqual(result.states, []);
+      assert.deepEqual(await tableRows(db, 'test_strings'), []);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  const failures: [string, string, RegExp][] = [
+    ['invalid_schema', 'ERR_INVALID_SCHEMA', /line 1: .*"test_invalid_schema"/],
+    [
+      'record_before_schema',
+      'ERR_RECORD_BEFORE_SCHEMA',
+      /line 1: RECORD for stream "test_record_before_schema" arrived before its SCHEMA/,
+    ],
+    ['record_missing_key_property', 'ERR_MISSING_KEY_PROPERTY', /line 2: .*key property "id" is missing/],
+    [
+      'record_missing_required_property',
+      'ERR_RECORD_INVALID',
+      /line 2: .*does not match the stream's schema/,
+    ],
+  ];
+  for (const [file, code, message] of failures) {
+    it(`${file}: fails with ${code} and a clear message`, async () => {
+      const db = await createTestSchema(file);
+      try {
+        const result = await run(db, file);
+        assert.ok(result.error instanceof HandlerError || result.error instanceof InputError);
+        assert.equal(result.error.code, code);
+        assert.match(result.error.message, message);
+        assert.deepEqual(result.states, []);
+      } finally {
+        await db.drop();
+      }
+    });
+  }
+});
