@@ -7,7 +7,8 @@
 // Every row runs as a separate process, rows interleaved round by round (a b c d e f, a b c d e f, ...) so slow
 // drift of the machine affects every row alike; the median wall time of each row is quoted.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, loadavg, totalmem, release } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
@@ -17,6 +18,7 @@ import { HAVE_GNU_TIME, measure, tail } from './measure.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
+const requireFromRoot = createRequire(join(ROOT, 'package.json'));
 const LOG_DIR = join(BENCH_DIR, 'logs');
 const TMP_DIR = join(BENCH_DIR, 'tmp');
 /** A 1-minute load average above this means other work competed with the run. */
@@ -167,6 +169,27 @@ function checkTableCounts(schema, manifest) {
   return undefined;
 }
 
+/** Parses every CSV file in `dir` (named after its stream) and compares the record counts with the input's. */
+async function checkCsvCounts(dir, manifest) {
+  const { parse } = requireFromRoot('csv-parse');
+  for (const stream of STREAMS) {
+    const file = readdirSync(dir).find((name) => name.startsWith(stream));
+    if (file === undefined) return `no CSV file for stream ${stream}`;
+    const known = new Set(Object.keys(manifest.schemas[stream].properties));
+    let rows = 0;
+    let header = false;
+    for await (const row of createReadStream(join(dir, file)).pipe(parse({ relax_column_count: true }))) {
+      // A header row names the columns: the stream's properties, and metadata columns.
+      if (rows === 0) header = row.every((cell) => known.has(cell) || cell.startsWith('_sdc_'));
+      rows++;
+    }
+    const records = rows - (header ? 1 : 0);
+    if (records !== manifest.counts[stream])
+      return `${records} CSV rows for ${stream}, expected ${manifest.counts[stream]}`;
+  }
+  return undefined;
+}
+
 function dirBytes(dir) {
   let total = 0;
   for (const name of readdirSync(dir, { recursive: true })) {
@@ -240,16 +263,19 @@ const ROWS = {
       const config = writeConfig('dest-csv', { output_path: out });
       return { args: [bin('dest-csv'), '--config', config], out };
     },
-    check: (result, manifest, _logFile, prepared) => {
-      const problem = checkFinalState(result, manifest);
-      // The CSV holds the same values as the input minus JSON's keys and quoting: far below half means files
-      // are missing (a placeholder destination writes nothing).
-      const bytes = dirBytes(prepared.out);
-      rmSync(prepared.out, { recursive: true, force: true });
-      if (problem) return problem;
-      return bytes < manifest.bytes * 0.3
-        ? `only ${bytes} bytes of CSV written for ${manifest.bytes} bytes of input`
-        : undefined;
+    check: async (result, manifest, _logFile, prepared, run) => {
+      try {
+        const problem = checkFinalState(result, manifest);
+        if (problem) return problem;
+        // The CSV holds the same values as the input minus JSON's keys and quoting: far below that means files
+        // are missing (a placeholder destination writes nothing). The first run's rows are also counted.
+        const bytes = dirBytes(prepared.out);
+        if (bytes < manifest.bytes * 0.3)
+          return `only ${bytes} bytes of CSV written for ${manifest.bytes} bytes of input`;
+        return run === 1 ? await checkCsvCounts(prepared.out, manifest) : undefined;
+      } finally {
+        rmSync(prepared.out, { recursive: true, force: true });
+      }
     },
   },
   d: {
@@ -345,7 +371,7 @@ async function runRow(id, run, manifest, tag) {
     logFile,
     env: prepared.env,
   });
-  const problem = checkExit(result, logFile) ?? row.check(result, manifest, logFile, prepared);
+  const problem = checkExit(result, logFile) ?? (await row.check(result, manifest, logFile, prepared, run));
   const seconds = result.wallMs / 1000;
   log(
     `  (${id}) run ${run}: ${seconds.toFixed(2)} s, ${Math.round(manifest.records / seconds).toLocaleString('en-US')} records/s, ` +
