@@ -58,7 +58,7 @@ export class ByteArena {
       if (block === undefined || block.length - this.used < needed) block = this.newBlock(needed);
     }
     const start = this.used;
-    const written = (block as FastUtf8).utf8Write(text, start);
+    const written = (block as unknown as FastUtf8).utf8Write(text, start);
     this.used = start + written;
     this.blockOf.push(this.blocks.length - 1);
     this.starts.push(start);

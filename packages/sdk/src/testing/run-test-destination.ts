@@ -8,7 +8,10 @@ import type { RunSettings } from '../runtime/settings';
 /** One batch as the destination received it. */
 export interface ExportedBatch {
   stream: string;
+  /** The records (empty for a destination with `@EncodeRecord`: see `encoded`). */
   records: SingerRecord[];
+  /** For a destination with `@EncodeRecord`: what it encoded for the batch, as one string. */
+  encoded: string | undefined;
   firstLine: number;
   lastLine: number;
   batchNumber: number;
@@ -83,7 +86,8 @@ export async function runTestDestination(
   const observeBatch = (context: BatchContext) =>
     batches.push({
       stream: context.stream,
-      records: [...context.records],
+      records: context.encoded ? [] : [...context.records],
+      encoded: context.encoded ? Buffer.concat(context.encoded).toString('utf8') : undefined,
       firstLine: context.firstLine,
       lastLine: context.lastLine,
       batchNumber: context.batchNumber,
