@@ -67,7 +67,7 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
 function parseSettingsYaml(text: string, path: string): Record<string, unknown> {
   let parsed: unknown;
   try {
-    parsed = parseYaml(text, { prettyErrors: false });
+    parsed = parseYaml(text); // linePos is set; the message (which quotes the text) is never shown
   } catch (error) {
     const where =
       error instanceof YAMLParseError && error.linePos

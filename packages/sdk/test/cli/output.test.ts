@@ -1,0 +1,111 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough, Writable } from 'node:stream';
+import { ConfigError, HandlerError, InputError, UsageError } from '../../src/errors';
+import { exitCodeFor } from '../../src/cli/exit-codes';
+import { formatMetric, logBatchMetrics } from '../../src/cli/metrics';
+import { StdoutGate } from '../../src/cli/stdout-gate';
+import { formatSummary } from '../../src/cli/summary';
+import { createMemoryLogger } from '../../src/runtime/logger';
+
+describe('exit codes', () => {
+  it('are 2 for usage and config errors and 1 for data, destination and unexpected errors', () => {
+    assert.equal(exitCodeFor(new UsageError('x')), 2);
+    assert.equal(exitCodeFor(new ConfigError('x')), 2);
+    assert.equal(exitCodeFor(new InputError('ERR_INVALID_JSON', 'x')), 1);
+    assert.equal(exitCodeFor(new HandlerError('ERR_EXPORT_FAILED', 'x', new Error('y'))), 1);
+    assert.equal(exitCodeFor(new TypeError('x')), 1);
+  });
+});
+
+describe('metrics and summary', () => {
+  it('logs a record_count counter and a batch_processing_time timer in seconds per exported batch', () => {
+    const { logger, entries } = createMemoryLogger();
+    logBatchMetrics(logger, {
+      stream: 'users',
+      batchNumber: 3,
+      records: 42,
+      bytes: 10,
+      firstLine: 5,
+      lastLine: 46,
+      durationMs: 1234.4,
+    });
+    assert.deepEqual(
+      entries.map((e) => e.msg),
+      [
+        'METRIC: {"type":"counter","metric":"record_count","value":42,"tags":{"stream":"users"}}',
+        'METRIC: {"type":"timer","metric":"batch_processing_time","value":1.234,"tags":{"stream":"users","batch":3,"status":"succeeded"}}',
+      ],
+    );
+    assert.equal(
+      formatMetric({ type: 'counter', metric: 'm', value: 1, tags: {} }),
+      'METRIC: {"type":"counter","metric":"m","value":1,"tags":{}}',
+    );
+  });
+
+  it('summarises records per stream, batches, states, rejected records, time and why the run stopped', () => {
+    const summary = {
+      records: { users: 2, orders: 1 },
+      invalidRecords: { users: 1 },
+      batches: 1,
+      statesEmitted: 1,
+      elapsedMs: 1540,
+      stoppedBy: 'signal' as const,
+    };
+    assert.equal(
+      formatSummary(summary),
+      'Loaded 3 records (users 2, orders 1) in 1 batch; 1 state emitted; 1 invalid record rejected; 1.5 s (stopped by a signal)',
+    );
+    assert.equal(
+      formatSummary({
+        ...summary,
+        records: {},
+        invalidRecords: {},
+        batches: 0,
+        statesEmitted: 0,
+        stoppedBy: 'end-of-input',
+      }),
+      'Loaded 0 records in 0 batches; 0 states emitted; 1.5 s',
+    );
+  });
+});
+
+describe('StdoutGate', () => {
+  it('passes lines through, and turns an EPIPE on its target into its own error and close', async () => {
+    const target = new PassThrough();
+    const received: string[] = [];
+    target.on('data', (chunk: Buffer) => received.push(chunk.toString()));
+    const gate = new StdoutGate(target);
+    gate.write('{"a":1}\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(received, ['{"a":1}\n']);
+    const errors: unknown[] = [];
+    gate.on('error', (error) => errors.push(error));
+    // events.once would reject on the 'error' that comes first; wait for 'close' itself.
+    const closed = new Promise((resolve) => gate.on('close', resolve));
+    target.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    await closed;
+    assert.equal(gate.closedByReader, true);
+    assert.equal((errors[0] as NodeJS.ErrnoException).code, 'EPIPE');
+  });
+
+  it('waits for the target to drain before taking more', async () => {
+    const writes: string[] = [];
+    let release!: () => void;
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _e, callback) {
+        writes.push(chunk.toString());
+        release = () => callback();
+      },
+    });
+    const gate = new StdoutGate(slow);
+    gate.write('one\n');
+    gate.write('two\n');
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(writes, ['one\n']);
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(writes, ['one\n', 'two\n']);
+  });
+});
