@@ -28,13 +28,13 @@ const NAMING_SCHEME =
 export const ENCODINGS = ['utf-8', 'utf-8-sig', 'utf-16le', 'latin-1', 'ascii'] as const;
 export type CsvEncoding = (typeof ENCODINGS)[number];
 
-/** Fails when the value equals one of the named sibling properties (e.g. a delimiter equal to the quote). */
-function DiffersFrom(...others: (keyof CsvConfig)[]): PropertyDecorator {
+/** Fails when the value equals a sibling property (e.g. a delimiter equal to the quote); `name` is its JSON key. */
+function DiffersFrom(other: keyof CsvConfig, name: string): PropertyDecorator {
   return ValidateBy({
     name: 'differsFrom',
     validator: {
-      validate: (value, args) => others.every((other) => (args?.object as CsvConfig)[other] !== value),
-      defaultMessage: (args) => `${args?.property} must differ from ${others.join(' and ')}`,
+      validate: (value, args) => (args?.object as CsvConfig)[other] !== value,
+      defaultMessage: (args) => `${args?.property} must differ from ${name}`,
     },
   });
 }
@@ -90,7 +90,7 @@ export class CsvConfig {
 
   @Setting({ name: 'delimiter', description: 'Field delimiter.' })
   @Matches(ONE_CHARACTER, { message: ONE_CHARACTER_MESSAGE })
-  @DiffersFrom('quoteCharacter')
+  @DiffersFrom('quoteCharacter', 'quote_character')
   delimiter = ',';
 
   @Setting({
@@ -107,7 +107,7 @@ export class CsvConfig {
   })
   @IsOptional()
   @Matches(ONE_CHARACTER, { message: ONE_CHARACTER_MESSAGE })
-  @DiffersFrom('delimiter')
+  @DiffersFrom('delimiter', 'delimiter')
   escapeCharacter?: string;
 
   @Setting({ name: 'line_terminator', description: 'Row separator: "\\r\\n" (RFC 4180, Excel) or "\\n".' })
