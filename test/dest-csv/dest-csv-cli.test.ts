@@ -1,0 +1,131 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+
+// End-to-end: the real bin, spawned as a user would run it.
+const ROOT = join(__dirname, '..', '..', '..');
+const BIN = join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js');
+const LINKED_BIN = join(ROOT, 'node_modules', '.bin', 'dest-csv');
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runBin(
+  args: string[],
+  input: string,
+  cwd: string,
+  command = process.execPath,
+  bin: string[] = [BIN],
+): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, [...bin, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+const lines = (...messages: object[]) => messages.map((m) => `${JSON.stringify(m)}\n`).join('');
+const usersSchema = {
+  type: 'SCHEMA',
+  stream: 'users',
+  key_properties: ['id'],
+  schema: { type: 'object', properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] } } },
+};
+const user = (id: number, name: string | null) => ({ type: 'RECORD', stream: 'users', record: { id, name } });
+const readCsv = (path: string) =>
+  parse(readFileSync(path, 'utf8'), {
+    cast: (v, ctx) => (v === '' && !ctx.quoting ? null : v),
+  }) as unknown[][];
+
+describe('dest-csv command line', () => {
+  it('with no config writes ./output/<stream>.csv and prints only the states on stdout', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    const input = lines(usersSchema, user(1, 'Ann, "A"'), user(2, null), {
+      type: 'STATE',
+      value: { users: 2 },
+    });
+    const run = await runBin([], input, cwd, LINKED_BIN, []);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '{"users":2}\n');
+    assert.deepEqual(readdirSync(join(cwd, 'output')), ['users.csv']);
+    assert.equal(
+      readFileSync(join(cwd, 'output', 'users.csv'), 'utf8'),
+      'id,name\r\n1,"Ann, ""A"""\r\n2,\r\n',
+    );
+  });
+
+  it('takes target-csv settings from --config', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    writeFileSync(
+      join(cwd, 'config.json'),
+      JSON.stringify({
+        output_path: 'csv',
+        file_naming_scheme: 'x-{stream_name}.tsv',
+        delimiter: '\t',
+        line_terminator: '\n',
+      }),
+    );
+    const run = await runBin(['--config', 'config.json'], lines(usersSchema, user(1, 'a\tb')), cwd);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(readFileSync(join(cwd, 'csv', 'x-users.tsv'), 'utf8'), 'id\tname\n1\t"a\tb"\n');
+  });
+
+  it('appends on a second run and keeps both runs rows', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    await runBin([], lines(usersSchema, user(1, 'a')), cwd);
+    const second = await runBin([], lines(usersSchema, user(2, '')), cwd);
+    assert.equal(second.code, 0, second.stderr);
+    assert.deepEqual(readCsv(join(cwd, 'output', 'users.csv')), [
+      ['id', 'name'],
+      ['1', 'a'],
+      ['2', ''],
+    ]);
+  });
+
+  it('--test-connection checks that output_path can be created and written, and writes nothing', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    const run = await runBin(['--test-connection'], '', cwd);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout + run.stderr, /output_path .*output exists and is writable/);
+    assert.deepEqual(readdirSync(join(cwd, 'output')), []);
+  });
+
+  it('exits 1 with a clear message when two streams map to one file, after the states it could emit', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    const other = { ...usersSchema, stream: 'Users' };
+    const input = lines(usersSchema, user(1, 'a'), { type: 'STATE', value: { at: 1 } }, other, user(2, 'b'));
+    writeFileSync(join(cwd, 'config.json'), JSON.stringify({ batch_size_rows: 1 }));
+    const run = await runBin(['--config', 'config.json'], input, cwd);
+    assert.equal(run.code, 1);
+    assert.equal(run.stdout, '{"at":1}\n');
+    assert.match(
+      run.stderr,
+      /stdin line 4: @OnSchema for stream \\"Users\\" failed: Streams \\"users\\" and \\"Users\\" both map/,
+    );
+    assert.deepEqual(readCsv(join(cwd, 'output', 'users.csv')), [
+      ['id', 'name'],
+      ['1', 'a'],
+    ]);
+  });
+
+  it('exits 2 and names the setting when the config is invalid', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    writeFileSync(join(cwd, 'config.json'), JSON.stringify({ delimiter: '::' }));
+    const run = await runBin(['--config', 'config.json'], lines(usersSchema), cwd);
+    assert.equal(run.code, 2);
+    assert.equal(run.stdout, '');
+    assert.match(run.stderr, /delimiter must be exactly one character other than CR or LF/);
+  });
+});
