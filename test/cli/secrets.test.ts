@@ -77,6 +77,6 @@ describe('secret redaction', () => {
     const templates = await runBin(TEST_DEST, ['--show-templates'], { env });
     assertNoSecret(about);
     assertNoSecret(templates);
-    assert.equal(JSON.parse(templates.stdout).password, '');
+    assert.equal(JSON.parse(templates.stdout).password, undefined);
   });
 });

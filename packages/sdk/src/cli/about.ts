@@ -53,8 +53,11 @@ export function buildAbout(definition: DestinationDefinition): AboutInfo {
 
 function cell(value: unknown): string {
   if (value === undefined) return '';
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  // Text with line breaks, tabs or edge spaces (a line terminator, a delimiter) is shown as a JSON string.
+  const plain =
+    typeof value === 'string' && /^\S(.*\S)?$/.test(value) && ![...value].some((c) => c.charCodeAt(0) < 0x20);
+  const text = plain ? value : JSON.stringify(value);
+  return text.replace(/\|/g, '\\|');
 }
 
 function typeOf(schema: { type?: string | string[]; enum?: unknown[] }): string {

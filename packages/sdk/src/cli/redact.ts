@@ -4,6 +4,17 @@ export const REDACTED = '[REDACTED]';
 // Very short values (a one-letter password) would blank out ordinary text; they are still replaced, whole-word only.
 const SHORT = 4;
 
+/** The password inside a connection URL (`postgresql://user:pw@host/db`), which may be printed on its own. */
+function urlPassword(text: string): string[] {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return [];
+  try {
+    const password = new URL(text).password;
+    return password ? [password, decodeURIComponent(password)] : [];
+  } catch {
+    return [];
+  }
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -30,8 +41,10 @@ export class SecretRedactor {
       if (value === undefined || value === null) continue;
       const text = typeof value === 'string' ? value : JSON.stringify(value);
       if (text === undefined || text.length === 0) continue;
-      this.values.add(text);
-      this.values.add(JSON.stringify(text).slice(1, -1));
+      for (const secret of [text, ...urlPassword(text)]) {
+        this.values.add(secret);
+        this.values.add(JSON.stringify(secret).slice(1, -1));
+      }
     }
     const parts = [...this.values]
       .sort((a, b) => b.length - a.length)

@@ -20,8 +20,10 @@ function placeholder(schema: SettingSchema): unknown {
 }
 
 /**
- * A ready-to-edit config object: every setting of the destination with its default, else its example, else an
- * empty value of its type; then the SDK settings that have a default. Secret settings are always empty.
+ * A ready-to-edit config object: each setting of the destination with its default, else its example; a required
+ * setting with neither gets an empty value of its type (a required secret: `""`); optional settings with neither
+ * are left out, so the file validates as it is once the required values are filled. Then the SDK settings that
+ * have a default. Never a secret's value.
  *
  * @example
  * ```ts
@@ -30,13 +32,15 @@ function placeholder(schema: SettingSchema): unknown {
  */
 export function buildConfigTemplate(definition: DestinationDefinition): Record<string, unknown> {
   const template: Record<string, unknown> = {};
-  for (const { record, schema, sdk } of describeSettings(definition)) {
+  for (const { record, schema, required, sdk } of describeSettings(definition)) {
     if (record.secret) {
-      template[record.name] = '';
+      if (required) template[record.name] = '';
     } else if (schema.default !== undefined) {
       template[record.name] = schema.default;
-    } else if (!sdk) {
-      template[record.name] = record.example !== undefined ? record.example : placeholder(schema);
+    } else if (!sdk && record.example !== undefined) {
+      template[record.name] = record.example;
+    } else if (required) {
+      template[record.name] = placeholder(schema);
     }
   }
   return template;

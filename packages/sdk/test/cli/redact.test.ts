@@ -27,3 +27,15 @@ describe('SecretRedactor', () => {
     assert.equal(new SecretRedactor().redact('nothing to hide'), 'nothing to hide');
   });
 });
+
+describe('SecretRedactor with connection URLs', () => {
+  it('also replaces the password inside a secret URL, raw and percent-decoded', () => {
+    const redactor = new SecretRedactor();
+    redactor.add(['postgresql://loader:s%40fe-pass@db:5432/warehouse']);
+    assert.equal(
+      redactor.redact('auth failed for s@fe-pass and s%40fe-pass'),
+      `auth failed for ${REDACTED} and ${REDACTED}`,
+    );
+    assert.equal(redactor.redact('url postgresql://loader:s%40fe-pass@db:5432/warehouse'), `url ${REDACTED}`);
+  });
+});
