@@ -4,15 +4,16 @@ import {
   AfterProcess,
   BeforeProcess,
   Destination,
+  EncodeRecord,
   ExportBatch,
   OnSchema,
   TestConnection,
   type BatchContext,
+  type EncodeContext,
   type Logger,
   type ProcessContext,
   type SchemaContext,
 } from '@singer-dest/sdk';
-import { BatchRows, METADATA_COLUMNS } from './batch-rows';
 import { CsvConfig } from './config';
 import { CsvEncoder } from './csv-encoder';
 import { CsvError } from './csv-error';
@@ -20,12 +21,14 @@ import { CsvFile } from './csv-file';
 import { formatStrftime } from './date-format';
 import { FileNamer } from './file-naming';
 import { planColumns, type ColumnPlan } from './flatten';
+import { METADATA_COLUMNS, RowEncoder } from './row-encoder';
 import { TextEncoding } from './text-encoding';
 
-/** One stream's output: its columns (from the latest SCHEMA) and the file part being written. */
+/** One stream's output: its columns (from the latest SCHEMA), their row encoder, and the file part being written. */
 interface StreamOutput {
   basePath: string;
   plan: ColumnPlan;
+  rows: RowEncoder;
   file: CsvFile | undefined;
   /** The columns of the open file's header. */
   fileColumns: readonly string[];
@@ -74,33 +77,40 @@ export class CsvDestination {
   schema({ stream, schema, config, logger }: SchemaContext<CsvConfig>): void {
     const flattening = { enabled: config.flatteningEnabled, maxDepth: config.flatteningMaxDepth };
     const plan = planColumns(schema, flattening, config.addRecordMetadata ? METADATA_COLUMNS : [], stream);
-    const output = this.streams.get(stream);
-    if (output !== undefined) {
-      output.plan = plan; // a different header moves the stream to a new part at its next batch
-      return;
-    }
-    const basePath = this.namer.pathFor(stream);
-    this.namer.claim(stream, basePath);
-    this.streams.set(stream, { basePath, plan, file: undefined, fileColumns: [] });
-    logger.info({ stream, file: basePath }, `stream ${JSON.stringify(stream)} is written to ${basePath}`);
-  }
-
-  @ExportBatch
-  async write(batch: BatchContext<CsvConfig>): Promise<void> {
-    const { config, logger, stream } = batch;
-    const output = this.streams.get(stream)!;
-    const file = await this.fileFor(stream, output, config, logger);
-    const rows = new BatchRows(batch, {
-      plan: output.plan,
+    const rows = new RowEncoder({
+      plan,
       encoder: this.encoder,
       encoding: this.encoding,
       escapeFormulas: config.escapeFormulas,
       addMetadata: config.addRecordMetadata,
       failOnExtra: config.extraProperties === 'fail',
     });
-    await file.append(rows.chunks());
-    if (rows.extras !== undefined) {
-      const { records, names, firstLine } = rows.extras;
+    const output = this.streams.get(stream);
+    if (output !== undefined) {
+      // The SDK exported the stream's records before this call; a different header starts a new part.
+      Object.assign(output, { plan, rows });
+      return;
+    }
+    const basePath = this.namer.pathFor(stream);
+    this.namer.claim(stream, basePath);
+    this.streams.set(stream, { basePath, plan, rows, file: undefined, fileColumns: [] });
+    logger.info({ stream, file: basePath }, `stream ${JSON.stringify(stream)} is written to ${basePath}`);
+  }
+
+  /** Each record becomes its CSV row as it is read, so a batch is held as CSV text, not as objects. */
+  @EncodeRecord
+  encode({ stream, record, message, receivedAt, line }: EncodeContext<CsvConfig>): string {
+    return this.streams.get(stream)!.rows.encode(record, message.time_extracted, receivedAt, line);
+  }
+
+  @ExportBatch
+  async write({ config, logger, stream, encoded }: BatchContext<CsvConfig>): Promise<void> {
+    const output = this.streams.get(stream)!;
+    const file = await this.fileFor(stream, output, config, logger);
+    await file.append(this.encoding.fromUtf8(encoded!));
+    const extras = output.rows.takeExtras();
+    if (extras !== undefined) {
+      const { records, names, firstLine } = extras;
       logger.warn(
         { stream, records, properties: names, line: firstLine },
         `Stream ${JSON.stringify(stream)}: ${records} record(s) from input line ${firstLine} on have properties ` +

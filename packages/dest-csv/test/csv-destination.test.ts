@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HandlerError } from '@singer-dest/sdk';
+import { HandlerError, InputError, resolveDestination, validateConfig } from '@singer-dest/sdk';
 import { runTestDestination } from '@singer-dest/sdk/testing';
 import { CsvDestination, CsvError } from '../src/index';
 import { configOf, readCsv, record, schema, state, tempDir } from './support/csv';
@@ -10,10 +10,11 @@ import { configOf, readCsv, record, schema, state, tempDir } from './support/csv
 const users = schema('users', { id: { type: 'integer' }, name: { type: ['string', 'null'] } }, ['id']);
 
 async function run(messages: (object | string)[], raw: Record<string, unknown> = {}, dir = tempDir()) {
-  const result = await runTestDestination(CsvDestination, {
-    messages,
-    config: configOf({ output_path: dir, ...raw }),
+  const { config, settings } = validateConfig(resolveDestination(CsvDestination), {
+    output_path: dir,
+    ...raw,
   });
+  const result = await runTestDestination(CsvDestination, { messages, config, settings });
   return { ...result, dir };
 }
 
@@ -420,14 +421,11 @@ describe('CsvDestination', () => {
           encoding: 'latin-1',
         },
       );
-      assert.ok(bad.error instanceof HandlerError);
-      assert.ok(bad.error.cause instanceof CsvError);
-      assert.equal(bad.error.cause.code, 'ERR_CSV_UNENCODABLE');
-      assert.match(
-        bad.error.cause.message,
-        /input lines 2-3 holds the character U\+6F22, which encoding latin-1/,
-      );
-      assert.equal(readFileSync(join(bad.dir, 'users.csv'), 'latin1'), 'id,name\r\n');
+      assert.ok(bad.error instanceof InputError);
+      assert.equal(bad.error.code, 'ERR_RECORD_REJECTED');
+      assert.equal(bad.error.line, 3);
+      assert.match(bad.error.message, /holds the character U\+6F22, which encoding latin-1 cannot represent/);
+      assert.deepEqual(readdirSync(bad.dir), []);
     });
   });
 
@@ -456,17 +454,31 @@ describe('CsvDestination', () => {
       assert.deepEqual(states, [{ s: 1 }]);
     });
 
-    it('fail the batch with extra_properties "fail", leaving the file without it and no state', async () => {
+    it('reject the record with extra_properties "fail": an error naming the line, no row and no state', async () => {
       const { dir, error, states } = await run(messages, { extra_properties: 'fail' });
-      assert.ok(error instanceof HandlerError);
-      assert.ok(error.cause instanceof CsvError);
-      assert.equal(error.cause.code, 'ERR_CSV_EXTRA_PROPERTIES');
+      assert.ok(error instanceof InputError);
+      assert.equal(error.code, 'ERR_RECORD_REJECTED');
+      assert.equal(error.line, 2);
       assert.match(
-        error.cause.message,
-        /^Input line 2: the record of stream "users" has properties that are not in its schema \(secret_note, extra\)/,
+        error.message,
+        /^stdin line 2: RECORD for stream "users" was rejected by the destination: it has properties that are not in the schema \(secret_note, extra\)/,
       );
+      assert.doesNotMatch(error.message, /do not log me/);
       assert.deepEqual(states, []);
-      assert.equal(readFileSync(join(dir, 'users.csv'), 'utf8'), 'id,name\r\n');
+      assert.deepEqual(readdirSync(dir), []);
+    });
+
+    it('skip only the offending records with extra_properties "fail" and invalid_record_policy "skip"', async () => {
+      const { dir, error, states } = await run(messages, {
+        extra_properties: 'fail',
+        invalid_record_policy: 'skip',
+      });
+      assert.equal(error, undefined);
+      assert.deepEqual(readCsv(join(dir, 'users.csv')), [
+        ['id', 'name'],
+        ['2', 'b'],
+      ]);
+      assert.deepEqual(states, [{ s: 1 }]);
     });
   });
 

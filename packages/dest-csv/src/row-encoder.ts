@@ -1,0 +1,105 @@
+import type { SingerRecord } from '@singer-dest/sdk';
+import { CsvError } from './csv-error';
+import type { CsvEncoder } from './csv-encoder';
+import { RowExtractor, extraProperties, type ColumnPlan } from './flatten';
+import type { TextEncoding } from './text-encoding';
+import { formatValue } from './value-format';
+
+/** The columns `add_record_metadata` appends, after the schema's. */
+export const METADATA_COLUMNS = ['_sdc_extracted_at', '_sdc_received_at', '_sdc_batched_at', '_sdc_sequence'];
+
+const MAX_NAMED_EXTRAS = 10;
+
+/** What a stream's rows need: its columns and the settings that shape a row. */
+export interface RowOptions {
+  plan: ColumnPlan;
+  encoder: CsvEncoder;
+  encoding: TextEncoding;
+  escapeFormulas: boolean;
+  addMetadata: boolean;
+  /** With `true`, a record holding a property outside the schema is rejected instead of written without it. */
+  failOnExtra: boolean;
+}
+
+/** Records that held properties without a column (written without them), since the last report. */
+export interface ExtraReport {
+  records: number;
+  /** Up to ten property names (never values). */
+  names: string[];
+  firstLine: number;
+}
+
+/**
+ * Turns one stream's records into CSV rows (terminated), one record at a time as the SDK reads them
+ * (`@EncodeRecord`), so a batch is held as its CSV text only. Throws a {@link CsvError} for a record it must not
+ * write: one with properties outside the schema when `failOnExtra`, or text the file encoding cannot hold.
+ *
+ * @example
+ * ```ts
+ * const rows = new RowEncoder({ plan, encoder, encoding, escapeFormulas: false, addMetadata: false, failOnExtra: false });
+ * rows.encode({ id: 1, name: 'a, b' }, undefined, Date.now(), 2); // '1,"a, b"\r\n'
+ * ```
+ */
+export class RowEncoder {
+  private readonly extractor: RowExtractor;
+  private readonly values: unknown[];
+  private readonly width: number;
+  private extras: ExtraReport | undefined;
+
+  constructor(private readonly options: RowOptions) {
+    this.extractor = new RowExtractor(options.plan);
+    this.width = options.plan.columns.length - (options.addMetadata ? METADATA_COLUMNS.length : 0);
+    this.values = new Array<unknown>(this.width);
+  }
+
+  /** The record's row. `timeExtracted` and `receivedAt` feed the metadata columns; `line` goes into reports. */
+  encode(record: SingerRecord, timeExtracted: string | undefined, receivedAt: number, line: number): string {
+    const { encoder, escapeFormulas, addMetadata, encoding } = this.options;
+    const { values, width } = this;
+    const { delimiter } = encoder.dialect;
+    this.extractor.extract(record, values);
+    if (this.extractor.hasExtra) this.noteExtra(record, line);
+    let row = width > 0 ? encoder.cell(formatValue(values[0], escapeFormulas)) : '';
+    for (let c = 1; c < width; c++) row += delimiter + encoder.cell(formatValue(values[c], escapeFormulas));
+    if (addMetadata) {
+      // Rows are encoded as records arrive, so the record joins its batch when it is received.
+      const received = new Date(receivedAt).toISOString();
+      const extracted = encoder.cell(formatValue(timeExtracted, false));
+      row += `${width > 0 ? delimiter : ''}${extracted}${delimiter}${received}${delimiter}${received}${delimiter}${receivedAt}`;
+    }
+    row += encoder.dialect.lineTerminator;
+    const bad = encoding.firstUnrepresentable(row);
+    if (bad >= 0) {
+      const code = row.codePointAt(bad)!.toString(16).toUpperCase().padStart(4, '0');
+      throw new CsvError(
+        'ERR_CSV_UNENCODABLE',
+        `a value holds the character U+${code}, which encoding ${encoding.name} cannot represent. Set encoding to ` +
+          '"utf-8" (a lone UTF-16 surrogate cannot be written in any encoding: fix it in the tap)',
+      );
+    }
+    return row;
+  }
+
+  /** What was skipped since the last call, for one warning per batch. */
+  takeExtras(): ExtraReport | undefined {
+    const extras = this.extras;
+    this.extras = undefined;
+    return extras;
+  }
+
+  private noteExtra(record: SingerRecord, line: number): void {
+    const names = extraProperties(record, this.options.plan);
+    if (this.options.failOnExtra) {
+      throw new CsvError(
+        'ERR_CSV_EXTRA_PROPERTIES',
+        `it has properties that are not in the schema (${names.slice(0, MAX_NAMED_EXTRAS).join(', ')}). Add them ` +
+          'to the SCHEMA message, or set extra_properties to "warn" to write the record without them',
+      );
+    }
+    const report = (this.extras ??= { records: 0, names: [], firstLine: line });
+    report.records++;
+    for (const name of names) {
+      if (report.names.length < MAX_NAMED_EXTRAS && !report.names.includes(name)) report.names.push(name);
+    }
+  }
+}
