@@ -121,3 +121,34 @@ describe('a closed stdout', () => {
     assert.ok(!/"level":(50|60)/.test(stderr), 'no error logged');
   });
 });
+
+describe('on a terminal', () => {
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+
+  it(
+    'shows a live progress line on stderr (records/s, per stream, batches, bytes) and readable logs',
+    { skip: !hasScript && 'no `script` command' },
+    () => {
+      const dir = tempDir();
+      const config = writeJson(dir, 'c.json', {
+        export_log: join(dir, 'exported.jsonl'),
+        delay_ms: 400,
+        batch_size_rows: 100,
+      });
+      const input = join(dir, 'in.singer');
+      writeFileSync(input, singer(msg.schema('users'), ...records(1, 500), msg.state({ through: 500 })));
+      // `script` gives the bin a pseudo-terminal; stdout goes to a file so only stderr reaches the terminal.
+      const command = `"${process.execPath}" "${TEST_DEST}" --config "${config}" --input "${input}" > "${join(dir, 'out')}"`;
+      const run = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8' });
+      assert.equal(run.status, 0);
+      assert.match(
+        run.stdout,
+        new RegExp(
+          String.raw`\r\u001b\[K\d+ records\/s \| \d+ records \(users \d+\) \| \d+ batches \| \d+\.\d MiB read, not yet exported`,
+        ),
+      );
+      assert.match(run.stdout, /INFO.*: .*Loaded 500 records \(users 500\) in 5 batches; 1 state emitted/);
+      assert.equal(readFileSync(join(dir, 'out'), 'utf8'), '{"through":500}\n');
+    },
+  );
+});

@@ -16,14 +16,15 @@ export function formatMetric(metric: SingerMetric): string {
 
 /**
  * Logs the Singer metrics of one exported batch on stderr: a `record_count` counter (per flush, by stream) and a
- * `batch_processing_time` timer in seconds.
+ * `batch_processing_time` timer in seconds. At `info` by default; the CLI uses `debug` when a person watches a
+ * terminal, where the progress line shows the same numbers.
  *
  * @example
  * ```ts
  * runDestination(Dest, { input, onBatchExported: (report) => logBatchMetrics(logger, report) });
  * ```
  */
-export function logBatchMetrics(logger: Logger, report: BatchReport): void {
+export function logBatchMetrics(logger: Logger, report: BatchReport, level: 'info' | 'debug' = 'info'): void {
   const counter: SingerMetric = {
     type: 'counter',
     metric: 'record_count',
@@ -36,6 +37,6 @@ export function logBatchMetrics(logger: Logger, report: BatchReport): void {
     value: Math.round(report.durationMs) / 1000,
     tags: { stream: report.stream, batch: report.batchNumber, status: 'succeeded' },
   };
-  logger.info({ metric: counter }, formatMetric(counter));
-  logger.info({ metric: timer }, formatMetric(timer));
+  logger[level]({ metric: counter }, formatMetric(counter));
+  logger[level]({ metric: timer }, formatMetric(timer));
 }

@@ -79,7 +79,7 @@ export class StatusLine implements LogSink {
 
   /** Shows (or replaces) the status line, cut to the terminal's width so it never wraps. */
   show(text: string): void {
-    const width = this.out.columns ?? 120;
+    const width = this.out.columns || 120; // 0 when the terminal did not say
     this.line = text.length >= width ? `${text.slice(0, Math.max(width - 2, 1))}…` : text;
     this.out.write(`${CLEAR_LINE}${this.line}`);
   }

@@ -41,6 +41,8 @@ interface Session {
   redactor: SecretRedactor;
   status: StatusLine;
   debug: boolean;
+  /** The log format in effect. */
+  format: 'text' | 'json';
 }
 
 function print(io: CliIo, session: Session, text: string): void {
@@ -149,7 +151,7 @@ async function runProcess(
       signal: watch.signal,
       onState: args.stateFile === undefined ? undefined : stateWriter(args.stateFile),
       onBatchExported: (report) => {
-        logBatchMetrics(logger, report);
+        logBatchMetrics(logger, report, session.format === 'text' && status.isTTY ? 'debug' : 'info');
         progress?.onBatch(report);
       },
     });
@@ -228,16 +230,18 @@ export async function executeCli(destination: Constructor, io: CliIo): Promise<n
     redactor,
     status,
     debug: false,
+    format: status.isTTY ? 'text' : 'json',
   };
   try {
     const definition = resolveDestination(destination);
     const args = parseArgs(io.argv);
     session.debug = args.debug;
+    session.format = args.logFormat ?? (args.logToStdout ? 'json' : session.format);
     session.logger = createLogger({
       destination: status,
       redact,
       level: args.logLevel ?? (args.debug ? 'debug' : 'info'),
-      format: args.logFormat ?? (args.logToStdout ? 'json' : undefined),
+      format: session.format,
     });
     if (args.logToStdout)
       session.logger.debug(
