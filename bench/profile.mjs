@@ -3,12 +3,12 @@
 // self time by function overall, by file group, and for the SDK runtime (packages/sdk/build/src/runtime/*) both
 // self and inclusive time.
 //
-//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|a]   (a: the bare baseline, for comparison)
+//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|a|c]   (a: the baseline, c: dest-csv)
 //   node bench/profile.mjs --analyze path/to/file.cpuprofile
 //
 // The .cpuprofile is kept under .bench/profile/ and opens in Chrome DevTools (Performance tab) or speedscope.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, openSync, readFileSync, readdirSync, rmSync, closeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -116,24 +116,28 @@ if (opts.analyze) {
   const dir = join(BENCH_DIR, 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
+  // What each row runs (the destination rows' own config is what bench/run.mjs uses).
+  const csvOut = join(dir, 'csv-out');
+  const scripts = {
+    a: [join(ROOT, 'bench', 'baseline.mjs')],
+    b: [join(ROOT, 'bench', 'noop-destination.mjs')],
+    c: [join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js'), '--config', join(dir, 'csv.json')],
+  };
+  if (!(opts.row in scripts)) throw new Error(`--row must be one of ${Object.keys(scripts).join(', ')}`);
+  mkdirSync(csvOut);
+  writeFileSync(join(dir, 'csv.json'), JSON.stringify({ output_path: csvOut }));
   const stdin = openSync(manifest.paths.singer, 'r');
   const started = performance.now();
-  const result = spawnSync(
-    process.execPath,
-    [
-      '--cpu-prof',
-      '--cpu-prof-dir',
-      dir,
-      join(ROOT, 'bench', opts.row === 'a' ? 'baseline.mjs' : 'noop-destination.mjs'),
-    ],
-    { stdio: [stdin, 'ignore', 'ignore'] },
-  );
+  const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...scripts[opts.row]], {
+    stdio: [stdin, 'ignore', 'ignore'],
+  });
   closeSync(stdin);
+  rmSync(csvOut, { recursive: true, force: true });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`profiled run failed with exit ${result.status}`);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   process.stdout.write(
-    `row (${opts.row === 'a' ? 'a' : 'b'}) under --cpu-prof: ${manifest.records} records in ${seconds.toFixed(2)} s ` +
+    `row (${opts.row}) under --cpu-prof: ${manifest.records} records in ${seconds.toFixed(2)} s ` +
       `(${Math.round(manifest.records / seconds)} records/s, slower than unprofiled)\n${analyze(join(dir, file))}\n`,
   );
 }
