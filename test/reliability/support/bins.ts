@@ -19,10 +19,19 @@ export const FAULT_DEST = join(ROOT, 'test', 'build', 'reliability', 'fixtures',
 /** A piece of stdin: text, bytes, or a file streamed in. */
 export type Part = string | Buffer | { file: string };
 
-/** One stage of stdin: its parts, sent once `afterStdout` (if given) has appeared on stdout. */
+/**
+ * One stage of a run: once `afterStdout` / `afterStderr` (if given) has appeared, send `send` on stdin, then send
+ * the signal `kill` (if given).
+ */
 export interface Stage {
   afterStdout?: string;
-  send: Part[];
+  afterStderr?: string;
+  send?: Part[];
+  kill?: NodeJS.Signals;
+  /** Wait this long (ms) before acting. */
+  delayMs?: number;
+  /** Run this (e.g. cut a proxy's connections) before sending. */
+  action?: () => void | Promise<void>;
 }
 
 export interface BinOptions {
@@ -33,6 +42,8 @@ export interface BinOptions {
   timeoutMs?: number;
   /** Poll /proc/<pid>/status for VmHWM (peak resident set). */
   measureRss?: boolean;
+  /** Leave stdin open after the last stage (the run then ends by a signal). */
+  keepStdinOpen?: boolean;
 }
 
 /** One JSON log line of stderr. */
@@ -164,13 +175,16 @@ export async function driveChild(
       : undefined;
   try {
     for (const stage of options.stages ?? []) {
-      if (stage.afterStdout !== undefined) {
-        while (!exited && !stdout.includes(stage.afterStdout)) await sleep(5);
-      }
+      const { afterStdout, afterStderr } = stage;
+      if (afterStdout !== undefined) while (!exited && !stdout.includes(afterStdout)) await sleep(5);
+      if (afterStderr !== undefined) while (!exited && !stderr.includes(afterStderr)) await sleep(5);
+      if (stage.delayMs !== undefined) await sleep(stage.delayMs);
       if (exited) break;
-      for (const part of stage.send) await writePart(child, part);
+      await stage.action?.();
+      for (const part of stage.send ?? []) await writePart(child, part);
+      if (stage.kill !== undefined) child.kill(stage.kill);
     }
-    if (!child.stdin.destroyed) child.stdin.end();
+    if (!options.keepStdinOpen && !child.stdin.destroyed) child.stdin.end();
     const [code, signal] = await closed;
     return { code, signal, stdout, stderr, logs: parseLogs(stderr), peakRssKb, timedOut };
   } finally {
