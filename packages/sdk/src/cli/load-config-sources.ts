@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type * as Yaml from 'yaml';
 import { readEnvSettings } from '../config/env-settings';
 import { ConfigError } from '../errors';
 import type { DestinationDefinition } from '../metadata/resolve';
@@ -65,6 +65,9 @@ function parseJsonObject(text: string, what: string): Record<string, unknown> {
 }
 
 function parseSettingsYaml(text: string, path: string): Record<string, unknown> {
+  // Loaded only for --settings: most runs never need a YAML parser, and every run pays for what it loads.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { parse: parseYaml, YAMLParseError } = require('yaml') as typeof Yaml;
   let parsed: unknown;
   try {
     parsed = parseYaml(text); // linePos is set; the message (which quotes the text) is never shown

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type * as PinoPretty from 'pino-pretty';
 
 /** Anything log text can be written to: a stream, or a small object with a synchronous `write`. */
 export interface LogSink {
@@ -38,9 +38,12 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const isTty = Boolean(destination.isTTY);
   const format = options.format ?? (isTty ? 'text' : 'json');
   const redact = options.redact ?? ((text: string) => text);
+  // pino-pretty is loaded only for text logs (a terminal); pipelines log JSON and skip it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const prettyFactory = () => (require('pino-pretty') as typeof PinoPretty).prettyFactory;
   const pretty =
     format === 'text'
-      ? prettyFactory({
+      ? prettyFactory()({
           colorize: isTty,
           ignore: 'pid,hostname,metric,summary',
           translateTime: 'SYS:HH:MM:ss.l',
