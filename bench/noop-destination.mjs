@@ -1,34 +1,49 @@
 #!/usr/bin/env node
-// Row (b): the SDK loop with validation on (the default) and a destination whose export does nothing. Measures
-// what the SDK itself costs: reading, parsing, validating, batching, state tracking. It calls runDestination
-// (the loop every bin runs) directly on stdin/stdout with default settings, so the benchmark does not depend on
-// command-line options; rows (c)-(e) run the real bins through runCli.
+// Row (b): the SDK loop with validation on (the default) and a destination that does nothing. Measures what the
+// SDK itself costs: reading, parsing, validating, batching, state tracking. It calls runDestination (the loop every
+// bin runs) directly on stdin/stdout with default settings, so the benchmark does not depend on command-line
+// options; rows (c)-(e) run the real bins through runCli.
+//
+// BENCH_NOOP_MODE picks what the destination takes from the SDK (the SDK parses records lazily, so this matters):
+//   none     (row b)  `@ExportBatch` that reads nothing: the literal no-op destination.
+//   records  (row br) `@ExportBatch` that takes every record (`eachMessage()`, else `records`) and drops it: what
+//                     a destination written against the plain API pays at least.
+//   encode   (row be) `@EncodeRecord` returning '' and an `@ExportBatch` reading `encoded`: the fast path that
+//                     dest-csv and dest-postgres use, with nothing encoded.
 //
 // Plain JavaScript has no decorator syntax, so the decorators are applied by hand, exactly as TypeScript's
 // legacy-decorator output does: `Destination(options)(Class)` and `ExportBatch(prototype, key, descriptor)`.
 import sdk from '@singer-dest/sdk';
 
-const { Destination, ExportBatch, runDestination } = sdk;
-
-// The export does nothing with the records, but it does take each one from the SDK, as every real destination
-// must: if the SDK materialises records lazily (on first access), that cost belongs to the SDK loop and is counted
-// here. It uses the streaming `eachMessage()` when the SDK offers it, else the `records` array.
-// BENCH_NOOP_TOUCH=0 (experiments only) skips even that.
-const touch = process.env.BENCH_NOOP_TOUCH !== '0';
+const { Destination, EncodeRecord, ExportBatch, runDestination } = sdk;
+const mode = process.env.BENCH_NOOP_MODE ?? 'none';
 let delivered = 0;
 
 class NoopDestination {
   exportBatch(context) {
-    if (!touch) return;
-    if (typeof context.eachMessage === 'function') for (const _message of context.eachMessage()) delivered++;
-    else delivered += context.records.length;
+    if (mode === 'records') {
+      if (typeof context.eachMessage === 'function')
+        for (const _message of context.eachMessage()) delivered++;
+      else delivered += context.records.length;
+    } else if (mode === 'encode') {
+      delivered += context.size;
+    }
+  }
+
+  encode(_context) {
+    return '';
   }
 }
-ExportBatch(
-  NoopDestination.prototype,
-  'exportBatch',
-  Object.getOwnPropertyDescriptor(NoopDestination.prototype, 'exportBatch'),
-);
+
+const decorate = (decorator, key) =>
+  decorator(NoopDestination.prototype, key, Object.getOwnPropertyDescriptor(NoopDestination.prototype, key));
+decorate(ExportBatch, 'exportBatch');
+if (mode === 'encode') {
+  if (EncodeRecord === undefined) throw new Error('BENCH_NOOP_MODE=encode: this SDK has no @EncodeRecord');
+  decorate(EncodeRecord, 'encode');
+} else if (mode !== 'none' && mode !== 'records') {
+  throw new Error(`BENCH_NOOP_MODE must be none, records or encode, not ${mode}`);
+}
 Destination({ name: 'bench-noop', version: '0.0.0', description: 'Benchmark: exports nothing.' })(
   NoopDestination,
 );
@@ -42,7 +57,8 @@ try {
     inputName: 'stdin',
     settings,
   });
-  process.stderr.write(`${JSON.stringify({ summary, delivered })}\n`);
+  const exported = Object.values(summary.records).reduce((sum, n) => sum + n, 0);
+  process.stderr.write(`${JSON.stringify({ mode, exported, delivered })}\n`);
 } catch (error) {
   process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

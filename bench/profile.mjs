@@ -3,7 +3,7 @@
 // self time by function overall, by file group, and for the SDK runtime (packages/sdk/build/src/runtime/*) both
 // self and inclusive time.
 //
-//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|a|c]   (a: the baseline, c: dest-csv)
+//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c]   (rows of bench/run.mjs)
 //   node bench/profile.mjs --analyze path/to/file.cpuprofile
 //
 // The .cpuprofile is kept under .bench/profile/ and opens in Chrome DevTools (Performance tab) or speedscope.
@@ -121,6 +121,8 @@ if (opts.analyze) {
   const scripts = {
     a: [join(ROOT, 'bench', 'baseline.mjs')],
     b: [join(ROOT, 'bench', 'noop-destination.mjs')],
+    br: [join(ROOT, 'bench', 'noop-destination.mjs')],
+    be: [join(ROOT, 'bench', 'noop-destination.mjs')],
     c: [join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js'), '--config', join(dir, 'csv.json')],
   };
   if (!(opts.row in scripts)) throw new Error(`--row must be one of ${Object.keys(scripts).join(', ')}`);
@@ -130,6 +132,7 @@ if (opts.analyze) {
   const started = performance.now();
   const result = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...scripts[opts.row]], {
     stdio: [stdin, 'ignore', 'ignore'],
+    env: { ...process.env, BENCH_NOOP_MODE: { br: 'records', be: 'encode' }[opts.row] ?? 'none' },
   });
   closeSync(stdin);
   rmSync(csvOut, { recursive: true, force: true });
