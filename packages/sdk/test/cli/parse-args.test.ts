@@ -92,6 +92,8 @@ describe('parseArgs', () => {
     usageError(['--bogus'], /^Unknown option --bogus\. Run with --help to see the options\.$/);
     usageError(['--state_file', 'x'], /^Unknown option --state_file\. Did you mean --state-file\?/);
     usageError(['--show-templates', '--input-file-path', 'x'], /Did you mean --input_file_path\?/);
+    usageError(['--test-conection'], /^Unknown option --test-conection\. Did you mean --test-connection\?/);
+    usageError(['--confg', 'a.json'], /Did you mean --config\?/);
   });
 
   it('rejects a flag without its value, a value given to a switch, and stray arguments', () => {
