@@ -2,7 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HandlerError, InputError, resolveDestination, validateConfig } from '@singer-dest/sdk';
+import { Readable, Writable } from 'node:stream';
+import {
+  HandlerError,
+  InputError,
+  createMemoryLogger,
+  resolveDestination,
+  runDestination,
+  validateConfig,
+} from '@singer-dest/sdk';
 import { runTestDestination } from '@singer-dest/sdk/testing';
 import { CsvDestination, CsvError } from '../src/index';
 import { configOf, readCsv, record, schema, state, tempDir } from './support/csv';
@@ -107,23 +115,29 @@ describe('CsvDestination', () => {
     );
   });
 
-  it('emits each state only after the rows before it are in the file', async () => {
+  it('emits each state only once the rows before it are in the file', async () => {
     const dir = tempDir();
-    const seen: string[] = [];
-    const result = await runTestDestination(CsvDestination, {
-      messages: [
-        users,
-        record('users', { id: 1, name: 'a' }),
-        state({ n: 1 }),
-        record('users', { id: 2, name: 'b' }),
-        state({ n: 2 }),
-      ],
+    const rowsWhenEmitted: [string, number][] = [];
+    const input = [
+      users,
+      record('users', { id: 1, name: 'a' }),
+      state({ n: 1 }),
+      record('users', { id: 2, name: 'b' }),
+      record('users', { id: 3, name: 'c' }),
+      state({ n: 3 }),
+    ];
+    await runDestination(CsvDestination, {
+      input: Readable.from([input.map((m) => `${JSON.stringify(m)}\n`).join('')]),
+      output: new Writable({ write: (_chunk, _encoding, done) => done() }),
       config: configOf({ output_path: dir }),
-      settings: { batchSizeRows: 1 },
+      settings: { batchSizeRows: 2 },
+      logger: createMemoryLogger().logger,
+      onState: (text) => void rowsWhenEmitted.push([text, readCsv(join(dir, 'users.csv')).length - 1]),
     });
-    seen.push(...result.stdoutLines);
-    assert.deepEqual(seen, ['{"n":1}', '{"n":2}']);
-    assert.equal(readCsv(join(dir, 'users.csv')).length, 3);
+    assert.deepEqual(rowsWhenEmitted, [
+      ['{"n":1}', 2],
+      ['{"n":3}', 3],
+    ]);
   });
 
   describe('schema changes', () => {
