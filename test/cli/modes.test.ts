@@ -107,7 +107,10 @@ describe('usage errors', () => {
     const { code, stderr, stdout } = await runBin(TEST_DEST, ['--test-conection']);
     assert.equal(code, 2);
     assert.equal(stdout, '');
-    assert.match(stderr, /Unknown option --test-conection\. Did you mean --test-connection\? Run with --help/);
+    assert.match(
+      stderr,
+      /Unknown option --test-conection\. Did you mean --test-connection\? Run with --help/,
+    );
     const mage = await runBin(TEST_DEST, ['--input-file-path', 'x']);
     assert.match(mage.stderr, /Did you mean --input_file_path\?/);
   });

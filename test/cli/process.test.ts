@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import {
   TEST_DEST,
   collect,
@@ -28,8 +27,8 @@ describe('signals', () => {
     const dir = tempDir();
     const log = join(dir, 'exported.jsonl');
     const statePath = join(dir, 'state.json');
-    const config = writeJson(dir, 'c.json', { export_log: log, delay_ms: 150, batch_size_rows: 5 });
-    const child = startBin(TEST_DEST, ['--config', config, '--state-file', statePath]);
+    const config = writeJson(dir, 'c.json', { export_log: log, delay_ms: 300, batch_size_rows: 5 });
+    const child = startBin(TEST_DEST, ['--config', config, '--state-file', statePath, '--debug']);
     const result = collect(child);
     // Two full batches, then records 11-12 and a state that only the flush on SIGTERM can make safe.
     child.stdin.write(
@@ -41,10 +40,13 @@ describe('signals', () => {
         msg.state({ through: 10 }),
         ...records(11, 12),
         msg.state({ through: 12 }),
+        msg.schema('orders'),
       ),
     );
-    await waitFor(() => readJsonLines(log).length >= 2, 'two exported batches');
-    await sleep(100);
+    // The new stream's SCHEMA (line 17) is handled after the exports in flight: batches 1 and 2 are done, records
+    // 11-12 buffered, the state after them waiting. stdin stays open: only the signal ends the run.
+    await waitFor(() => result.stderr().includes('schema of orders at line 17'), 'line 17 to be handled');
+    assert.equal(readJsonLines(log).length, 2);
     child.kill('SIGTERM');
     const { code, stdout, stderr } = await result;
     assert.equal(code, 143);
@@ -69,9 +71,8 @@ describe('signals', () => {
     const child = startBin(TEST_DEST, ['--config', config, '--state-file', statePath, '--debug']);
     const result = collect(child);
     child.stdin.write(singer(msg.schema('users'), msg.record('users', 1), msg.state({ through: 1 })));
-    // The before-process hook logs at debug level once the signal handlers are in place.
-    await waitFor(() => result.stderr().includes('opening with password'), 'the run to start');
-    await sleep(200);
+    // The export logs at debug level when it starts; it then takes 5 s.
+    await waitFor(() => result.stderr().includes('export of batch 1 started'), 'the export to start');
     child.kill('SIGINT');
     await waitFor(() => result.stderr().includes('Received SIGINT'), 'the first signal to be handled');
     child.kill('SIGINT');
@@ -82,15 +83,18 @@ describe('signals', () => {
     assert.throws(() => readFileSync(statePath), { code: 'ENOENT' });
   });
 
-  it('SIGINT on an idle stdin ends the run with exit 130 and runs the after-process hook', async () => {
+  it('SIGINT while stdin is idle exports the buffered record, writes its state, runs after-process, exits 130', async () => {
     const dir = tempDir();
     const log = join(dir, 'exported.jsonl');
     const config = writeJson(dir, 'c.json', { export_log: log });
     const child = startBin(TEST_DEST, ['--config', config, '--debug']);
     const result = collect(child);
-    child.stdin.write(singer(msg.schema('users'), msg.record('users', 1), msg.state({ through: 1 })));
-    await waitFor(() => result.stderr().includes('opening with password'), 'the run to start');
-    await sleep(200);
+    child.stdin.write(
+      singer(msg.schema('users'), msg.record('users', 1), msg.state({ through: 1 }), msg.schema('orders')),
+    );
+    // The SCHEMA on line 4 is logged once read: record 1 is then buffered and its state waiting.
+    await waitFor(() => result.stderr().includes('schema of orders at line 4'), 'line 4 to be read');
+    assert.equal(result.stdout(), '');
     child.kill('SIGINT');
     const { code, stdout } = await result;
     assert.equal(code, 130);
