@@ -90,6 +90,23 @@ describe('loading data', () => {
     }
   });
 
+  it('a state file in a directory that does not exist is a usage error before any record is exported', async () => {
+    const { config, log } = setup();
+    const { code, stderr } = await runBin(
+      TEST_DEST,
+      ['--config', config, '--state-file', '/nonexistent/dir/state.json'],
+      {
+        input,
+      },
+    );
+    assert.equal(code, 2);
+    assert.match(
+      stderr,
+      /Cannot write the state file \/nonexistent\/dir\/state\.json: its directory does not exist/,
+    );
+    assert.deepEqual(readJsonLines(log), []);
+  });
+
   it('--log-format text writes readable lines; --log-level warn hides info lines', async () => {
     const { config } = setup();
     const text = await runBin(TEST_DEST, ['--config', config, '--log-format', 'text'], { input });

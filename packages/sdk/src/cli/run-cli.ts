@@ -1,4 +1,5 @@
 import { accessSync, constants, createReadStream } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { knownSettings, validateConfig, type ValidatedConfig } from '../config/validate-config';
@@ -103,6 +104,14 @@ function openInput(args: CliArgs, io: CliIo): Readable {
 }
 
 function stateWriter(path: string) {
+  // Fail before loading anything rather than at the first state, after a batch was already exported.
+  try {
+    accessSync(dirname(path) || '.', constants.W_OK);
+  } catch {
+    throw new UsageError(
+      `Cannot write the state file ${path}: its directory does not exist or is not writable.`,
+    );
+  }
   return (text: string) => {
     try {
       writeStateFile(path, text);
@@ -125,6 +134,7 @@ async function runProcess(
 ): Promise<number> {
   const { logger, status } = session;
   const input = openInput(args, io);
+  const onState = args.stateFile === undefined ? undefined : stateWriter(args.stateFile);
   const progress = status.isTTY ? new RunProgress() : undefined;
   const watch = watchSignals(
     {
@@ -149,7 +159,7 @@ async function runProcess(
       settings: validated.settings,
       logger,
       signal: watch.signal,
-      onState: args.stateFile === undefined ? undefined : stateWriter(args.stateFile),
+      onState,
       onBatchExported: (report) => {
         logBatchMetrics(logger, report, session.format === 'text' && status.isTTY ? 'debug' : 'info');
         progress?.onBatch(report);
