@@ -107,7 +107,8 @@ export class FileNamer {
         'ERR_CSV_FILE_COLLISION',
         `Streams ${JSON.stringify(owner)} and ${JSON.stringify(stream)} both map to the file ` +
           `${relative(this.outputDir, path)} in output_path (file names keep only letters, digits, "_", "." and "-", ` +
-          'and ignore case). Rename one of the streams in the tap (or with stream maps), or write them in separate runs.',
+          'and ignore case). Rename one of the streams in the tap (or with stream maps), make sure ' +
+          'file_naming_scheme contains {stream_name}, or write the streams in separate runs.',
       );
     }
     this.owners.set(key, stream);
