@@ -16,8 +16,8 @@ export const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'des
 /** The fault-injecting test destination (compiled from test/reliability/fixtures/fault-dest.ts). */
 export const FAULT_DEST = join(ROOT, 'test', 'build', 'reliability', 'fixtures', 'fault-dest.js');
 
-/** A piece of stdin: text, bytes, or a file streamed in. */
-export type Part = string | Buffer | { file: string };
+/** A piece of stdin: text, bytes, or a file (from byte `start` on) streamed in. */
+export type Part = string | Buffer | { file: string; start?: number };
 
 /**
  * One stage of a run: once `afterStdout` / `afterStderr` (if given) has appeared, send `send` on stdin, then send
@@ -123,7 +123,7 @@ async function writePart(child: ChildProcessWithoutNullStreams, part: Part): Pro
     if (!stdin.write(part)) await drained(stdin);
     return;
   }
-  const file = createReadStream(part.file);
+  const file = createReadStream(part.file, { start: part.start ?? 0 });
   for await (const chunk of file) {
     if (stdin.destroyed || !stdin.writable) {
       file.destroy();
