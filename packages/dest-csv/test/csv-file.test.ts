@@ -1,0 +1,43 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CsvFile } from '../src/csv-file';
+import { tempDir } from './support/csv';
+
+const format = { prefix: Buffer.from('\uFEFFid,name\r\n'), terminator: Buffer.from('\r\n') };
+
+describe('CsvFile', () => {
+  it('starts a new file with the prefix and appends batches after it', async () => {
+    const path = join(tempDir(), 'deep', 'users.csv');
+    const file = await CsvFile.open(path, 1, format, false);
+    await file.append([Buffer.from('1,a\r\n'), Buffer.from('2,b\r\n')]);
+    await file.close();
+    assert.equal(readFileSync(path, 'utf8'), '\uFEFFid,name\r\n1,a\r\n2,b\r\n');
+  });
+
+  it('cuts a batch that failed half-way back off, so the file never keeps part of it', async () => {
+    const path = join(tempDir(), 'users.csv');
+    const file = await CsvFile.open(path, 1, format, false);
+    await file.append([Buffer.from('1,a\r\n')]);
+    function* failing() {
+      yield Buffer.from('2,b\r\n');
+      yield Buffer.from('3,c\r\n');
+      throw new Error('encoding failed mid-batch');
+    }
+    await assert.rejects(file.append(failing()), { message: 'encoding failed mid-batch' });
+    await file.append([Buffer.from('4,d\r\n')]);
+    await file.close();
+    assert.equal(readFileSync(path, 'utf8'), '\uFEFFid,name\r\n1,a\r\n4,d\r\n');
+  });
+
+  it('compares the whole prefix, BOM included, before appending to an existing file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'users.csv'), 'id,name\r\n1,no-bom\r\n');
+    const file = await CsvFile.open(join(dir, 'users.csv'), 1, format, false);
+    await file.close();
+    assert.equal(file.part, 2);
+    assert.equal(file.skippedOtherHeader, true);
+    assert.deepEqual(readdirSync(dir).sort(), ['users.csv', 'users.part2.csv']);
+  });
+});
