@@ -73,10 +73,7 @@ describe('validateConfig', () => {
       typo: 1,
     });
     assert.ok(result.config instanceof CheckedConfig);
-    assert.deepEqual(
-      { ...(result.config) },
-      { outputDir: '/out', workers: 4, style: 'wide', token: '' },
-    );
+    assert.deepEqual({ ...result.config }, { outputDir: '/out', workers: 4, style: 'wide', token: '' });
     assert.equal(result.settings.batchSizeRows, 10);
     assert.deepEqual(result.unknownKeys, ['typo']);
     assert.deepEqual(result.secretNames, ['token']);
