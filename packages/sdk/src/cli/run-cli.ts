@@ -134,6 +134,11 @@ async function runProcess(
 ): Promise<number> {
   const { logger, status } = session;
   const input = openInput(args, io);
+  if (args.input === undefined && (io.stdin as { isTTY?: boolean }).isTTY) {
+    logger.info(
+      'Reading Singer messages from the terminal: pipe a tap into this command, or use --input FILE.',
+    );
+  }
   const onState = args.stateFile === undefined ? undefined : stateWriter(args.stateFile);
   const progress = status.isTTY ? new RunProgress() : undefined;
   const watch = watchSignals(
