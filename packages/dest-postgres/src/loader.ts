@@ -4,20 +4,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchContext, Logger } from '@singer-dest/sdk';
 import type { Client, ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import {
-  batchColumns,
-  DELETE_FLAG_COLUMN,
-  isDeleted,
-  METADATA_COLUMNS,
-  rowsToWrite,
-  type StreamLayout,
-} from './batch-plan';
+import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import type { LoadMethod, PostgresConfig } from './config';
 import { connect } from './connection';
-import { encodeCopyRows, type CopyColumn } from './copy-encoder';
 import { PostgresDestinationError } from './errors';
 import { qualify, quoteIdent, type TableName } from './identifiers';
 import { mergeStatements, STAGE_TABLE } from './merge-sql';
+import { DELETE_FLAG_COLUMN, ROW_COLUMN, StreamEncoder } from './stream-encoder';
 import { TableManager, type WantedColumn } from './table-manager';
 
 /** A flush whose connection broke before COMMIT was sent is retried this many times in all. */
@@ -73,6 +66,7 @@ export class Loader {
   /** Overwrite: tables already emptied in this run (later flushes add to them). */
   private readonly overwritten = new Set<string>();
   private readonly sequenceBase = Date.now() * 1000;
+  private closed = false;
 
   constructor(
     private readonly config: PostgresConfig,
@@ -83,13 +77,23 @@ export class Loader {
 
   /** Closes the connection. */
   async close(): Promise<void> {
+    this.closed = true;
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => undefined);
   }
 
   private async connection(): Promise<Client> {
-    this.client ??= await connect(this.config);
+    // After close (the run ended, maybe with an export still in flight) never open a new connection.
+    if (this.closed) throw new Error('the PostgreSQL connection was closed because the run ended');
+    if (this.client === undefined) {
+      const client = await connect(this.config);
+      if (this.closed) {
+        await client.end().catch(() => undefined);
+        throw new Error('the PostgreSQL connection was closed because the run ended');
+      }
+      this.client = client;
+    }
     return this.client;
   }
 
@@ -143,15 +147,33 @@ export class Loader {
     }
   }
 
-  /** Creates the table of a stream (used on SCHEMA, so a stream without records still gets its table). */
-  async ensureTable(layout: StreamLayout): Promise<void> {
-    const wanted = layout.properties.map(({ name, type }) => ({ name, type }));
+  /** The columns a stream's table gets on SCHEMA: its properties and the metadata columns. */
+  private wantedOnSchema(layout: StreamLayout): WantedColumn[] {
+    const wanted: WantedColumn[] = layout.properties.map(({ name, type }) => ({ name, type }));
     if (this.config.addRecordMetadata) {
       for (const [name, type] of Object.entries(METADATA_COLUMNS)) wanted.push({ name, type });
+    } else if (this.config.activateVersion) {
+      wanted.push({ name: '_sdc_table_version', type: 'bigint' });
     }
-    await this.inTransaction(`creating table ${qualify(layout.table.schema, layout.table.table)}`, (client) =>
-      this.tables.ensure(client, layout.table, wanted, this.primaryKeyOf(layout)),
+    return wanted;
+  }
+
+  /**
+   * On SCHEMA: creates or extends the stream's table (so a stream without records still gets one) and returns
+   * the encoder for its records, which needs to know which columns are jsonb.
+   */
+  async prepareStream(layout: StreamLayout): Promise<StreamEncoder> {
+    const info = await this.inTransaction(
+      `creating table ${qualify(layout.table.schema, layout.table.table)}`,
+      (client) =>
+        this.tables.ensure(client, layout.table, this.wantedOnSchema(layout), this.primaryKeyOf(layout)),
     );
+    return new StreamEncoder(layout, {
+      config: this.config,
+      kinds: new Map([...info.columns].map(([name, column]) => [name, column.kind])),
+      upsert: this.modeOf(layout) === 'upsert',
+      sequenceBase: this.sequenceBase,
+    });
   }
 
   /** The primary key a new table gets: the keys, except for append-only (duplicate keys are expected there). */
@@ -165,22 +187,30 @@ export class Loader {
     return method === 'upsert' && layout.keys.length === 0 ? 'append-only' : method;
   }
 
-  /** Writes one batch in one transaction; resolves after COMMIT. */
-  async loadBatch(context: BatchContext, layout: StreamLayout): Promise<void> {
+  /** How rows reach the table: appended, or replaced by key (upsert, and overwrite with keys). */
+  private modeOf(layout: StreamLayout): 'append' | 'upsert' {
+    return this.methodOf(layout) === 'append-only' || layout.keys.length === 0 ? 'append' : 'upsert';
+  }
+
+  /**
+   * Writes one batch (its COPY lines, encoded as the records were read) in one transaction; resolves after
+   * COMMIT. Append without metadata COPYs straight into the table; everything else COPYs into a temporary
+   * staging table and merges from there.
+   */
+  async loadBatch(context: BatchContext, encoder: StreamEncoder): Promise<void> {
+    const layout = encoder.layout;
     const method = this.methodOf(layout);
-    const mode = method === 'append-only' || layout.keys.length === 0 ? 'append' : 'upsert';
-    const keyProperties = layout.keys.length > 0 ? context.keyProperties : [];
-    const rows = rowsToWrite(context, keyProperties, mode === 'upsert');
-    const deleteFlag = this.config.hardDelete && mode === 'upsert' && rows.some((i) => isDeleted(context, i));
-    const columns = batchColumns(context, layout, {
-      config: this.config,
-      sequenceBase: this.sequenceBase,
-      deleteFlag,
-    });
-    const wanted: WantedColumn[] = columns.filter((c) => c.name !== DELETE_FLAG_COLUMN);
+    const mode = this.modeOf(layout);
     const target = layout.table;
     const targetKey = qualify(target.schema, target.table);
     const truncate = method === 'overwrite' && !this.overwritten.has(targetKey);
+    const lineColumns = encoder.columns;
+    const wanted: WantedColumn[] = lineColumns
+      .filter((c) => !c.stageOnly)
+      .map((c) => ({ name: c.name, type: encoder.needsNumeric.has(c.name) ? 'numeric' : c.type }));
+    const batchedAt = this.config.addRecordMetadata ? '_sdc_batched_at' : undefined;
+    if (batchedAt !== undefined) wanted.push({ name: batchedAt, type: 'timestamptz' });
+    const chunks = context.encoded ?? [];
     let phase = 'creating or altering';
     try {
       await this.inTransaction(`batch ${context.batchNumber}`, async (client) => {
@@ -190,10 +220,18 @@ export class Loader {
           phase = 'emptying (overwrite)';
           await client.query(`TRUNCATE ${targetKey}`);
         }
+        const list = lineColumns.map((c) => quoteIdent(c.name)).join(', ');
+        // A timestamp-without-zone column goes through the staging table as timestamptz: the cast converts to UTC.
+        const needsCast = lineColumns.some((c) => info.columns.get(c.name)?.kind === 'timestamp');
+        if (mode === 'append' && batchedAt === undefined && !needsCast) {
+          phase = 'COPY into';
+          await this.copy(client, `COPY ${targetKey} (${list}) FROM STDIN`, chunks);
+          phase = 'committing';
+          return;
+        }
         phase = 'creating the staging table for';
-        const stageColumns = columns.map((c) => {
+        const stageColumns = lineColumns.map((c) => {
           const existing = info.columns.get(c.name);
-          // A timestamp-without-zone column is staged as timestamptz: the cast on insert converts to UTC.
           const type =
             existing === undefined
               ? c.type
@@ -206,51 +244,42 @@ export class Loader {
           `CREATE TEMP TABLE ${quoteIdent(STAGE_TABLE)} (${stageColumns.join(', ')}) ON COMMIT DROP`,
         );
         phase = 'COPY into the staging table for';
-        const copyColumns: CopyColumn[] = columns.map((c) => ({
-          label: c.label,
-          json: info.columns.get(c.name)?.kind === 'jsonb',
-          valueOf: c.valueOf,
-        }));
-        const list = columns.map((c) => quoteIdent(c.name)).join(', ');
-        const copy = client.query(copyFrom(`COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`));
-        const chunks = encodeCopyRows(copyColumns, rows, {
-          sanitizeNul: this.config.sanitizeNullTextCharacters,
-          lineOf: (i) => context.lines[i]!,
-          stream: context.stream,
-        });
-        await pipeline(Readable.from(chunks), copy);
+        await this.copy(client, `COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`, chunks);
         phase = 'merging into';
         const uniqueIndex = info.uniqueKeys.some(
           (cols) => cols.length === layout.keys.length && layout.keys.every((k) => cols.includes(k)),
         );
         const statements = mergeStatements({
           target,
-          columns: wanted.map((c) => c.name),
+          columns: lineColumns.filter((c) => !c.stageOnly).map((c) => c.name),
+          parameterColumn: batchedAt,
           keys: layout.keys,
           mode,
           uniqueIndex,
-          deleteFlag: deleteFlag ? DELETE_FLAG_COLUMN : undefined,
+          rowColumn: mode === 'upsert' ? ROW_COLUMN : undefined,
+          deleteFlag: lineColumns.some((c) => c.name === DELETE_FLAG_COLUMN) ? DELETE_FLAG_COLUMN : undefined,
         });
-        for (const statement of statements) await client.query(statement);
+        const parameters = batchedAt === undefined ? [] : [context.batchedAt.toISOString()];
+        for (const statement of statements)
+          await client.query(statement, statement.includes('$1') ? parameters : []);
         phase = 'committing';
       });
     } catch (error) {
-      throw this.loadError(error, phase, context, rows, targetKey);
+      throw this.loadError(error, phase, context, targetKey);
     }
     if (truncate) this.overwritten.add(targetKey);
   }
 
-  private loadError(
-    error: unknown,
-    phase: string,
-    context: BatchContext,
-    rows: readonly number[],
-    table: string,
-  ): unknown {
+  /** Streams the batch's COPY text to the server. */
+  private async copy(client: ClientBase, sql: string, chunks: readonly Buffer[]): Promise<void> {
+    const stream = client.query(copyFrom(sql));
+    await pipeline(Readable.from(chunks, { objectMode: false }), stream);
+  }
+
+  private loadError(error: unknown, phase: string, context: BatchContext, table: string): unknown {
     if (error instanceof PostgresDestinationError) return error;
-    const at = phase === 'COPY into the staging table for' ? copyErrorRow(error) : undefined;
-    const index = at === undefined ? undefined : rows[at.row - 1];
-    const line = index === undefined ? undefined : context.lines[index];
+    const at = phase.startsWith('COPY into') ? copyErrorRow(error) : undefined;
+    const line = at === undefined ? undefined : context.lines[at.row - 1];
     const where =
       line === undefined ? '' : ` at input line ${line}${at?.column ? ` (column ${at.column})` : ''}`;
     return new PostgresDestinationError(

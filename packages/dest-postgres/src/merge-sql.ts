@@ -6,15 +6,19 @@ export const STAGE_TABLE = '_sdc_stage';
 /** What the merge step does with the staged rows. */
 export interface MergePlan {
   target: TableName;
-  /** Columns copied into the target (the staging table may also have the delete flag). */
+  /** Target columns filled from the staging table of the same name. */
   columns: readonly string[];
+  /** A target column filled with the parameter `$1` for every row (`_sdc_batched_at`), if any. */
+  parameterColumn: string | undefined;
   /** Key columns; empty for append. */
   keys: readonly string[];
-  /** `append` inserts every staged row; `upsert` replaces rows with the same key. */
+  /** `append` inserts every staged row; `upsert` keeps the last staged row per key and replaces by key. */
   mode: 'append' | 'upsert';
   /** The target has a unique index on exactly the keys, so ON CONFLICT can be used. */
   uniqueIndex: boolean;
-  /** The name of the staging column that marks CDC deletes, when there are any. */
+  /** Upsert: the staging column holding the input line (later line wins). */
+  rowColumn: string | undefined;
+  /** Upsert with hard_delete: the staging column that marks CDC deletes. */
   deleteFlag: string | undefined;
 }
 
@@ -23,43 +27,54 @@ function keysMatch(keys: readonly string[]): string {
 }
 
 /**
- * The statements that move the staged rows into the target, to run in the flush's transaction. Upsert uses
- * `INSERT ... ON CONFLICT DO UPDATE` when the target has a unique index on the keys, and otherwise (a table made
- * elsewhere, or keys that changed) deletes the rows with staged keys and inserts.
+ * The statements that move the staged rows into the target, run in the flush's transaction. Upsert first keeps
+ * the last staged row of each key (`DISTINCT ON` ordered by input line), then uses `INSERT ... ON CONFLICT DO
+ * UPDATE` when the target has a unique index on the keys, or else (a table made elsewhere, or keys that changed)
+ * deletes the rows with staged keys and inserts. Rows whose delete flag is set are deleted, not inserted.
  *
  * @example
  * ```ts
- * mergeStatements({ target, columns: ['id', 'name'], keys: ['id'], mode: 'upsert', uniqueIndex: true, deleteFlag: undefined });
- * // ['INSERT INTO "public"."users" ("id", "name") SELECT "id", "name" FROM "_sdc_stage"
- * //   ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"']
+ * mergeStatements({ target, columns: ['id', 'name'], parameterColumn: undefined, keys: ['id'], mode: 'upsert',
+ *   uniqueIndex: true, rowColumn: '_SDC_ROW', deleteFlag: undefined });
+ * // ['INSERT INTO "public"."users" ("id", "name") SELECT "id", "name" FROM (SELECT DISTINCT ON ("id") * FROM
+ * //   "_sdc_stage" ORDER BY "id", "_SDC_ROW" DESC) s ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"']
  * ```
  */
 export function mergeStatements(plan: MergePlan): string[] {
   const target = qualify(plan.target.schema, plan.target.table);
   const stage = quoteIdent(STAGE_TABLE);
-  const list = plan.columns.map(quoteIdent).join(', ');
-  const statements: string[] = [];
-  let insert = `INSERT INTO ${target} (${list}) SELECT ${list} FROM ${stage}`;
+  const targetColumns = [
+    ...plan.columns,
+    ...(plan.parameterColumn === undefined ? [] : [plan.parameterColumn]),
+  ];
+  const list = targetColumns.map(quoteIdent).join(', ');
+  const select = [
+    ...plan.columns.map((c) => `s.${quoteIdent(c)}`),
+    ...(plan.parameterColumn === undefined ? [] : ['$1']),
+  ].join(', ');
   if (plan.mode === 'append' || plan.keys.length === 0) {
-    statements.push(insert);
-    return statements;
+    return [`INSERT INTO ${target} (${list}) SELECT ${select} FROM ${stage} s`];
   }
-  const flag = plan.deleteFlag === undefined ? undefined : quoteIdent(plan.deleteFlag);
-  if (plan.uniqueIndex) {
-    if (flag !== undefined)
-      statements.push(`DELETE FROM ${target} t USING ${stage} s WHERE s.${flag} AND ${keysMatch(plan.keys)}`);
-  } else {
+  const keyList = plan.keys.map(quoteIdent).join(', ');
+  const latest =
+    plan.rowColumn === undefined
+      ? stage
+      : `(SELECT DISTINCT ON (${keyList}) * FROM ${stage} ORDER BY ${keyList}, ${quoteIdent(plan.rowColumn)} DESC)`;
+  const flag = plan.deleteFlag === undefined ? undefined : `s.${quoteIdent(plan.deleteFlag)}`;
+  const statements: string[] = [];
+  if (!plan.uniqueIndex) {
     statements.push(`DELETE FROM ${target} t USING ${stage} s WHERE ${keysMatch(plan.keys)}`);
+  } else if (flag !== undefined) {
+    statements.push(`DELETE FROM ${target} t USING ${latest} s WHERE ${flag} AND ${keysMatch(plan.keys)}`);
   }
+  let insert = `INSERT INTO ${target} (${list}) SELECT ${select} FROM ${latest} s`;
   if (flag !== undefined) insert += ` WHERE NOT ${flag}`;
   if (plan.uniqueIndex) {
     const keySet = new Set(plan.keys);
-    const updates = plan.columns
+    const updates = targetColumns
       .filter((c) => !keySet.has(c))
       .map((c) => `${quoteIdent(c)} = EXCLUDED.${quoteIdent(c)}`);
-    const conflict = `ON CONFLICT (${plan.keys.map(quoteIdent).join(', ')})`;
-    insert +=
-      updates.length > 0 ? ` ${conflict} DO UPDATE SET ${updates.join(', ')}` : ` ${conflict} DO NOTHING`;
+    insert += ` ON CONFLICT (${keyList}) ${updates.length > 0 ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`;
   }
   statements.push(insert);
   return statements;

@@ -2,21 +2,23 @@ import { randomBytes } from 'node:crypto';
 import {
   AfterProcess,
   Destination,
+  EncodeRecord,
   ExportBatch,
   OnActivateVersion,
   OnSchema,
   TestConnection,
   type ActivateVersionContext,
   type BatchContext,
-  type JsonSchema,
+  type EncodeContext,
   type ProcessContext,
   type SchemaContext,
 } from '@singer-dest/sdk';
-import { layoutOf, type StreamLayout } from './batch-plan';
+import { layoutOf } from './batch-plan';
 import { PostgresConfig } from './config';
 import { connect, describeTarget } from './connection';
 import { qualify, quoteIdent, toPgName } from './identifiers';
 import { Loader } from './loader';
+import type { StreamEncoder } from './stream-encoder';
 
 /**
  * A Singer destination that loads PostgreSQL: each flush is one transaction (COPY into a staging table, then
@@ -36,25 +38,18 @@ import { Loader } from './loader';
 })
 export class PostgresDestination {
   private loader: Loader | undefined;
-  /** Layouts by schema object: the SDK hands the same schema object to every batch until a new SCHEMA. */
-  private readonly layouts = new WeakMap<JsonSchema, { keys: readonly string[]; layout: StreamLayout }>();
+  /** Each stream's COPY line encoder, made on its SCHEMA (after its table exists). */
+  private readonly encoders = new Map<string, StreamEncoder>();
 
   private loaderFor(context: { config: PostgresConfig; logger: ProcessContext['logger'] }): Loader {
     this.loader ??= new Loader(context.config, context.logger);
     return this.loader;
   }
 
-  private layoutFor(
-    stream: string,
-    schema: JsonSchema,
-    keys: readonly string[],
-    config: PostgresConfig,
-  ): StreamLayout {
-    const cached = this.layouts.get(schema);
-    if (cached !== undefined && cached.keys === keys) return cached.layout;
-    const layout = layoutOf(stream, schema, keys, config);
-    this.layouts.set(schema, { keys, layout });
-    return layout;
+  private encoderOf(stream: string): StreamEncoder {
+    const encoder = this.encoders.get(stream);
+    if (encoder === undefined) throw new Error(`no SCHEMA was handled for stream "${stream}"`);
+    return encoder;
   }
 
   @OnSchema
@@ -65,31 +60,28 @@ export class PostgresDestination {
     config,
     logger,
   }: SchemaContext<PostgresConfig>): Promise<void> {
-    const layout = this.layoutFor(stream, schema, keyProperties, config);
-    await this.loaderFor({ config, logger }).ensureTable(layout);
+    const layout = layoutOf(stream, schema, keyProperties, config);
+    this.encoders.set(stream, await this.loaderFor({ config, logger }).prepareStream(layout));
+  }
+
+  @EncodeRecord
+  encode(context: EncodeContext<PostgresConfig>): string {
+    return this.encoderOf(context.stream).encode(context);
   }
 
   @ExportBatch
   async write(context: BatchContext<PostgresConfig>): Promise<void> {
-    const { stream, schema, keyProperties, config, logger } = context;
-    const layout = this.layoutFor(stream, schema, keyProperties, config);
-    await this.loaderFor({ config, logger }).loadBatch(context, layout);
+    const { stream, config, logger } = context;
+    await this.loaderFor({ config, logger }).loadBatch(context, this.encoderOf(stream));
   }
 
   @OnActivateVersion
-  async activate({
-    stream,
-    version,
-    schema,
-    keyProperties,
-    config,
-    logger,
-  }: ActivateVersionContext<PostgresConfig>): Promise<void> {
+  async activate({ stream, version, config, logger }: ActivateVersionContext<PostgresConfig>): Promise<void> {
     if (!config.activateVersion) {
       logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
       return;
     }
-    const layout = this.layoutFor(stream, schema, keyProperties, config);
+    const layout = this.encoderOf(stream).layout;
     await this.loaderFor({ config, logger }).activateVersion(layout, version, config.hardDelete);
   }
 

@@ -1,70 +1,59 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExactNumber } from '@singer-dest/sdk';
-import { encodeCopyRows, type CopyColumn } from '../src/copy-encoder';
-import { PostgresDestinationError } from '../src/errors';
+import { encodeJsonValue, encodePlainValue, type NulPolicy } from '../src/copy-encoder';
 
-function encode(values: unknown[][], json: boolean[], sanitizeNul = false): string {
-  const columns: CopyColumn[] = json.map((isJson, c) => ({
-    label: `c${c}`,
-    json: isJson,
-    valueOf: (i) => values[i]![c],
-  }));
-  const rows = values.map((_, i) => i);
-  const chunks = [...encodeCopyRows(columns, rows, { sanitizeNul, lineOf: (i) => i + 10, stream: 's' })];
-  return Buffer.concat(chunks).toString('utf8');
-}
+class NulFound extends Error {}
+const strict: NulPolicy = {
+  sanitize: false,
+  onNul: () => {
+    throw new NulFound('NUL');
+  },
+};
+const sanitizing: NulPolicy = { ...strict, sanitize: true };
 
-describe('COPY text encoder', () => {
-  it('writes tab-separated rows with \\N for null and missing values', () => {
-    assert.equal(
-      encode(
-        [
-          [1, 'a', null],
-          [2, undefined, true],
-        ],
-        [false, false, false],
-      ),
-      '1\ta\t\\N\n2\t\\N\ttrue\n',
-    );
-  });
-
+describe('COPY text values', () => {
   it('escapes backslash, tab, newline and carriage return, and leaves other text as it is', () => {
+    assert.equal(encodePlainValue('a\\b\tc\nd\re', strict), 'a\\\\b\\tc\\nd\\re');
+    assert.equal(encodePlainValue('\\N', strict), '\\\\N');
+    assert.equal(encodePlainValue('ünï "q" ; 🎉', strict), 'ünï "q" ; 🎉');
+  });
+
+  it('writes numbers, booleans and exact numbers as PostgreSQL reads them', () => {
+    assert.equal(encodePlainValue(42, strict), '42');
+    assert.equal(encodePlainValue(-1.5e-7, strict), '-1.5e-7');
+    assert.equal(encodePlainValue(true, strict), 'true');
+    assert.equal(encodePlainValue(false, strict), 'false');
     assert.equal(
-      encode([['a\\b\tc\nd\re'], ['\\N'], ['ünï "q" ;']], [false]),
-      'a\\\\b\\tc\\nd\\re\n\\\\N\nünï "q" ;\n',
+      encodePlainValue(new ExactNumber('123456789012345678901234567890.000000000000000001'), strict),
+      '123456789012345678901234567890.000000000000000001',
     );
   });
 
-  it('writes exact numbers digit for digit, also inside JSON', () => {
-    const big = new ExactNumber('123456789012345678901234567890.000000000000000001');
-    assert.equal(
-      encode([[big, { v: big }]], [false, true]),
-      '123456789012345678901234567890.000000000000000001\t{"v":123456789012345678901234567890.000000000000000001}\n',
-    );
+  it('writes objects as exact JSON, in text and json columns', () => {
+    const big = new ExactNumber('18446744073709551617');
+    assert.equal(encodePlainValue({ v: big, s: 'a\nb' }, strict), '{"v":18446744073709551617,"s":"a\\\\nb"}');
+    assert.equal(encodeJsonValue({ v: big }, strict), '{"v":18446744073709551617}');
   });
 
-  it('writes every value of a json column as JSON, strings quoted, escapes kept', () => {
-    assert.equal(encode([['a\nb', 5, ['x']]], [true, true, true]), '"a\\\\nb"\t5\t["x"]\n');
+  it('writes every value of a json column as JSON, strings quoted', () => {
+    assert.equal(encodeJsonValue('a\tb', strict), '"a\\\\tb"');
+    assert.equal(encodeJsonValue(5, strict), '5');
+    assert.equal(encodeJsonValue(['x', null], strict), '["x",null]');
   });
 
-  it('fails on a NUL character with the input line and property', () => {
-    assert.throws(
-      () => encode([['ok'], ['a\u0000b']], [false]),
-      (error: unknown) =>
-        error instanceof PostgresDestinationError &&
-        error.code === 'ERR_PG_NUL_CHARACTER' &&
-        error.line === 11 &&
-        error.message.startsWith('input line 11: stream "s", property "c0" contains a NUL character'),
-    );
-    assert.throws(() => encode([[{ k: 'a\u0000' }]], [true]), { code: 'ERR_PG_NUL_CHARACTER' });
+  it('reports a NUL character in text or JSON through the policy', () => {
+    assert.throws(() => encodePlainValue('a\u0000b', strict), NulFound);
+    assert.throws(() => encodeJsonValue({ k: ['\u0000'] }, strict), NulFound);
+    assert.throws(() => encodeJsonValue({ 'k\u0000': 1 }, strict), NulFound);
   });
 
-  it('replaces NUL with U+FFFD when sanitizing, in text and in JSON', () => {
-    assert.equal(encode([['a\u0000b', { k: '\u0000' }]], [false, true], true), 'a\uFFFDb\t{"k":"\uFFFD"}\n');
+  it('replaces NUL with U+FFFD when sanitizing, in text and in JSON keys and values', () => {
+    assert.equal(encodePlainValue('a\u0000b', sanitizing), 'a\uFFFDb');
+    assert.equal(encodeJsonValue({ 'k\u0000': '\u0000' }, sanitizing), '{"k\uFFFD":"\uFFFD"}');
   });
 
   it('does not mistake an escaped backslash before u0000 for a NUL', () => {
-    assert.equal(encode([[{ k: '\\u0000' }]], [true]), '{"k":"\\\\\\\\u0000"}\n');
+    assert.equal(encodeJsonValue({ k: '\\u0000' }, strict), '{"k":"\\\\\\\\u0000"}');
   });
 });

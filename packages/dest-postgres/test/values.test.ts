@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { HandlerError } from '@singer-dest/sdk';
-import { PostgresDestinationError } from '../src/errors';
+import { InputError } from '@singer-dest/sdk';
 import { getTestServer, createTestSchema } from './support/test-server';
 import { load, NO_METADATA, record, schema, state } from './support/run';
 
@@ -155,7 +154,7 @@ describe('values', () => {
     }
   });
 
-  it('fails a batch holding a NUL character with an error naming the input line, and writes none of it', async () => {
+  it('rejects a record holding a NUL character as it is read, naming its line, and writes nothing', async () => {
     const db = await createTestSchema('nul');
     try {
       const result = await load(
@@ -163,29 +162,49 @@ describe('values', () => {
         [
           schema('t', { id: { type: 'integer' }, s: { type: 'string' } }, ['id']),
           record('t', { id: 1, s: 'fine' }),
-          record('t', { id: 2, s: 'fine too' }),
+          state('one'),
+          record('t', { id: 2, s: 'bad\u0000byte' }),
           state('two'),
-          record('t', { id: 3, s: 'also fine' }),
-          record('t', { id: 4, s: 'bad\u0000byte' }),
-          state('four'),
         ],
         NO_METADATA,
-        { batchSizeRows: 2 },
       );
-      assert.ok(result.error instanceof HandlerError);
-      assert.equal(result.error.code, 'ERR_EXPORT_FAILED');
-      const cause = result.error.cause;
-      assert.ok(cause instanceof PostgresDestinationError);
-      assert.equal(cause.code, 'ERR_PG_NUL_CHARACTER');
-      assert.equal(cause.line, 6);
-      assert.match(
+      assert.ok(result.error instanceof InputError);
+      assert.equal(result.error.code, 'ERR_RECORD_REJECTED');
+      assert.equal(result.error.line, 4);
+      assert.equal(
         result.error.message,
-        /stream "t", 2 records from stdin lines 5-6\): input line 6: stream "t", property "s" contains a NUL character/,
+        'stdin line 4: RECORD for stream "t" was rejected by the destination: property "s" contains a NUL character ' +
+          '(U+0000), which PostgreSQL cannot store in text or jsonb. Remove it in the tap, or set ' +
+          'sanitize_null_text_characters to true to replace it with U+FFFD. Fix the tap, or set invalid_record_policy ' +
+          'to "skip" or "dead_letter" to load the other records.',
       );
-      assert.deepEqual(result.states, ['two']);
+      assert.deepEqual(result.states, []);
+      assert.deepEqual(await db.query(`SELECT id FROM "${db.schema}".t`), []);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('skips a record holding a NUL character with invalid_record_policy skip, and loads the others', async () => {
+    const db = await createTestSchema('nulskip');
+    try {
+      const result = await load(
+        db,
+        [
+          schema('t', { id: { type: 'integer' }, s: { type: 'string' } }, ['id']),
+          record('t', { id: 1, s: 'fine' }),
+          record('t', { id: 2, s: 'bad\u0000byte' }),
+          record('t', { id: 3, s: 'fine too' }),
+          state('three'),
+        ],
+        NO_METADATA,
+        { invalidRecordPolicy: 'skip' },
+      );
+      assert.equal(result.error, undefined);
+      assert.deepEqual(result.states, ['three']);
       assert.deepEqual(await db.query(`SELECT id::int, s FROM "${db.schema}".t ORDER BY id`), [
         { id: 1, s: 'fine' },
-        { id: 2, s: 'fine too' },
+        { id: 3, s: 'fine too' },
       ]);
     } finally {
       await db.drop();

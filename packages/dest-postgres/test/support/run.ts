@@ -45,5 +45,5 @@ export const record = (stream: string, value: Record<string, unknown>, extra: ob
 export const state = (value: unknown) => ({ type: 'STATE', value });
 export const activate = (stream: string, version: number) => ({ type: 'ACTIVATE_VERSION', stream, version });
 
-/** No metadata columns: rows compare with the input directly. */
-export const NO_METADATA = { add_record_metadata: false };
+/** No metadata columns (nor the table version column): rows compare with the input directly. */
+export const NO_METADATA = { add_record_metadata: false, activate_version: false };
