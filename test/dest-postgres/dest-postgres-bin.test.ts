@@ -1,0 +1,129 @@
+/** End-to-end: the real `dest-postgres` bin against a real PostgreSQL (see packages/dest-postgres/test/support). */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { createTestSchema, getTestServer, type TestSchema } from '@singer-dest/dest-postgres/test-server';
+import { ROOT, runBin, tempDir, writeJson } from '../cli/support/spawn-bin';
+
+const BIN = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
+
+after(async () => (await getTestServer()).stop());
+
+const lines = (...messages: object[]) => messages.map((m) => `${JSON.stringify(m)}\n`).join('');
+const users = {
+  type: 'SCHEMA',
+  stream: 'users',
+  schema: {
+    properties: {
+      id: { type: 'integer' },
+      name: { type: 'string' },
+      at: { type: 'string', format: 'date-time' },
+    },
+  },
+  key_properties: ['id'],
+};
+const user = (id: unknown, name: string) => ({
+  type: 'RECORD',
+  stream: 'users',
+  record: { id, name, at: '2024-06-01T12:00:00+02:00' },
+});
+const state = (value: unknown) => ({ type: 'STATE', value });
+
+function configFile(db: TestSchema, extra: Record<string, unknown> = {}): string {
+  return writeJson(tempDir(), 'config.json', { ...db.settings, add_record_metadata: false, ...extra });
+}
+
+describe('dest-postgres bin', () => {
+  it('loads records, upserting by key, and prints each STATE only after its rows are committed', async () => {
+    const db = await createTestSchema('bin_load');
+    try {
+      const result = await runBin(BIN, ['--config', configFile(db)], {
+        input: lines(
+          users,
+          user(1, 'Ada'),
+          user(2, 'Grace'),
+          state({ users: 2 }),
+          user(1, 'Ada L.'),
+          state({ users: 3 }),
+        ),
+      });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, '{"users":3}\n');
+      const rows = await db.query(`SELECT id::int, name, at::text FROM "${db.schema}".users ORDER BY id`);
+      assert.deepEqual(rows, [
+        { id: 1, name: 'Ada L.', at: '2024-06-01 10:00:00+00' },
+        { id: 2, name: 'Grace', at: '2024-06-01 10:00:00+00' },
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('exits 1 naming the stream, line range and PostgreSQL error of a failed batch, after only the earlier states', async () => {
+    const db = await createTestSchema('bin_fail');
+    try {
+      const result = await runBin(
+        BIN,
+        ['--config', configFile(db, { batch_size_rows: 2, validate_records: false })],
+        {
+          input: lines(
+            users,
+            user(1, 'a'),
+            user(2, 'b'),
+            state('after-2'),
+            user(3, 'c'),
+            user('four', 'd'),
+            state('after-4'),
+          ),
+        },
+      );
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '"after-2"\n');
+      assert.match(
+        result.stderr,
+        /Export of batch 2 failed \(stream \\?"users\\?", 2 records from stdin lines 5-6\): PostgreSQL error 22P02: invalid input syntax for type bigint/,
+      );
+      assert.match(
+        result.stderr,
+        /at input line 6 \(column id\)\. The transaction was rolled back: no row of this batch was written/,
+      );
+      assert.deepEqual(await db.query(`SELECT id::int FROM "${db.schema}".users ORDER BY id`), [
+        { id: 1 },
+        { id: 2 },
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('rejects a NUL character with exit 1 and the line it is on', async () => {
+    const db = await createTestSchema('bin_nul');
+    try {
+      const result = await runBin(BIN, ['--config', configFile(db)], {
+        input: lines(users, user(1, 'a'), user(2, 'nul\u0000')),
+      });
+      assert.equal(result.code, 1);
+      assert.equal(result.stdout, '');
+      assert.match(
+        result.stderr,
+        /stdin line 3: RECORD for stream \\?"users\\?" was rejected by the destination: property \\?"name\\?" contains a NUL character/,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('--test-connection reports the server version and the schema it can create tables in', async () => {
+    const db = await createTestSchema('bin_check');
+    try {
+      const result = await runBin(BIN, ['--config', configFile(db), '--test-connection']);
+      assert.equal(result.code, 0, result.stderr);
+      assert.match(
+        result.stdout + result.stderr,
+        new RegExp(`connected to PostgreSQL \\d+.* can create tables in schema \\\\?"${db.schema}\\\\?"`),
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+});
