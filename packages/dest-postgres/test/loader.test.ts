@@ -153,6 +153,29 @@ describe('load methods', () => {
     }
   });
 
+  it('writes UTC wall-clock time into a timestamp-without-time-zone column of a table made elsewhere', async () => {
+    const db = await createTestSchema('tsnotz');
+    try {
+      await db.query(`CREATE TABLE "${db.schema}".events (id bigint PRIMARY KEY, at timestamp)`);
+      const result = await load(
+        db,
+        [
+          schema('events', { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' } }, ['id']),
+          record('events', { id: 1, at: '2024-03-01T10:00:00+02:00' }),
+          record('events', { id: 2, at: '2024-03-01T10:00:00' }),
+        ],
+        { ...NO_METADATA, load_method: 'append-only' },
+      );
+      assert.equal(result.error, undefined);
+      assert.deepEqual(await db.query(`SELECT id::int, at::text FROM "${db.schema}".events ORDER BY id`), [
+        { id: 1, at: '2024-03-01 08:00:00' },
+        { id: 2, at: '2024-03-01 10:00:00' },
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('adds the metadata columns in UTC with add_record_metadata', async () => {
     const db = await createTestSchema('metadata');
     try {
