@@ -140,7 +140,9 @@ async function runProcess(
     );
   }
   const onState = args.stateFile === undefined ? undefined : stateWriter(args.stateFile);
-  const progress = status.isTTY ? new RunProgress() : undefined;
+  // Not when stdout is the same terminal: STATE lines would land in the middle of the status line.
+  const stdoutIsTty = Boolean((io.stdout as { isTTY?: boolean }).isTTY);
+  const progress = status.isTTY && !stdoutIsTty ? new RunProgress() : undefined;
   const watch = watchSignals(
     {
       onFirst: (signal) =>
