@@ -1,7 +1,8 @@
-import type { SingerRecord } from '@singer-dest/sdk';
+import { ExactNumber, type SingerRecord } from '@singer-dest/sdk';
 import { CsvError } from './csv-error';
 import type { CsvEncoder } from './csv-encoder';
 import { RowExtractor, extraProperties, type ColumnPlan } from './flatten';
+import { jsonCell } from './json-cell';
 import type { TextEncoding } from './text-encoding';
 import { formatValue } from './value-format';
 
@@ -44,23 +45,27 @@ export class RowEncoder {
   private readonly extractor: RowExtractor;
   private readonly values: unknown[];
   private readonly width: number;
+  /** Quote and escape are both `"`: JSON cells can take the one-pass path. */
+  private readonly rfc4180: boolean;
   private extras: ExtraReport | undefined;
 
   constructor(private readonly options: RowOptions) {
     this.extractor = new RowExtractor(options.plan);
     this.width = options.plan.columns.length - (options.addMetadata ? METADATA_COLUMNS.length : 0);
     this.values = new Array<unknown>(this.width);
+    const { quote, escape } = options.encoder.dialect;
+    this.rfc4180 = quote === '"' && escape === '"';
   }
 
   /** The record's row. `timeExtracted` and `receivedAt` feed the metadata columns; `line` goes into reports. */
   encode(record: SingerRecord, timeExtracted: string | undefined, receivedAt: number, line: number): string {
-    const { encoder, escapeFormulas, addMetadata, encoding } = this.options;
+    const { encoder, addMetadata, encoding } = this.options;
     const { values, width } = this;
     const { delimiter } = encoder.dialect;
     this.extractor.extract(record, values);
     if (this.extractor.hasExtra) this.noteExtra(record, line);
-    let row = width > 0 ? encoder.cell(formatValue(values[0], escapeFormulas)) : '';
-    for (let c = 1; c < width; c++) row += delimiter + encoder.cell(formatValue(values[c], escapeFormulas));
+    let row = width > 0 ? this.cell(values[0]) : '';
+    for (let c = 1; c < width; c++) row += delimiter + this.cell(values[c]);
     if (addMetadata) {
       // Rows are encoded as records arrive, so the record joins its batch when it is received.
       const received = new Date(receivedAt).toISOString();
@@ -78,6 +83,13 @@ export class RowEncoder {
       );
     }
     return row;
+  }
+
+  private cell(value: unknown): string {
+    if (this.rfc4180 && typeof value === 'object' && value !== null && !(value instanceof ExactNumber)) {
+      return jsonCell(value, this.options.encoder.dialect.delimiter);
+    }
+    return this.options.encoder.cell(formatValue(value, this.options.escapeFormulas));
   }
 
   /** What was skipped since the last call, for one warning per batch. */
