@@ -168,7 +168,10 @@ function checkRun(text: Buffer, result: TestRunResult): void {
   if (result.error !== undefined) {
     const error = result.error;
     if (error instanceof SdkError) codesSeen.add(error.code);
-    assert.ok(error instanceof SdkError, `not an SdkError: ${String(error)}`);
+    assert.ok(
+      error instanceof SdkError,
+      `not an SdkError: ${error instanceof Error ? error.stack : JSON.stringify(error)}`,
+    );
     assert.ok(
       error instanceof InputError,
       `only input errors are possible here, got ${error.code}: ${error.message}`,
