@@ -1,6 +1,7 @@
 import { ExactNumber } from '@singer-dest/sdk';
 
 /** Characters JSON.stringify escapes (or, for surrogates, may): strings without them are written as they are. */
+// eslint-disable-next-line no-control-regex -- JSON.stringify escapes exactly these control characters
 const NEEDS_ESCAPE = /["\\\x00-\x1f\ud800-\udfff]/;
 
 function quotedString(text: string): string {
