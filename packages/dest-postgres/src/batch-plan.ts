@@ -54,6 +54,17 @@ export function layoutOf(
   const columns = [...names]
     .filter(([, name]) => !metadata.has(name)) // the metadata column of the same name wins
     .map(([property, name]) => ({ property, name, type: columnTypeOf(properties[property]!) }));
-  const keys = keyProperties.map((key) => names.get(key) ?? mapNames([key], 'key property').get(key)!);
+  const keys = keyProperties.map((key) => {
+    const name = names.get(key);
+    if (name === undefined) {
+      throw new PostgresDestinationError(
+        'ERR_PG_UNKNOWN_KEY',
+        `The key property "${key}" of stream "${stream}" is not among its schema's properties, so it has no column. ` +
+          'Add it to the schema or fix key_properties.',
+        { stream },
+      );
+    }
+    return name;
+  });
   return { table: tableNameOf(stream, config.defaultTargetSchema), properties: columns, keys };
 }
