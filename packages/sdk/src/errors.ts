@@ -99,6 +99,8 @@ export interface ConfigProblem {
   path: string;
   rule: string;
   message: string;
+  /** Where the value came from (a file name, an environment variable), when known. */
+  source?: string;
 }
 
 /**
