@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { mergeStatements, type MergePlan } from '../src/merge-sql';
+
+const base: MergePlan = {
+  target: { schema: 'raw', table: 'users' },
+  columns: ['id', 'name'],
+  parameterColumn: undefined,
+  keys: ['id'],
+  mode: 'upsert',
+  uniqueIndex: true,
+  rowColumn: '_SDC_ROW',
+  deleteFlag: undefined,
+};
+
+describe('merge statements', () => {
+  it('appends with one INSERT ... SELECT, filling the batch time from $1', () => {
+    assert.deepEqual(mergeStatements({ ...base, mode: 'append', parameterColumn: '_sdc_batched_at' }), [
+      'INSERT INTO "raw"."users" ("id", "name", "_sdc_batched_at") SELECT s."id", s."name", $1 FROM "_sdc_stage" s',
+    ]);
+  });
+
+  it('upserts the last staged row per key with ON CONFLICT DO UPDATE', () => {
+    assert.deepEqual(mergeStatements(base), [
+      'INSERT INTO "raw"."users" ("id", "name") SELECT s."id", s."name" FROM (SELECT DISTINCT ON ("id") * FROM ' +
+        '"_sdc_stage" ORDER BY "id", "_SDC_ROW" DESC) s ON CONFLICT ("id") DO UPDATE SET "name" = EXCLUDED."name"',
+    ]);
+  });
+
+  it('deletes by key and inserts when the table has no unique index on the keys', () => {
+    const statements = mergeStatements({ ...base, uniqueIndex: false });
+    assert.equal(statements.length, 2);
+    assert.equal(statements[0], 'DELETE FROM "raw"."users" t USING "_sdc_stage" s WHERE t."id" = s."id"');
+    assert.match(
+      statements[1]!,
+      /^INSERT INTO "raw"\."users" .* FROM \(SELECT DISTINCT ON \("id"\) \* .*\) s$/,
+    );
+  });
+
+  it('deletes rows whose last staged record is a CDC delete and inserts only the others', () => {
+    const statements = mergeStatements({ ...base, deleteFlag: '_SDC_DELETE' });
+    assert.match(
+      statements[0]!,
+      /^DELETE FROM "raw"\."users" t USING \(SELECT DISTINCT ON .*\) s WHERE s\."_SDC_DELETE" AND t\."id" = s\."id"$/,
+    );
+    assert.match(
+      statements[1]!,
+      / WHERE NOT s\."_SDC_DELETE" ON CONFLICT \("id"\) DO UPDATE SET "name" = EXCLUDED\."name"$/,
+    );
+  });
+
+  it('does nothing on conflict when every column is a key', () => {
+    assert.match(mergeStatements({ ...base, columns: ['id'] })[0]!, /ON CONFLICT \("id"\) DO NOTHING$/);
+  });
+});
