@@ -210,7 +210,9 @@ export class Loader {
       .map((c) => ({ name: c.name, type: encoder.needsNumeric.has(c.name) ? 'numeric' : c.type }));
     const batchedAt = this.config.addRecordMetadata ? '_sdc_batched_at' : undefined;
     if (batchedAt !== undefined) wanted.push({ name: batchedAt, type: 'timestamptz' });
-    const chunks = context.encoded ?? [];
+    const chunks = context.encoded;
+    // Never COPY nothing silently: the batch's lines come from @EncodeRecord.
+    if (chunks === undefined) throw new Error(`batch ${context.batchNumber} arrived without its encoded COPY lines`);
     let phase = 'creating or altering';
     try {
       await this.inTransaction(`batch ${context.batchNumber}`, async (client) => {
