@@ -212,7 +212,8 @@ export class Loader {
     if (batchedAt !== undefined) wanted.push({ name: batchedAt, type: 'timestamptz' });
     const chunks = context.encoded;
     // Never COPY nothing silently: the batch's lines come from @EncodeRecord.
-    if (chunks === undefined) throw new Error(`batch ${context.batchNumber} arrived without its encoded COPY lines`);
+    if (chunks === undefined)
+      throw new Error(`batch ${context.batchNumber} arrived without its encoded COPY lines`);
     let phase = 'creating or altering';
     try {
       await this.inTransaction(`batch ${context.batchNumber}`, async (client) => {
