@@ -1,45 +1,16 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { BatchContext, Logger } from '@singer-dest/sdk';
-import type { Client, ClientBase } from 'pg';
+import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import type { LoadMethod, PostgresConfig } from './config';
-import { connect } from './connection';
 import { PostgresDestinationError } from './errors';
 import { qualify, quoteIdent, type TableName } from './identifiers';
 import { mergeStatements, STAGE_TABLE } from './merge-sql';
+import { describePgError, Session } from './session';
 import { DELETE_FLAG_COLUMN, ROW_COLUMN, StreamEncoder } from './stream-encoder';
 import { TableManager, type WantedColumn } from './table-manager';
-
-/** A flush whose connection broke before COMMIT was sent is retried this many times in all. */
-export const MAX_ATTEMPTS = 3;
-const RETRY_DELAY_MS = 250;
-
-/** SQLSTATE classes and client errors that mean the connection, not the statement, failed. */
-function isConnectionError(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  if (typeof code === 'string') {
-    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
-    if (['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH'].includes(code))
-      return true;
-  }
-  return (
-    typeof message === 'string' &&
-    /Connection terminated|connection error|not queryable|terminating connection/i.test(message)
-  );
-}
-
-function describePgError(error: unknown): string {
-  const e = error as { code?: string; message?: string; detail?: string; column?: string };
-  let text = e.message ?? String(error);
-  if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code))
-    text = `PostgreSQL error ${e.code}: ${text}`;
-  // PostgreSQL's detail can quote a whole row ("Failing row contains ..."): keep record contents out of messages.
-  if (e.detail && !e.detail.startsWith('Failing row contains')) text += ` (${e.detail})`;
-  return text;
-}
 
 /** The batch row a COPY error points at (`COPY _sdc_stage, line 3, column x: ...`), if it says. */
 function copyErrorRow(error: unknown): { row: number; column: string | undefined } | undefined {
@@ -56,95 +27,28 @@ function copyErrorRow(error: unknown): { row: number; column: string | undefined
  * @example
  * ```ts
  * const loader = new Loader(config, logger);
- * await loader.loadBatch(context, layout);
+ * await loader.loadBatch(context, encoder);
  * await loader.close();
  * ```
  */
 export class Loader {
-  private client: Client | undefined;
+  private readonly session: Session;
   private readonly tables: TableManager;
   /** Overwrite: tables already emptied in this run (later flushes add to them). */
   private readonly overwritten = new Set<string>();
   private readonly sequenceBase = Date.now() * 1000;
-  private closed = false;
 
   constructor(
     private readonly config: PostgresConfig,
     private readonly logger: Logger,
   ) {
     this.tables = new TableManager(logger);
+    this.session = new Session(config, logger, () => this.tables.forgetAll());
   }
 
   /** Closes the connection. */
-  async close(): Promise<void> {
-    this.closed = true;
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
-  }
-
-  private async connection(): Promise<Client> {
-    // After close (the run ended, maybe with an export still in flight) never open a new connection.
-    if (this.closed) throw new Error('the PostgreSQL connection was closed because the run ended');
-    if (this.client === undefined) {
-      const client = await connect(this.config);
-      if (this.closed) {
-        await client.end().catch(() => undefined);
-        throw new Error('the PostgreSQL connection was closed because the run ended');
-      }
-      this.client = client;
-    }
-    return this.client;
-  }
-
-  private discard(): void {
-    const client = this.client;
-    this.client = undefined;
-    this.tables.forgetAll();
-    client?.end().catch(() => undefined);
-  }
-
-  /**
-   * Runs `work` in one transaction. When the connection breaks before COMMIT was sent, nothing was committed,
-   * so the whole transaction is retried on a new connection (at most {@link MAX_ATTEMPTS} times in all). When it
-   * breaks during COMMIT, whether the commit happened is unknown: that fails, never retries.
-   */
-  async inTransaction<T>(what: string, work: (client: ClientBase) => Promise<T>): Promise<T> {
-    for (let attempt = 1; ; attempt++) {
-      let commitSent = false;
-      try {
-        const client = await this.connection();
-        try {
-          await client.query('BEGIN');
-          const result = await work(client);
-          commitSent = true;
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          if (!isConnectionError(error)) await client.query('ROLLBACK').catch(() => this.discard());
-          throw error;
-        }
-      } catch (error) {
-        this.tables.forgetAll(); // DDL of the failed transaction was rolled back
-        if (!isConnectionError(error)) throw error;
-        this.discard();
-        if (commitSent) {
-          throw new PostgresDestinationError(
-            'ERR_PG_COMMIT_UNKNOWN',
-            `The connection broke during COMMIT of ${what}, so whether it was committed is unknown ` +
-              `(${describePgError(error)}). Rerun from the last emitted state.`,
-            {},
-            { cause: error },
-          );
-        }
-        if (attempt >= MAX_ATTEMPTS) throw error;
-        this.logger.warn(
-          { attempt, err: describePgError(error) },
-          `connection lost during ${what}; retrying it on a new connection`,
-        );
-        await sleep(RETRY_DELAY_MS * attempt);
-      }
-    }
+  close(): Promise<void> {
+    return this.session.close();
   }
 
   /** The columns a stream's table gets on SCHEMA: its properties and the metadata columns. */
@@ -163,7 +67,7 @@ export class Loader {
    * the encoder for its records, which needs to know which columns are jsonb.
    */
   async prepareStream(layout: StreamLayout): Promise<StreamEncoder> {
-    const info = await this.inTransaction(
+    const info = await this.session.inTransaction(
       `creating table ${qualify(layout.table.schema, layout.table.table)}`,
       (client) =>
         this.tables.ensure(client, layout.table, this.wantedOnSchema(layout), this.primaryKeyOf(layout)),
@@ -216,7 +120,7 @@ export class Loader {
       throw new Error(`batch ${context.batchNumber} arrived without its encoded COPY lines`);
     let phase = 'creating or altering';
     try {
-      await this.inTransaction(`batch ${context.batchNumber}`, async (client) => {
+      await this.session.inTransaction(`batch ${context.batchNumber}`, async (client) => {
         phase = 'creating or altering';
         const info = await this.tables.ensure(client, target, wanted, this.primaryKeyOf(layout));
         if (truncate) {
@@ -307,7 +211,7 @@ export class Loader {
       { name: '_sdc_deleted_at', type: 'timestamptz' },
     );
     const old = `("_sdc_table_version" IS NULL OR "_sdc_table_version" < $1)`;
-    await this.inTransaction(`ACTIVATE_VERSION of ${table}`, async (client) => {
+    await this.session.inTransaction(`ACTIVATE_VERSION of ${table}`, async (client) => {
       await this.tables.ensure(client, target, wanted, this.primaryKeyOf(layout));
       const result = hardDelete
         ? await client.query(`DELETE FROM ${table} WHERE ${old}`, [version])
