@@ -176,6 +176,31 @@ describe('load methods', () => {
     }
   });
 
+  it('appends with metadata through the staging table, every row stamped with its batch time', async () => {
+    const db = await createTestSchema('appendmeta');
+    try {
+      const result = await load(
+        db,
+        [
+          users([]),
+          record('users', { id: 1, name: 'a' }),
+          record('users', { id: 1, name: 'a' }),
+          record('users', { id: 2, name: 'b' }),
+        ],
+        { load_method: 'append-only' },
+        { batchSizeRows: 2 },
+      );
+      assert.equal(result.error, undefined);
+      const rows = await db.query(
+        `SELECT count(*)::int AS n, count(DISTINCT _sdc_batched_at)::int AS batches, count(_sdc_received_at)::int AS received,
+                count(DISTINCT _sdc_sequence)::int AS sequences FROM "${db.schema}".users`,
+      );
+      assert.deepEqual(rows, [{ n: 3, batches: 2, received: 3, sequences: 3 }]);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('adds the metadata columns in UTC with add_record_metadata', async () => {
     const db = await createTestSchema('metadata');
     try {
