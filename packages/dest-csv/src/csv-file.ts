@@ -1,4 +1,5 @@
-import { mkdir, open, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CsvError } from './csv-error';
 import { partPath } from './file-naming';
@@ -11,9 +12,12 @@ export interface FileFormat {
   terminator: Buffer;
 }
 
+/** Read and append, create if missing, and never follow a symbolic link planted where the file should be. */
+const APPEND_NO_FOLLOW = constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW;
+
 async function sizeOf(path: string): Promise<number | undefined> {
   try {
-    return (await stat(path)).size;
+    return (await lstat(path)).size;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -88,7 +92,14 @@ export class CsvFile {
       if (!emptied && existing !== undefined && (await sizeOf(partPath(basePath, part + 1))) !== undefined)
         continue;
       // Always O_APPEND: after a failed batch is cut off, the next write lands at the new end, never past a hole.
-      const handle = await open(path, 'a+');
+      const handle = await open(path, APPEND_NO_FOLLOW, 0o666).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'ELOOP') throw error;
+        throw new CsvError(
+          'ERR_CSV_UNSAFE_PATH',
+          `${path} is a symbolic link; dest-csv never writes through links, so nothing lands outside output_path. ` +
+            'Remove the link.',
+        );
+      });
       try {
         if (emptied) await handle.truncate(0);
         const size = emptied ? 0 : (existing ?? 0);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvFile } from '../src/csv-file';
 import { tempDir } from './support/csv';
@@ -39,5 +39,23 @@ describe('CsvFile', () => {
     assert.equal(file.part, 2);
     assert.equal(file.skippedOtherHeader, true);
     assert.deepEqual(readdirSync(dir).sort(), ['users.csv', 'users.part2.csv']);
+  });
+});
+
+describe('CsvFile safety', () => {
+  it('refuses to write through a symbolic link planted where the file should be', async () => {
+    const dir = tempDir();
+    const outside = join(tempDir(), 'victim.txt');
+    writeFileSync(outside, 'untouched');
+    symlinkSync(outside, join(dir, 'users.csv'));
+    await assert.rejects(CsvFile.open(join(dir, 'users.csv'), 1, format, false), {
+      name: 'CsvError',
+      code: 'ERR_CSV_UNSAFE_PATH',
+      message: /users\.csv is a symbolic link; dest-csv never writes through links/,
+    });
+    await assert.rejects(CsvFile.open(join(dir, 'users.csv'), 1, format, true), {
+      code: 'ERR_CSV_UNSAFE_PATH',
+    });
+    assert.equal(readFileSync(outside, 'utf8'), 'untouched');
   });
 });
