@@ -7,9 +7,17 @@
 // Every row runs as a separate process, rows interleaved round by round (a b c d e f, a b c d e f, ...) so slow
 // drift of the machine affects every row alike; the median wall time of each row is quoted.
 import { spawnSync } from 'node:child_process';
-import { createReadStream, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, loadavg, totalmem, release } from 'node:os';
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +28,10 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
 const requireFromRoot = createRequire(join(ROOT, 'package.json'));
 const LOG_DIR = join(BENCH_DIR, 'logs');
-const TMP_DIR = join(BENCH_DIR, 'tmp');
+// Configs and CSV output of this invocation, in the system temp dir (removed at exit): nothing another user of the
+// working tree does to .bench/ can pull them away mid-run.
+const TMP_DIR = mkdtempSync(join(tmpdir(), 'singer-bench-'));
+process.on('exit', () => rmSync(TMP_DIR, { recursive: true, force: true }));
 /** A 1-minute load average above this means other work competed with the run. */
 const BUSY_LOAD = cpus().length * 0.75;
 
@@ -365,7 +376,15 @@ function csvBytes(manifest) {
 
 async function runRow(id, run, manifest, tag) {
   const row = ROWS[id];
-  const prepared = row.command(run, manifest);
+  let prepared;
+  try {
+    prepared = row.command(run, manifest);
+  } catch (error) {
+    const problem = `preparing the run failed: ${error instanceof Error ? error.message : String(error)}`;
+    log(`  (${id}) run ${run}: INVALID: ${problem}`);
+    return { wallMs: null, peakRssMb: null, loadBefore: loadavg()[0], ok: false, problem };
+  }
+  mkdirSync(LOG_DIR, { recursive: true });
   const logFile = join(LOG_DIR, `${tag}${id}-run${run}.log`);
   // Other work on the machine skews wall times: record the load, and say so when it is high.
   const load = loadavg()[0];
@@ -376,7 +395,12 @@ async function runRow(id, run, manifest, tag) {
     logFile,
     env: prepared.env,
   });
-  const problem = checkExit(result, logFile) ?? (await row.check(result, manifest, logFile, prepared, run));
+  let problem = checkExit(result, logFile);
+  try {
+    problem ??= await row.check(result, manifest, logFile, prepared, run);
+  } catch (error) {
+    problem = `the check after the run failed: ${error instanceof Error ? error.message : String(error)}`;
+  }
   const seconds = result.wallMs / 1000;
   log(
     `  (${id}) run ${run}: ${seconds.toFixed(2)} s, ${Math.round(manifest.records / seconds).toLocaleString('en-US')} records/s, ` +
@@ -447,6 +471,12 @@ function table(headers, body) {
   return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n');
 }
 
+/** A problem as one short table cell. */
+function oneLine(text = '') {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 160 ? `${flat.slice(0, 159)}…` : flat;
+}
+
 function formatRows(rows) {
   const fmt = (n, d = 0) =>
     n === null || n === undefined
@@ -466,7 +496,13 @@ function formatRows(rows) {
         .join(', ') || '—',
       fmt(r.peakRssMb),
       fmt(r.maxLoadBefore, 1),
-      !r.ok ? `INVALID: ${r.problem}` : r.meetsTargets === null ? '' : r.meetsTargets ? 'meets' : 'MISSES',
+      !r.ok
+        ? `INVALID: ${oneLine(r.problem)}`
+        : r.meetsTargets === null
+          ? ''
+          : r.meetsTargets
+            ? 'meets'
+            : 'MISSES',
     ]),
   );
 }
@@ -581,14 +617,12 @@ async function runRssGrowth() {
         ...r.peaks.map((p) => (p === null ? '—' : p.toFixed(0))),
         r.growth === null ? '—' : `${(r.growth * 100).toFixed(1)}%`,
         '<10%, <250 MB',
-        r.problem ? `INVALID: ${r.problem}` : r.meets ? 'meets' : 'MISSES',
+        r.problem ? `INVALID: ${oneLine(r.problem)}` : r.meets ? 'meets' : 'MISSES',
       ]),
     )}\n\nwritten to ${join(BENCH_DIR, 'rss-growth.json')}\n`,
   );
 }
 
-mkdirSync(LOG_DIR, { recursive: true });
-mkdirSync(TMP_DIR, { recursive: true });
 if (!HAVE_GNU_TIME)
   log(
     'GNU time not found at /usr/bin/time: peak RSS is not measured. Install it with `apt-get install time`.',
