@@ -9,6 +9,11 @@ import { TARGETS, type Target } from './support/targets';
 // Peak RSS is read from /proc/<pid>/status (VmHWM) while the child runs. Bounds are generous on purpose: they
 // catch "the whole input is held in memory", not small regressions (those belong to `npm run bench:rss`).
 const MB = 1024 * 1024;
+// `npm run test:long` sets RELIABILITY_LONG=1 for bigger inputs; the default sizes keep `npm test` quick.
+const LONG = process.env.RELIABILITY_LONG === '1';
+const SIZES = LONG
+  ? { hugeSmall: 150_000, hugeLarge: 1_000_000, tinyPg: 2000, tinyCsv: 5000, churnPg: 2000, churnCsv: 10_000 }
+  : { hugeSmall: 60_000, hugeLarge: 240_000, tinyPg: 300, tinyCsv: 1000, churnPg: 300, churnCsv: 1000 };
 const work = tempDir('resources');
 after(() => work.remove());
 
@@ -95,12 +100,12 @@ const peakMb = (result: BinResult) => result.peakRssKb! / 1024;
 for (const target of TARGETS) {
   describe(`${target.name} memory under adversarial input`, () => {
     it('one huge stream: tripling the input grows peak memory by well under the extra input', async (t) => {
-      const small = await generate(`huge-small-${target.name}`, () => oneHugeStream(150_000));
-      const large = await generate(`huge-large-${target.name}`, () => oneHugeStream(450_000));
-      const settings = { maximum_batch_size_mb: 4 };
+      const small = await generate(`huge-small-${target.name}`, () => oneHugeStream(SIZES.hugeSmall));
+      const large = await generate(`huge-large-${target.name}`, () => oneHugeStream(SIZES.hugeLarge));
+      const settings = { maximum_batch_size_mb: 2 };
       const base = await measure(target, small.file, settings);
       const big = await measure(target, large.file, settings);
-      assert.equal(big.stdout.split('\n').at(-2), '{"pos":450000}');
+      assert.equal(big.stdout.split('\n').at(-2), `{"pos":${SIZES.hugeLarge}}`);
       const growth = peakMb(big) - peakMb(base);
       const inputMb = (large.bytes - small.bytes) / MB;
       t.diagnostic(
@@ -113,7 +118,7 @@ for (const target of TARGETS) {
     });
 
     it('thousands of tiny streams stay under a generous bound', async (t) => {
-      const streams = target.name === 'dest-postgres' ? 1000 : 2000;
+      const streams = target.name === 'dest-postgres' ? SIZES.tinyPg : SIZES.tinyCsv;
       const input = await generate(`tiny-${target.name}`, () => manyTinyStreams(streams));
       const result = await measure(target, input.file, {});
       assert.equal(result.stdout, `{"pos":${streams}}\n`);
@@ -122,7 +127,7 @@ for (const target of TARGETS) {
     });
 
     it('a changed SCHEMA before every record stays under a generous bound', async (t) => {
-      const records = target.name === 'dest-postgres' ? 500 : 3000;
+      const records = target.name === 'dest-postgres' ? SIZES.churnPg : SIZES.churnCsv;
       const input = await generate(`churn-${target.name}`, () => schemaPerRecord(records));
       const result = await measure(target, input.file, {});
       assert.equal(result.stdout, `{"pos":${records}}\n`);
