@@ -15,7 +15,7 @@ import {
   tempDir,
 } from './support/bins';
 import { USERS_SCHEMA, stateLine, userRecord } from './support/singer';
-import { readCsv, testServerModule } from './support/targets';
+import { TARGETS, readCsv, testServerModule } from './support/targets';
 import { TcpProxy } from './support/tcp-proxy';
 
 /** SCHEMA users, then records 1..n each followed by STATE {pos: i}. */
@@ -125,6 +125,36 @@ describe('signals during an export', () => {
       dir.remove();
     }
   });
+});
+
+describe('SIGTERM in the middle of a real load', () => {
+  for (const target of TARGETS) {
+    it(`${target.name} stops, flushes what it read, writes the covering states and exits 143`, async () => {
+      const prepared = await target.prepare('sigterm_real', { batch_size_rows: 500 });
+      try {
+        const result = await runBin(target.bin, ['--config', prepared.configPath], {
+          keepStdinOpen: true,
+          stages: [
+            { send: [singer(USERS_SCHEMA), recordsWithStates(1, 3000)] },
+            { afterStdout: '{"pos":500}\n', kill: 'SIGTERM' },
+          ],
+        });
+        assert.equal(result.code, 143, result.stderr.slice(-2000));
+        assert.equal(errorLog(result), undefined);
+        const emitted = result.stdout.split('\n').filter((l) => l.length > 0);
+        const last = (JSON.parse(emitted.at(-1)!) as { pos: number }).pos;
+        const ids = (await prepared.values('users')).map(Number).sort((a, b) => a - b);
+        // Every record up to the last state is stored; the run stopped reading (stdin stayed open).
+        assert.deepEqual(ids.slice(0, last), range(1, last));
+        assert.ok(
+          ids.length <= last + 1,
+          `records after the last state were stored: ${ids.length} > ${last}`,
+        );
+      } finally {
+        await prepared.cleanup();
+      }
+    });
+  }
 });
 
 describe('a closed stdout', () => {
