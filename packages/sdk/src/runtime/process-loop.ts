@@ -156,6 +156,9 @@ export class ProcessLoop {
       return this.summary;
     } catch (error) {
       this.fail(error);
+      // Let an export that is still running finish (it will not be followed by any state) before the caller
+      // runs @AfterProcess, which closes the connections that export is using.
+      await this.chain;
       throw this.failure;
     } finally {
       this.stopTimers();
@@ -495,7 +498,7 @@ export class ProcessLoop {
       throw new HandlerError(
         'ERR_EXPORT_FAILED',
         `Export of batch ${batchNumber} failed (stream "${stream}", ${count} records from ` +
-          `${this.options.inputName} lines ${firstLine}-${lastLine}): ${describeError(error)}. No STATE after ` +
+          `${this.options.inputName} lines ${firstLine}-${lastLine}): ${describeError(error).replace(/\.+$/, '')}. No STATE after ` +
           'the records of this batch was written; fix the cause and rerun from the last emitted state.',
         error,
         { stream, line: firstLine },

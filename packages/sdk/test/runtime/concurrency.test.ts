@@ -2,11 +2,14 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough, Writable } from 'node:stream';
 import {
+  AfterProcess,
   Destination,
   ExportBatch,
   HandlerError,
+  InputError,
   createMemoryLogger,
   runDestination,
+  type AfterProcessContext,
   type BatchContext,
 } from '../../src/index';
 import { deferred, record, schema, state } from '../support/messages';
@@ -60,6 +63,43 @@ describe('the loop while an export is running', () => {
     assert.deepEqual(states, ['{"a":1,"b":1}']);
     input.end();
     await run;
+  });
+
+  it('lets a running export finish before @AfterProcess when the input fails meanwhile', async () => {
+    const events: string[] = [];
+    @Destination()
+    class Slow {
+      @ExportBatch
+      async write() {
+        events.push('export started');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        events.push('export finished');
+      }
+      @AfterProcess
+      close({ error }: AfterProcessContext) {
+        events.push(`after ${(error as InputError).code}`);
+      }
+    }
+    const input = new PassThrough();
+    const { states, output } = stateSink();
+    const run = runDestination(Slow, {
+      input,
+      output,
+      logger: createMemoryLogger().logger,
+      settings: { batchSizeRows: 1 },
+    });
+    input.end(
+      line(schema('a', { id: { type: 'integer' } })) +
+        line(record('a', { id: 1 })) +
+        line(state({ a: 1 })) +
+        '{oops\n',
+    );
+    await assert.rejects(
+      run,
+      (error: unknown) => error instanceof InputError && error.code === 'ERR_INVALID_JSON',
+    );
+    assert.deepEqual(events, ['export started', 'export finished', 'after ERR_INVALID_JSON']);
+    assert.deepEqual(states, []);
   });
 
   it('fails promptly when a timer-triggered export fails while the input is idle', async () => {
