@@ -531,6 +531,8 @@ export class ProcessLoop {
 
   /** Writes the newest state the watermark has passed, if any. Runs inside the task chain, so in order. */
   private async releaseStates(): Promise<void> {
+    // Once the run has failed nothing more is written, even a state whose own records did get exported.
+    if (this.failure !== undefined) return;
     const text = this.states.release(this.watermark());
     if (text === undefined) return;
     this.deadLetter?.sync();
