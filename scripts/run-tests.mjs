@@ -5,7 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages/sdk/build/test', 'packages/dest-csv/build/test', 'packages/dest-postgres/build/test', 'test/build'];
+const roots = [
+  'packages/sdk/build/test',
+  'packages/dest-csv/build/test',
+  'packages/dest-postgres/build/test',
+  'test/build',
+];
 const only = process.argv.slice(2);
 
 function findTests(dir) {
@@ -22,5 +27,7 @@ if (files.length === 0) {
   console.error('No compiled test files found. Run `npm run build` first.');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);
