@@ -35,6 +35,8 @@ export interface CliIo {
   signals: NodeJS.EventEmitter;
   /** Ends the process at once (a second signal). Only the bin entry may exit. */
   exitNow(code: number): void;
+  /** Collects the config's secret values; runCli shares it with its last-resort error handlers. */
+  redactor?: SecretRedactor;
 }
 
 interface Session {
@@ -239,7 +241,7 @@ async function execute(
  * ```
  */
 export async function executeCli(destination: Constructor, io: CliIo): Promise<number> {
-  const redactor = new SecretRedactor();
+  const redactor = io.redactor ?? new SecretRedactor();
   const status = new StatusLine(io.stderr);
   const redact = (text: string) => redactor.redact(text);
   const session: Session = {
@@ -286,7 +288,18 @@ export function runCli(destination: Constructor, argv: readonly string[] = proce
   // A reader that goes away (`| head -1`) makes stdout emit EPIPE; the loop stops on it. Never crash on it later.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
+  const redactor = new SecretRedactor();
+  // Destination code may throw outside any awaited call (a callback, a forgotten promise). Node would print
+  // the raw error, secrets included; print it redacted and fail instead.
+  const crash = (error: unknown) => {
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    process.stderr.write(redactor.redact(`Unexpected error: ${text}\n`));
+    process.exit(EXIT.failed);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   const io: CliIo = {
+    redactor,
     argv,
     env: process.env,
     stdin: process.stdin,
@@ -312,8 +325,7 @@ export function runCli(destination: Constructor, argv: readonly string[] = proce
     },
     (error: unknown) => {
       settled = true;
-      process.stderr.write(`Unexpected error: ${describeError(error)}\n`);
-      process.exit(EXIT.failed);
+      crash(error);
     },
   );
 }
