@@ -449,6 +449,11 @@ function addRatios(rows) {
   for (const row of rows) {
     const ref = byId[row.reference];
     row.ratio = row.recordsPerSec && ref?.recordsPerSec ? row.recordsPerSec / ref.recordsPerSec : null;
+    // The same ratio within each round (runs minutes apart): shows how much the machine's drift moved it.
+    row.roundRatios = (row.runs ?? []).map((run, i) => {
+      const other = ref?.runs?.[i];
+      return run.ok && other?.ok ? other.wallMs / run.wallMs : null;
+    });
     const checks = [];
     if (row.target !== null && row.target !== undefined)
       checks.push(row.ratio === null ? null : row.ratio >= row.target);
@@ -483,7 +488,19 @@ function formatRows(rows) {
       ? '—'
       : n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
   return table(
-    ['row', 'what', 'wall s', 'records/s', 'MB/s', 'ratio', 'target', 'peak RSS MB', 'load', 'verdict'],
+    [
+      'row',
+      'what',
+      'wall s',
+      'records/s',
+      'MB/s',
+      'ratio',
+      'by round',
+      'target',
+      'peak RSS MB',
+      'load',
+      'verdict',
+    ],
     rows.map((r) => [
       r.id,
       r.label,
@@ -491,6 +508,9 @@ function formatRows(rows) {
       fmt(r.recordsPerSec),
       fmt(r.mbPerSec, 1),
       r.ratio === null || r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×(${r.reference})`,
+      r.id === r.reference
+        ? ''
+        : (r.roundRatios ?? []).map((x) => (x === null ? '—' : x.toFixed(2))).join(' '),
       [r.target ? `≥${r.target}×(${r.reference})` : '', r.rssTargetMb ? `<${r.rssTargetMb} MB` : '']
         .filter(Boolean)
         .join(', ') || '—',
