@@ -111,6 +111,33 @@ describe('names', () => {
     }
   });
 
+  it('fails clearly when two streams differ only by case, before any of their rows mix', async () => {
+    const db = await createTestSchema('streamcase');
+    try {
+      const id = { id: { type: 'integer' } };
+      const result = await load(
+        db,
+        [
+          schema('Users', id),
+          record('Users', { id: 1 }),
+          state({ at: 1 }),
+          schema('users', id),
+          record('users', { id: 2 }),
+        ],
+        NO_METADATA,
+      );
+      assert.ok(result.error instanceof HandlerError);
+      assert.equal(result.error.code, 'ERR_HANDLER_FAILED');
+      assert.equal((result.error.cause as PostgresDestinationError).code, 'ERR_PG_NAME_COLLISION');
+      assert.match(result.error.message, /Streams "Users" and "users" both map to table "[^"]+"\."users"/);
+      // The run failed before the first stream's batch was flushed: no rows, and no state was written.
+      assert.deepEqual(await db.query(`SELECT id::int FROM "${db.schema}"."users" ORDER BY id`), []);
+      assert.deepEqual(result.states, []);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('loads a stream named schema-table into that schema and table', async () => {
     const db = await createTestSchema('split');
     const target = `${db.schema}_other`;
