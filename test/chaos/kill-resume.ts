@@ -258,7 +258,7 @@ export async function runKillResume(options: ChaosOptions): Promise<ChaosReport>
   const killPoint = (bookmark: number, killsLeft: number): KillPoint => {
     if (next() < options.earlyKillShare) return { afterMs: Math.floor(20 + next() * 600) };
     const stride = (options.records - 3 * options.batchSizeRows - bookmark) / (killsLeft + 1);
-    const target = bookmark + Math.max(1, Math.floor(next() * 2 * stride));
+    const target = bookmark + Math.max(1, Math.floor((0.25 + next()) * stride));
     return {
       afterState: Math.min(target, options.records - 3 * options.batchSizeRows),
       extraMs: Math.floor(next() * 40),
@@ -356,6 +356,12 @@ async function main(): Promise<void> {
     try {
       const report = await runKillResume(options);
       const killed = report.runs.filter((r) => r.kill !== undefined).length;
+      if (killed < options.kills) {
+        failed = true;
+        process.stdout.write(
+          `${target}: only ${killed} of ${options.kills} planned SIGKILLs happened (the input ran out)\n`,
+        );
+      }
       process.stdout.write(
         `${target}: OK — ${report.records} records, ${killed} SIGKILLs, ${report.runs.length} runs, ` +
           `${report.stored} rows stored (${report.distinct} distinct, ${report.duplicates} ids duplicated), ` +

@@ -133,6 +133,21 @@ async function writePart(child: ChildProcessWithoutNullStreams, part: Part): Pro
   }
 }
 
+/** Passwords that must never appear in any output of any run (checked by every {@link driveChild}). */
+const watchedSecrets = new Set<string>();
+
+/** Registers a secret that every later run's stdout and stderr are searched for. */
+export function watchSecret(secret: string): void {
+  watchedSecrets.add(secret);
+}
+
+function checkSecrets(stdout: string, stderr: string): void {
+  for (const secret of watchedSecrets) {
+    if (stdout.includes(secret) || stderr.includes(secret))
+      throw new Error(`a configured password appeared in the output of a run:\n${stderr.slice(0, 2000)}`);
+  }
+}
+
 /** Runs a bin to its end, feeding stdin stage by stage. */
 export async function runBin(
   bin: string,
@@ -186,6 +201,7 @@ export async function driveChild(
     }
     if (!options.keepStdinOpen && !child.stdin.destroyed) child.stdin.end();
     const [code, signal] = await closed;
+    checkSecrets(stdout, stderr);
     return { code, signal, stdout, stderr, logs: parseLogs(stderr), peakRssKb, timedOut };
   } finally {
     clearTimeout(timer);

