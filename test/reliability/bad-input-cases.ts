@@ -357,11 +357,15 @@ export const FAILING: FailingCase[] = [
 ];
 
 /** 10 MB of text that is not one repeated character: every 1024-char block differs. */
+let tenMegabytes: string | undefined;
+
 export function tenMegabyteText(): string {
+  if (tenMegabytes !== undefined) return tenMegabytes;
   const blocks: string[] = [];
   for (let i = 0; i < 10 * 1024; i++)
     blocks.push(`${i.toString(36).padStart(4, '0')}é${'ab"c,\\'.repeat(170)}`);
-  return blocks.join('');
+  tenMegabytes = blocks.join('');
+  return tenMegabytes;
 }
 
 export const ACCEPTED: AcceptedCase[] = [
