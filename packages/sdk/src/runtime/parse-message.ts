@@ -73,7 +73,10 @@ function parseJsonLine(text: string, source: LineSource) {
   try {
     return parseJsonExact(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // V8 quotes a snippet of the line in some messages (`..., "{"email":"a@b..." is not valid JSON`): drop it,
+    // the message quotes at most the short prefix below and never record contents beyond it.
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = message.replace(/(?:, )?(?:\.\.\.)?".*" is not valid JSON$/s, '') || 'not a JSON value';
     throw new InputError(
       'ERR_INVALID_JSON',
       `${at(source)}: not valid JSON (${reason}). The line starts with ${quotePrefix(text)}. ` +

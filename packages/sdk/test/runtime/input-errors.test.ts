@@ -35,6 +35,20 @@ describe('malformed input is an error that names the line, never a silent skip',
     assert.deepEqual(states, [{ users: 1 }]);
   });
 
+  it('quotes no more of a bad line than its short prefix, even where V8 would quote more', async () => {
+    const secret = 'ssn-078-05-1120';
+    const bad = `{"type":"RECORD","stream":"users","record":{"id": 1, "ssn": "${secret}", "x": oops}}`;
+    const { error } = await failWith(`${users}\n${bad}\n`);
+    assert.equal(error.code, 'ERR_INVALID_JSON');
+    assert.equal(
+      error.message,
+      "stdin line 2: not valid JSON (Unexpected token 'o'). The line starts with " +
+        '"{\\"type\\":\\"RECORD\\",\\"stream\\":\\"users\\",\\"recor…". Each line must be one complete JSON ' +
+        'object; check the tap for truncated or interleaved output.',
+    );
+    assert.ok(!error.message.includes(secret));
+  });
+
   it('rejects a truncated last line', async () => {
     const { error } = await failWith(`${users}\n${user1}\n{"type":"STATE","val`);
     assert.equal(error.code, 'ERR_INVALID_JSON');
