@@ -1,0 +1,37 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Destination, ExportBatch, resolveDestination, validateConfig } from '../../src/index';
+import { runTestDestination } from '../../src/testing/index';
+import { record, schema } from '../support/messages';
+
+@Destination(100)
+class Noop {
+  @ExportBatch
+  write() {}
+}
+
+describe('the batch limits in the config', () => {
+  it("override the decorator's limits with Mage's and Meltano's keys", async () => {
+    const { settings } = validateConfig(resolveDestination(Noop), {
+      maximum_batch_size_mb: 0.0001, // 105 bytes
+      batch_size_rows: 10,
+      batch_wait_limit_seconds: 7.5,
+    });
+    assert.equal(settings.maxBatchBytes, 105);
+    assert.equal(settings.batchSizeRows, 10);
+    assert.equal(settings.batchWaitLimitMs, 7500);
+
+    const line = JSON.stringify(record('users', { id: 1 }));
+    assert.equal(Buffer.byteLength(line), 52);
+    const messages = [
+      schema('users', { id: { type: 'integer' } }),
+      ...[1, 2, 3, 4, 5, 6, 7].map((id) => record('users', { id })),
+    ];
+    const result = await runTestDestination(Noop, { messages, settings });
+    // 105 bytes hold two 52-byte lines; the third passes the limit, long before the row limit of 10.
+    assert.deepEqual(
+      result.batches.map((b) => b.records.length),
+      [3, 3, 1],
+    );
+  });
+});
