@@ -5,6 +5,7 @@ import { HandlerError, InputError, SdkError, describeError, type ErrorCode } fro
 import { stringifyJson } from '../json/exact-number';
 import type { BatchContext, EncodeContext, JsonSchema, RunSummary } from '../contexts';
 import { createBatchContext } from './batch-context';
+import { BLOCK_BYTES, setArenaPoolLimit } from './byte-arena';
 import { collectGarbage } from './collect-garbage';
 import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
@@ -110,6 +111,8 @@ export class ProcessLoop {
 
   constructor(private readonly options: LoopOptions) {
     this.encodes = options.handlers.encodeRecord !== undefined;
+    // Free blocks kept for reuse: one batch's worth (the filling batch takes them back as the exported one frees them).
+    setArenaPoolLimit(Math.ceil(options.settings.maxBatchBytes / BLOCK_BYTES) + 4);
     const { settings } = options;
     if (settings.invalidRecordPolicy === 'dead_letter') {
       this.deadLetter = new DeadLetterFile(settings.deadLetterPath ?? 'dead-letter.jsonl');
