@@ -37,9 +37,7 @@ export type DestinationLike = Constructor | DestinationDefinition;
 
 /** Resolves a class, or passes a definition through. */
 export function toDefinition(destination: DestinationLike): DestinationDefinition {
-  return 'handlers' in destination && 'target' in destination
-    ? (destination)
-    : resolveDestination(destination);
+  return 'handlers' in destination && 'target' in destination ? destination : resolveDestination(destination);
 }
 
 /** The settings a run uses: the defaults, then the `@Destination` limits, then the overrides. */
