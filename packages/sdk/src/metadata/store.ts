@@ -25,8 +25,8 @@ export function readDestinationRecord(target: object): DestinationRecord | undef
   return Reflect.getMetadata(DESTINATION_KEY, target) as DestinationRecord | undefined;
 }
 
-/** Every handler record of a class and its parent classes, parents first. */
-export function readHandlerRecords(target: object): HandlerRecord[] {
+/** A class and its parent classes, parents first. */
+function classChain(target: object): object[] {
   const chain: object[] = [];
   for (
     let c: object | null = target;
@@ -35,7 +35,14 @@ export function readHandlerRecords(target: object): HandlerRecord[] {
   ) {
     chain.unshift(c);
   }
-  return chain.flatMap((c) => (Reflect.getOwnMetadata(HANDLERS_KEY, c) as HandlerRecord[] | undefined) ?? []);
+  return chain;
+}
+
+/** Every handler record of a class and its parent classes, parents first. */
+export function readHandlerRecords(target: object): HandlerRecord[] {
+  return classChain(target).flatMap(
+    (c) => (Reflect.getOwnMetadata(HANDLERS_KEY, c) as HandlerRecord[] | undefined) ?? [],
+  );
 }
 
 /** Append a config property's `@Setting` record onto its class. */
@@ -46,16 +53,8 @@ export function recordSetting(constructor: object, record: SettingRecord): void 
 
 /** Every `@Setting` record of a config class and its parents, parents first (a subclass may redefine one). */
 export function readSettingRecords(target: object): SettingRecord[] {
-  const chain: object[] = [];
-  for (
-    let c: object | null = target;
-    c && c !== Function.prototype;
-    c = Object.getPrototypeOf(c) as object | null
-  ) {
-    chain.unshift(c);
-  }
   const byKey = new Map<string, SettingRecord>();
-  for (const c of chain) {
+  for (const c of classChain(target)) {
     for (const r of (Reflect.getOwnMetadata(SETTINGS_KEY, c) as SettingRecord[] | undefined) ?? [])
       byKey.set(r.propertyKey, r);
   }

@@ -81,12 +81,9 @@ function isEmptyState(value: unknown): boolean {
   return typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
-/**
- * The one streaming loop every destination runs: read lines, route messages, batch records per stream, flush
- * through `@ExportBatch`, and write each STATE once every record before it has been exported.
- */
-export class ProcessLoop {
-  readonly summary: RunSummary = {
+/** The counts of a run that has not read anything yet. */
+export function emptySummary(): RunSummary {
+  return {
     records: {},
     invalidRecords: {},
     batches: 0,
@@ -94,6 +91,14 @@ export class ProcessLoop {
     elapsedMs: 0,
     stoppedBy: 'end-of-input',
   };
+}
+
+/**
+ * The one streaming loop every destination runs: read lines, route messages, batch records per stream, flush
+ * through `@ExportBatch`, and write each STATE once every record before it has been exported.
+ */
+export class ProcessLoop {
+  readonly summary: RunSummary = emptySummary();
   private readonly streams = new Map<string, StreamEntry>();
   private readonly states = new StateTracker();
   private readonly ajv = createAjv();

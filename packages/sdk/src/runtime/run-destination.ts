@@ -6,7 +6,7 @@ import { resolveDestination, type DestinationDefinition } from '../metadata/reso
 import type { BatchContext, RunMode, RunSummary } from '../contexts';
 import { bindHandlers, type BoundHandlers } from './bind-handlers';
 import { createLogger } from './logger';
-import { ProcessLoop, type BatchReport } from './process-loop';
+import { ProcessLoop, emptySummary, type BatchReport } from './process-loop';
 import { DEFAULT_RUN_SETTINGS, MIB, type RunSettings } from './settings';
 
 /** How to run a destination. Everything but `input` has a default. */
@@ -99,17 +99,6 @@ async function withLifecycle<T extends RunSummary | string | void>(
   }
   if (failure !== undefined) throw failure;
   return result as T;
-}
-
-function emptySummary(): RunSummary {
-  return {
-    records: {},
-    invalidRecords: {},
-    batches: 0,
-    statesEmitted: 0,
-    elapsedMs: 0,
-    stoppedBy: 'end-of-input',
-  };
 }
 
 /**
