@@ -45,10 +45,6 @@ export class ByteArena {
   /** Bytes appended. */
   bytes = 0;
 
-  get count(): number {
-    return this.starts.length;
-  }
-
   /** Appends a string as UTF-8 and returns how many bytes it took. */
   append(text: string): number {
     // A UTF-16 code unit takes at most 3 UTF-8 bytes: if that fits, write without measuring first.

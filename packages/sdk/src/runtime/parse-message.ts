@@ -22,7 +22,7 @@ export const MAX_NESTING_DEPTH = 1000;
 const PREFIX_CHARS = 40;
 
 /** A short, safe prefix of a bad line for error messages: never the whole line, which may hold personal data. */
-export function quotePrefix(text: string): string {
+function quotePrefix(text: string): string {
   const prefix = text.length > PREFIX_CHARS ? `${text.slice(0, PREFIX_CHARS)}…` : text;
   return JSON.stringify(prefix);
 }
@@ -32,7 +32,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The deepest nesting of arrays and objects in a JSON text, ignoring brackets inside strings. */
-export function nestingDepth(text: string): number {
+function nestingDepth(text: string): number {
   let depth = 0;
   let deepest = 0;
   let inString = false;
