@@ -251,6 +251,26 @@ function noopRow(mode, label, targets = {}) {
 }
 
 /** Each row: what runs, what it reads, what is prepared before (untimed) and checked after (untimed). */
+/** Rows (d) and (e): dest-postgres into its own freshly dropped schema, checked by the tables' row counts. */
+function postgresRow(label, schema, loadMethod, target) {
+  return {
+    label,
+    reference: 'f',
+    target,
+    command: () => {
+      resetSchema(schema);
+      return {
+        args: [
+          bin('dest-postgres'),
+          '--config',
+          writeConfig(`dest-postgres-${loadMethod}`, postgresConfig(schema, loadMethod)),
+        ],
+      };
+    },
+    check: (result, manifest) => checkFinalState(result, manifest) ?? checkTableCounts(schema, manifest),
+  };
+}
+
 const ROWS = {
   a: {
     label: 'baseline: split2 + JSON.parse',
@@ -294,40 +314,8 @@ const ROWS = {
       }
     },
   },
-  d: {
-    label: 'dest-postgres append-only',
-    reference: 'f',
-    target: 0.5,
-    command: () => {
-      resetSchema('bench_append');
-      return {
-        args: [
-          bin('dest-postgres'),
-          '--config',
-          writeConfig('dest-postgres-append', postgresConfig('bench_append', 'append-only')),
-        ],
-      };
-    },
-    check: (result, manifest) =>
-      checkFinalState(result, manifest) ?? checkTableCounts('bench_append', manifest),
-  },
-  e: {
-    label: 'dest-postgres upsert',
-    reference: 'f',
-    target: 0.3,
-    command: () => {
-      resetSchema('bench_upsert');
-      return {
-        args: [
-          bin('dest-postgres'),
-          '--config',
-          writeConfig('dest-postgres-upsert', postgresConfig('bench_upsert', 'upsert')),
-        ],
-      };
-    },
-    check: (result, manifest) =>
-      checkFinalState(result, manifest) ?? checkTableCounts('bench_upsert', manifest),
-  },
+  d: postgresRow('dest-postgres append-only', 'bench_append', 'append-only', 0.5),
+  e: postgresRow('dest-postgres upsert', 'bench_upsert', 'upsert', 0.3),
   f: {
     label: 'psql \\copy of the same rows as CSV',
     reference: 'f',
