@@ -66,28 +66,15 @@ const log = (message) => process.stderr.write(`${message}\n`);
 
 // ---------------------------------------------------------------- PostgreSQL helpers (psql, untimed)
 
+/** psql's arguments for the benchmark's server, stopping at the first error. */
+function psqlConnection() {
+  return ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-v', 'ON_ERROR_STOP=1'];
+}
+
 function psql(sql) {
-  const result = spawnSync(
-    'psql',
-    [
-      '-h',
-      pg.host,
-      '-p',
-      String(pg.port),
-      '-U',
-      pg.user,
-      '-d',
-      pg.database,
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-Atq',
-      '-c',
-      sql,
-    ],
-    {
-      encoding: 'utf8',
-    },
-  );
+  const result = spawnSync('psql', [...psqlConnection(), '-Atq', '-c', sql], {
+    encoding: 'utf8',
+  });
   if (result.error) throw result.error;
   if (result.status !== 0) throw new Error(`psql failed: ${result.stderr.trim()}`);
   return result.stdout.trim();
@@ -329,20 +316,7 @@ const ROWS = {
       ]);
       return {
         command: 'psql',
-        args: [
-          '-h',
-          pg.host,
-          '-p',
-          String(pg.port),
-          '-U',
-          pg.user,
-          '-d',
-          pg.database,
-          '-v',
-          'ON_ERROR_STOP=1',
-          '-q',
-          ...copies,
-        ],
+        args: [...psqlConnection(), '-q', ...copies],
         stdin: null,
       };
     },
