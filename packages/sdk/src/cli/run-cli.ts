@@ -18,7 +18,6 @@ import { RunProgress, StatusLine, startProgress } from './progress';
 import { SecretRedactor } from './redact';
 import { interruptedExitCode, watchSignals } from './signals';
 import { writeStateFile } from './state-file';
-import { StdoutGate } from './stdout-gate';
 import { formatSummary } from './summary';
 import { buildConfigTemplate } from './templates';
 
@@ -163,7 +162,7 @@ async function runProcess(
     const summary = await runDestination(definition, {
       input: progress ? progress.countInput(input) : input,
       inputName: args.input ?? 'stdin',
-      output: new StdoutGate(io.stdout),
+      output: io.stdout,
       config: validated.config,
       settings: validated.settings,
       logger,

@@ -466,7 +466,10 @@ export class ProcessLoop {
     this.inFlight.push(entry);
     this.enqueue(async () => {
       try {
-        await this.exportBatch(name, batch, schema, keyProperties, batchNumber, streamBatchNumber);
+        // After a failure or a closed stdout, a queued batch is dropped: its records are past the last state.
+        // The finally still runs, so a reader waiting for this batch's slot is never left hanging.
+        if (!this.halted)
+          await this.exportBatch(name, batch, schema, keyProperties, batchNumber, streamBatchNumber);
       } finally {
         const bytes = batch.bytes;
         batch.release();
@@ -526,21 +529,25 @@ export class ProcessLoop {
     });
   }
 
-  /** Runs tasks (exports, state writes) one after another; after a failure, none runs. */
+  /** True once nothing more may be exported or written: the run failed, or stdout's reader went away. */
+  private get halted(): boolean {
+    return this.failure !== undefined || this.stopRequested === 'output-closed';
+  }
+
+  /** Runs tasks (exports, state writes) one after another; each checks `halted` itself. */
   private enqueue(task: () => Promise<void>): void {
     this.queuedTasks++;
     this.chain = this.chain
-      .then(async () => {
-        if (this.failure === undefined && this.stopRequested !== 'output-closed') await task();
-      })
+      .then(task)
       .catch((error: unknown) => this.fail(error))
       .finally(() => this.queuedTasks--);
   }
 
   /** Writes the newest state the watermark has passed, if any. Runs inside the task chain, so in order. */
   private async releaseStates(): Promise<void> {
-    // Once the run has failed nothing more is written, even a state whose own records did get exported.
-    if (this.failure !== undefined) return;
+    // Once the run has failed nothing more is written, even a state whose own records did get exported; and
+    // stdout reports EPIPE once, as an 'error' event, then neither closes nor drains: never wait on it again.
+    if (this.halted) return;
     const text = this.states.release(this.watermark());
     if (text === undefined) return;
     this.deadLetter?.sync();

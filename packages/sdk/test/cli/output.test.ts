@@ -1,10 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { PassThrough, Writable } from 'node:stream';
 import { ConfigError, HandlerError, InputError, UsageError } from '../../src/errors';
 import { exitCodeFor } from '../../src/cli/exit-codes';
 import { formatMetric, logBatchMetrics } from '../../src/cli/metrics';
-import { StdoutGate } from '../../src/cli/stdout-gate';
 import { formatSummary } from '../../src/cli/summary';
 import { createMemoryLogger } from '../../src/runtime/logger';
 
@@ -67,45 +65,5 @@ describe('metrics and summary', () => {
       }),
       'Loaded 0 records in 0 batches; 0 states emitted; 1.5 s',
     );
-  });
-});
-
-describe('StdoutGate', () => {
-  it('passes lines through, and turns an EPIPE on its target into its own error and close', async () => {
-    const target = new PassThrough();
-    const received: string[] = [];
-    target.on('data', (chunk: Buffer) => received.push(chunk.toString()));
-    const gate = new StdoutGate(target);
-    gate.write('{"a":1}\n');
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(received, ['{"a":1}\n']);
-    const errors: unknown[] = [];
-    gate.on('error', (error) => errors.push(error));
-    // events.once would reject on the 'error' that comes first; wait for 'close' itself.
-    const closed = new Promise((resolve) => gate.on('close', resolve));
-    target.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
-    await closed;
-    assert.equal(gate.closedByReader, true);
-    assert.equal((errors[0] as NodeJS.ErrnoException).code, 'EPIPE');
-  });
-
-  it('waits for the target to drain before taking more', async () => {
-    const writes: string[] = [];
-    let release!: () => void;
-    const slow = new Writable({
-      highWaterMark: 1,
-      write(chunk: Buffer, _e, callback) {
-        writes.push(chunk.toString());
-        release = () => callback();
-      },
-    });
-    const gate = new StdoutGate(slow);
-    gate.write('one\n');
-    gate.write('two\n');
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(writes, ['one\n']);
-    release();
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual(writes, ['one\n', 'two\n']);
   });
 });

@@ -179,4 +179,29 @@ describe('the loop while an export is running', () => {
     const summary = await run;
     assert.equal(summary.stoppedBy, 'output-closed');
   });
+
+  it('stops cleanly when stdout reports EPIPE once and then neither drains nor closes, as process.stdout does', async () => {
+    @Destination()
+    class Noop {
+      @ExportBatch
+      write() {}
+    }
+    // Accepts one line, then stays full forever; `emitClose: false` like a stdio stream.
+    const output = new Writable({ highWaterMark: 1, emitClose: false, write() {} });
+    let lines = '';
+    for (let id = 1; id <= 2000; id++) lines += line(record('a', { id })) + line(state({ a: id }));
+    const input = new PassThrough();
+    const run = runDestination(Noop, {
+      input,
+      output,
+      logger: createMemoryLogger().logger,
+      settings: { batchSizeRows: 1 },
+    });
+    input.end(line(schema('a', { id: { type: 'integer' } })) + lines);
+    await tick();
+    output.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    const summary = await run;
+    assert.equal(summary.stoppedBy, 'output-closed');
+    assert.ok(summary.batches < 2000, 'reading stopped once stdout was gone');
+  });
 });
