@@ -39,7 +39,7 @@ const { values: opts } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     runs: { type: 'string' },
-    only: { type: 'string', default: 'a,b,br,c,d,e,f' },
+    only: { type: 'string', default: 'a,a2,b,br,c,d,e,f' },
     'rss-growth': { type: 'boolean', default: false },
     'rss-records': { type: 'string', default: '1000000,5000000' },
     'pg-host': { type: 'string', default: process.env.PGHOST ?? '127.0.0.1' },
@@ -258,16 +258,22 @@ function postgresRow(label, schema, loadMethod, target) {
   };
 }
 
-const ROWS = {
-  a: {
-    label: 'baseline: split2 + JSON.parse',
+function baselineRow(label, extraArgs) {
+  return {
+    label,
     reference: 'a',
-    command: () => ({ args: [join(ROOT, 'bench', 'baseline.mjs')] }),
+    command: () => ({ args: [join(ROOT, 'bench', 'baseline.mjs'), ...extraArgs] }),
     check: (result, manifest, logFile) => {
       const counted = JSON.parse(tail(logFile, 1) || '{}');
       return counted.records === manifest.records ? undefined : `baseline counted ${counted.records} records`;
     },
-  },
+  };
+}
+
+const ROWS = {
+  a: baselineRow('baseline: split2 + JSON.parse', []),
+  // For reference, no target: the baseline with the SDK's way of splitting (bytes, not split2).
+  a2: baselineRow('byte split + JSON.parse (as the SDK)', ['--split', 'bytes']),
   b: noopRow('none', 'SDK loop, validation on, no-op export', { target: 0.7, rssTarget: 250 }),
   // Also in the default set, without a target: the same with an export that takes every record, which a lazily
   // parsing SDK must then parse again. The gap between (b) and (br) is what handing records over costs.

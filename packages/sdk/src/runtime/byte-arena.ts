@@ -38,9 +38,11 @@ export class ByteArena {
   private used = 0;
   /** How far each finished block was filled. */
   private readonly fullTo: number[] = [];
-  /** Where each appended item lives: block index, start, end (parallel arrays, no object per item). */
+  /**
+   * Where each appended item lives: its block and where it ends (parallel arrays, no object per item). Items are
+   * contiguous, so an item starts where the one before it ended, or at 0 when it is the first in its block.
+   */
   private readonly blockOf: number[] = [];
-  private readonly starts: number[] = [];
   private readonly ends: number[] = [];
   /** Bytes appended. */
   bytes = 0;
@@ -53,19 +55,31 @@ export class ByteArena {
       const needed = Buffer.byteLength(text, 'utf8');
       if (block === undefined || block.length - this.used < needed) block = this.newBlock(needed);
     }
-    const start = this.used;
-    const written = (block as unknown as FastUtf8).utf8Write(text, start);
-    this.used = start + written;
+    return this.recordItem((block as unknown as FastUtf8).utf8Write(text, this.used));
+  }
+
+  /** Appends bytes that already are UTF-8 (a line as read): a plain copy. Returns how many bytes it took. */
+  appendBytes(source: Buffer, start: number, end: number): number {
+    const length = end - start;
+    let block = this.current;
+    if (block === undefined || block.length - this.used < length) block = this.newBlock(length);
+    source.copy(block, this.used, start, end);
+    return this.recordItem(length);
+  }
+
+  private recordItem(length: number): number {
+    this.used += length;
     this.blockOf.push(this.blocks.length - 1);
-    this.starts.push(start);
     this.ends.push(this.used);
-    this.bytes += written;
-    return written;
+    this.bytes += length;
+    return length;
   }
 
   /** The i-th item decoded back to a string. */
   text(index: number): string {
-    return this.blocks[this.blockOf[index]!]!.toString('utf8', this.starts[index], this.ends[index]);
+    const block = this.blockOf[index]!;
+    const start = index > 0 && this.blockOf[index - 1] === block ? this.ends[index - 1]! : 0;
+    return this.blocks[block]!.toString('utf8', start, this.ends[index]);
   }
 
   /** The bytes appended, as views over the blocks (no copy), in order. */

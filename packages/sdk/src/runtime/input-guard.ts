@@ -12,13 +12,13 @@ export interface GuardFailure {
 }
 
 /**
- * Sits between the raw input and split2 and passes on only whole, valid lines. split2 decodes with a
- * StringDecoder, which silently turns invalid UTF-8 into U+FFFD and has no byte-based line cap, so this stage
- * checks both on the raw bytes first. On a problem it passes every line before the bad one, then ends the stream
- * and records the failure; the reader, having counted those lines, knows the bad line's number exactly.
+ * Turns the raw input into chunks of whole, valid lines. Decoding would silently turn invalid UTF-8 into U+FFFD,
+ * so this stage checks the raw bytes first (one native `isUtf8` per chunk), and it caps line length in bytes. On
+ * a problem it passes every line before the bad one, then ends the stream and records the failure; the reader,
+ * having counted those lines, knows the bad line's number exactly.
  *
- * Holding back the partial last line of each chunk (instead of letting split2 buffer it) is what makes that
- * possible: a line is only ever passed on whole.
+ * Holding back the partial last line of each read is what makes that possible: a line is only ever passed on
+ * whole. The output is in object mode so each chunk reaches the reader as it was passed, never concatenated.
  */
 export class InputGuard extends Transform {
   failure: GuardFailure | undefined;
@@ -26,7 +26,7 @@ export class InputGuard extends Transform {
   private pendingBytes = 0;
 
   constructor(private readonly maxLineBytes: number) {
-    super();
+    super({ readableObjectMode: true });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
@@ -38,12 +38,17 @@ export class InputGuard extends Transform {
       if (this.pendingBytes > this.maxLineBytes) this.fail('ERR_LINE_TOO_LONG', this.pendingBytes);
       return callback();
     }
-    let whole = chunk.subarray(0, lastNewline + 1);
-    if (this.pending.length > 0) whole = Buffer.concat([...this.pending, whole]);
+    let wholeFrom = 0;
+    if (this.pending.length > 0) {
+      // Join only the line that started in an earlier read, not the whole chunk: no copy of the rest.
+      wholeFrom = chunk.indexOf(NEWLINE) + 1;
+      if (!this.passLines(Buffer.concat([...this.pending, chunk.subarray(0, wholeFrom)]))) return callback();
+    }
     const rest = chunk.subarray(lastNewline + 1);
     this.pending = rest.length > 0 ? [rest] : [];
     this.pendingBytes = rest.length;
-    if (!this.passLines(whole)) return callback();
+    if (wholeFrom <= lastNewline && !this.passLines(chunk.subarray(wholeFrom, lastNewline + 1)))
+      return callback();
     if (this.pendingBytes > this.maxLineBytes) this.fail('ERR_LINE_TOO_LONG', this.pendingBytes);
     callback();
   }

@@ -9,7 +9,7 @@ import { BLOCK_BYTES, setArenaPoolLimit } from './byte-arena';
 import { collectGarbage } from './collect-garbage';
 import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
-import { LineReader } from './line-reader';
+import { LineCursor, LineReader } from './line-reader';
 import { parseMessage, type SingerMessage } from './parse-message';
 import { compileRecordValidator, createAjv, describeValidationErrors } from './record-validator';
 import type { RunSettings } from './settings';
@@ -72,7 +72,6 @@ interface InFlightBatch {
 const MAX_BATCHES_IN_FLIGHT = 1;
 // STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
 const MAX_QUEUED_TASKS = 1000;
-const BOM = 0xfeff;
 // Batches at least this large are followed by a collection (see collect-garbage.ts); small ones are not worth it.
 const GC_AFTER_BYTES = 16 * 1024 * 1024;
 
@@ -180,16 +179,18 @@ export class ProcessLoop {
   /** Reads and handles every line; returns how many lines were read. */
   private async readAll(reader: LineReader): Promise<number> {
     let line = 0;
+    const cursor = new LineCursor();
     try {
-      for await (const text of reader.lines()) {
-        line++;
-        if (this.failure !== undefined || this.stopRequested) break;
-        const pending = this.handleLine(
-          line === 1 && text.charCodeAt(0) === BOM ? text.slice(1) : text,
-          line,
-        );
-        // Most lines need no waiting; awaiting only real promises keeps the hot path free of extra ticks.
-        if (pending !== undefined) await pending;
+      for await (const chunk of reader.chunks()) {
+        cursor.reset(chunk);
+        while (cursor.advance()) {
+          line++;
+          if (this.failure !== undefined || this.stopRequested) return line;
+          if (line === 1) cursor.skipByteOrderMark();
+          const pending = this.handleLine(cursor, line);
+          // Most lines need no waiting; awaiting only real promises keeps the hot path free of extra ticks.
+          if (pending !== undefined) await pending;
+        }
       }
     } catch (error) {
       // Closing the reader on a stop request ends iteration with a premature-close error: that is the stop.
@@ -198,12 +199,14 @@ export class ProcessLoop {
     return line;
   }
 
-  private handleLine(text: string, line: number): Promise<void> | undefined {
+  /** Handles the line under the cursor (used synchronously: the cursor moves on once this returns). */
+  private handleLine(cursor: LineCursor, line: number): Promise<void> | undefined {
+    const text = cursor.text();
     const message = parseMessage(text, { name: this.options.inputName, line });
     if (message === undefined) return undefined;
     switch (message.type) {
       case 'RECORD':
-        return this.handleRecord(message, text, line);
+        return this.handleRecord(message, text, cursor, line);
       case 'SCHEMA':
         return this.handleSchema(message, line);
       case 'STATE':
@@ -225,6 +228,7 @@ export class ProcessLoop {
   private handleRecord(
     message: Extract<SingerMessage, { type: 'RECORD' }>,
     text: string,
+    raw: LineCursor,
     line: number,
   ): Promise<void> | undefined {
     const stream = this.streams.get(message.stream);
@@ -261,8 +265,8 @@ export class ProcessLoop {
     const now = Date.now();
     const encode = this.options.handlers.encodeRecord;
     if (encode === undefined) {
-      // Honest size: the UTF-8 bytes of the line (measured as it is copied), not a re-serialisation or the schema.
-      this.bufferedBytes += batch.addLine(text, line, now);
+      // Honest size: the UTF-8 bytes of the line as read (copied as they are), not a re-serialisation.
+      this.bufferedBytes += batch.addLine(raw.buffer, raw.start, raw.end, line, now);
     } else {
       const context = stream.encodeContext;
       context.record = record;
@@ -281,7 +285,7 @@ export class ProcessLoop {
           line,
         );
       }
-      this.bufferedBytes += batch.addEncoded(encoded, text, line, now);
+      this.bufferedBytes += batch.addEncoded(encoded, raw.bytes, line, now);
     }
     const { batchSizeRows, batchWaitLimitMs, maxBatchBytes } = this.options.settings;
     if (batch.size === 1 && batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);

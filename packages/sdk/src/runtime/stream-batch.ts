@@ -23,23 +23,22 @@ export class StreamBatch {
     return this.lines[0] ?? Infinity;
   }
 
-  /** Buffers a record's line; returns the line's UTF-8 size in bytes. */
-  addLine(text: string, line: number, now: number): number {
+  /** Buffers a record's line, given as its UTF-8 bytes `source[start, end)`; returns its size in bytes. */
+  addLine(source: Buffer, start: number, end: number, line: number, now: number): number {
     this.lines.push(line);
     this.receivedAt.push(now);
-    const bytes = this.arena.append(text);
+    const bytes = this.arena.appendBytes(source, start, end);
     this.bytes += bytes;
     return bytes;
   }
 
-  /** Buffers what `@EncodeRecord` returned for a record; returns the record line's UTF-8 size in bytes. */
-  addEncoded(encoded: string, lineText: string, line: number, now: number): number {
+  /** Buffers what `@EncodeRecord` returned for a record whose line was `lineBytes` long; returns `lineBytes`. */
+  addEncoded(encoded: string, lineBytes: number, line: number, now: number): number {
     this.lines.push(line);
     this.receivedAt.push(now);
     this.arena.append(encoded);
-    const bytes = Buffer.byteLength(lineText, 'utf8');
-    this.bytes += bytes;
-    return bytes;
+    this.bytes += lineBytes;
+    return lineBytes;
   }
 
   /** The i-th record's line text. */

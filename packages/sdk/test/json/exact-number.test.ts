@@ -1,5 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { ExactNumber, parseJsonExact, stringifyJson } from '../../src/index';
 
 describe('exact numbers', () => {
@@ -35,4 +36,59 @@ describe('exact numbers', () => {
     const parsed = parseJsonExact('{"a":123456789012345678901}');
     assert.deepEqual(parsed.approximate, { a: 123456789012345680000 });
   });
+
+  it('catch a three-digit exponent on its own (the fast path must not miss it)', () => {
+    for (const literal of ['1e400', '-2.5E+308', '4.9e-324', '1e-400']) {
+      const { value, hasExactNumbers } = parseJsonExact(`{"x":${literal}}`);
+      assert.equal(hasExactNumbers, true, literal);
+      assert.equal((value as { x: ExactNumber }).x.text, literal);
+    }
+    assert.equal(parseJsonExact('{"x":1e99,"y":2.5E-12}').hasExactNumbers, false);
+  });
+
+  it('never change a number literal: every literal comes back as the same number or the same text', () => {
+    const digits = (min: number, max: number) =>
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+    const literal = fc
+      .tuple(
+        fc.constantFrom('', '-'),
+        fc.oneof(
+          fc.constant('0'),
+          fc.tuple(fc.constantFrom(...'123456789'), digits(0, 30)).map(([a, b]) => a + b),
+        ),
+        fc.option(
+          digits(1, 30).map((d) => `.${d}`),
+          { nil: '' },
+        ),
+        fc.option(
+          fc
+            .tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 4))
+            .map((p) => p.join('')),
+          { nil: '' },
+        ),
+      )
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(literal, (text) => {
+        const { value } = parseJsonExact(`{"n":${text}}`);
+        const n = (value as { n: number | ExactNumber }).n;
+        // Either the text itself, or a plain number that lost none of the literal's digits.
+        if (n instanceof ExactNumber) assert.equal(n.text, text);
+        else assert.ok(isExactlyRepresented(text, n), `${text} became ${n}`);
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
+
+/** True when the literal's decimal value equals the double exactly as far as the literal's digits go. */
+function isExactlyRepresented(literal: string, n: number): boolean {
+  // Same rule lossless-json uses: the shortest round-trip digits of the double equal the literal's digits.
+  const significant = (s: string) => {
+    const m = /^-?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/.exec(s)!;
+    const all = (m[1]! + (m[2] ?? '')).replace(/^0+/, '');
+    return all.replace(/0+$/, '');
+  };
+  if (n === 0) return /^-?[0.]*(?:[eE].*)?$/.test(literal) || significant(literal) === '';
+  return Number.isFinite(n) && significant(n.toExponential()) === significant(literal);
+}
