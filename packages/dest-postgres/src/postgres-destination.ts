@@ -31,11 +31,17 @@ import type { StreamEncoder } from './stream-encoder';
  * runCli(PostgresDestination); // dest-postgres --config config.json < tap-output.jsonl
  * ```
  */
+// 20 MB batches, not the SDK's 100: a batch's COPY runs while the next batch is read, but the last flush after
+// the input ends runs alone, so its size is time the whole run waits (measured on the 1M-record benchmark: 9.3 s
+// at 20 MB against 10.2 s at 100 MB, median of 5, and 30 MB less peak memory).
+const DEFAULT_MAX_BATCH_MB = 20;
+
 @Destination({
   name: 'dest-postgres',
   version: '0.1.0',
   description: 'Loads PostgreSQL with COPY: one transaction per batch, upserts, schema evolution.',
   config: PostgresConfig,
+  maxBatchMb: DEFAULT_MAX_BATCH_MB,
 })
 export class PostgresDestination {
   private loader: Loader | undefined;

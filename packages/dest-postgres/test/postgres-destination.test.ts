@@ -448,3 +448,36 @@ describe('test connection', () => {
     assert.match(error.message, /ECONNREFUSED/);
   });
 });
+
+describe('batch size', () => {
+  it('flushes at 20 MB by default, so the last flush after the input ends is small', async () => {
+    const db = await createTestSchema('batch_size');
+    const text = 'x'.repeat(256 * 1024);
+    const records = Array.from({ length: 100 }, (_, i) => record('big', { id: i + 1, text }));
+    try {
+      const result = await load(
+        db,
+        [
+          schema('big', { id: { type: 'integer' }, text: { type: 'string' } }, ['id']),
+          ...records,
+          state({ done: 100 }),
+        ],
+        NO_METADATA,
+      );
+      assert.equal(result.error, undefined);
+      // 100 lines of ~256 KiB: a flush once the buffered lines pass 20 MiB (after 80), and the rest at the end.
+      assert.deepEqual(
+        result.batches.map((b) => [b.firstLine, b.lastLine]),
+        [
+          [2, 81],
+          [82, 101],
+        ],
+      );
+      assert.deepEqual(result.states, [{ done: 100 }]);
+      const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${db.schema}".big`);
+      assert.equal(rows[0]!.n, '100');
+    } finally {
+      await db.drop();
+    }
+  });
+});
