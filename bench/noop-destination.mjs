@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Row (b): the SDK loop with validation on (the default) and a destination that does nothing. Measures what the
 // SDK itself costs: reading, parsing, validating, batching, state tracking. It calls runDestination (the loop every
-// bin runs) directly on stdin/stdout with default settings, so the benchmark does not depend on command-line
+// bin runs) directly on stdin/stdout (its default input, opened as the bins open it) with default settings, so the benchmark does not depend on command-line
 // options; rows (c)-(e) run the real bins through runCli.
 //
 // BENCH_NOOP_MODE picks what the destination takes from the SDK (the SDK parses records lazily, so this matters):
@@ -53,7 +53,6 @@ Destination({ name: 'bench-noop', version: '0.0.0', description: 'Benchmark: exp
 const settings = process.env.BENCH_SETTINGS ? JSON.parse(process.env.BENCH_SETTINGS) : undefined;
 try {
   const summary = await runDestination(NoopDestination, {
-    input: process.stdin,
     inputName: 'stdin',
     settings,
   });

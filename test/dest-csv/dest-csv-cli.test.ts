@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -129,3 +129,53 @@ describe('dest-csv command line', () => {
     assert.match(run.stderr, /delimiter must be exactly one character other than CR or LF/);
   });
 });
+
+describe('dest-csv reading a file on stdin', () => {
+  it('writes the same CSV and states from `dest-csv < file` (read in 1 MiB pieces) as from a pipe', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dest-csv-file-stdin-'));
+    // ~3 MB: several 1 MiB reads, lines cut at read boundaries, multi-byte characters among them.
+    const messages: object[] = [usersSchema];
+    for (let id = 1; id <= 12_000; id++) {
+      messages.push(user(id, `名前 ${id} "q", ${'é'.repeat(id % 300)}\n😀`));
+      if (id % 5000 === 0) messages.push({ type: 'STATE', value: { users: id } });
+    }
+    messages.push({ type: 'STATE', value: { users: 12_000 } });
+    const inputPath = join(dir, 'input.singer');
+    writeFileSync(
+      inputPath,
+      lines(...messages).replace(/\n/g, (nl, at: number) => (at % 7 === 0 ? '\r\n' : nl)),
+    );
+    const runWithStdin = async (name: string, stdin: 'pipe' | number) => {
+      const out = join(dir, name);
+      const child = spawn(process.execPath, [BIN, '--config', writeConfig(dir, name, out)], {
+        stdio: [stdin, 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      if (stdin === 'pipe') child.stdin!.end(readFileSync(inputPath));
+      const code = await new Promise<number | null>((done) => child.on('close', done));
+      return { code, stdout, stderr, csv: readFileSync(join(out, 'users.csv'), 'utf8') };
+    };
+    const fd = openSync(inputPath, 'r');
+    const fromFile = await runWithStdin('file', fd);
+    closeSync(fd);
+    const fromPipe = await runWithStdin('pipe', 'pipe');
+    assert.equal(fromFile.code, 0, fromFile.stderr);
+    assert.equal(fromPipe.code, 0, fromPipe.stderr);
+    assert.equal(fromFile.stdout, '{"users":5000}\n{"users":10000}\n{"users":12000}\n');
+    assert.equal(fromFile.stdout, fromPipe.stdout);
+    assert.equal(fromFile.csv, fromPipe.csv);
+    const rows = readCsv(join(dir, 'file', 'users.csv'));
+    assert.equal(rows.length, 12_001);
+    assert.deepEqual(rows[12_000], ['12000', `名前 12000 "q", ${'é'.repeat(12_000 % 300)}\n😀`]);
+  });
+});
+
+function writeConfig(dir: string, name: string, outputPath: string): string {
+  const path = join(dir, `${name}.json`);
+  // Batches of 5000 rows, so each STATE is released by its own batch and the stdout shows all three.
+  writeFileSync(path, JSON.stringify({ output_path: outputPath, batch_size_rows: 5000 }));
+  return path;
+}

@@ -104,3 +104,4 @@ export {
   type EnvSettings,
 } from './config/env-settings';
 export { DEFAULT_RUN_SETTINGS, type InvalidRecordPolicy, type RunSettings } from './runtime/settings';
+export { openStdin, INPUT_READ_BYTES } from './runtime/input-stream';

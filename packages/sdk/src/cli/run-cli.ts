@@ -1,4 +1,4 @@
-import { accessSync, constants, createReadStream } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ import { SdkError, UsageError, describeError } from '../errors';
 import type { Constructor } from '../metadata/records';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import { createLogger, type LogSink } from '../runtime/logger';
+import { openInputFile, openStdin } from '../runtime/input-stream';
 import { runDestination, testConnection } from '../runtime/run-destination';
 import { buildAbout, formatAboutMarkdown } from './about';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -101,7 +102,7 @@ function openInput(args: CliArgs, io: CliIo): Readable {
       `Cannot read the input file ${args.input}: ${code === 'ENOENT' ? 'no such file' : String(code)}.`,
     );
   }
-  return createReadStream(args.input);
+  return openInputFile(args.input);
 }
 
 function stateWriter(path: string) {
@@ -297,11 +298,15 @@ export function runCli(destination: Constructor, argv: readonly string[] = proce
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  let stdin: Readable | undefined;
   const io: CliIo = {
     redactor,
     argv,
     env: process.env,
-    stdin: process.stdin,
+    // Opened on first use: --about or --test-connection never touch standard input.
+    get stdin() {
+      return (stdin ??= openStdin());
+    },
     stdout: process.stdout,
     stderr: process.stderr,
     signals: process,

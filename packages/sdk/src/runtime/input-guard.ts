@@ -26,7 +26,8 @@ export class InputGuard extends Transform {
   private pendingBytes = 0;
 
   constructor(private readonly maxLineBytes: number) {
-    super({ readableObjectMode: true });
+    // Object mode counts chunks, not bytes: hold at most two read-ahead chunks (up to 2 MiB with 1 MiB reads).
+    super({ readableObjectMode: true, readableHighWaterMark: 2 });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

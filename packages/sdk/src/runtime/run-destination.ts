@@ -5,14 +5,15 @@ import type { Constructor } from '../metadata/records';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import type { BatchContext, RunMode, RunSummary } from '../contexts';
 import { bindHandlers, type BoundHandlers } from './bind-handlers';
+import { openStdin } from './input-stream';
 import { createLogger } from './logger';
 import { ProcessLoop, emptySummary, type BatchReport } from './process-loop';
 import { DEFAULT_RUN_SETTINGS, MIB, type RunSettings } from './settings';
 
-/** How to run a destination. Everything but `input` has a default. */
+/** How to run a destination. Everything has a default. */
 export interface RunOptions {
-  /** Singer messages, one JSON object a line. */
-  input: Readable;
+  /** Singer messages, one JSON object a line. Default: standard input ({@link openStdin}). */
+  input?: Readable;
   /** Name of the input in messages. Default `stdin`. */
   inputName?: string;
   /** Where STATE lines go. Default `process.stdout`. */
@@ -133,7 +134,7 @@ export async function runDestination(destination: DestinationLike, options: RunO
     handlers,
     { config, logger, mode: 'process' },
     () => summary ?? loop.summary,
-    async () => (summary = await loop.run(options.input)),
+    async () => (summary = await loop.run(options.input ?? openStdin())),
   );
 }
 

@@ -1,0 +1,36 @@
+import { createReadStream, fstatSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/**
+ * Bytes asked for per read of an input file. Node reads files (and `process.stdin` when it is a file) 64 KiB at a
+ * time; each read is a round trip through libuv's thread pool and a pass through the line guard. 1 MiB reads cut
+ * the 1M-record benchmark's SDK row from 6.0 s to 5.4 s (median of 4). A pipe holds at most 64 KiB, so reading
+ * one in bigger pieces would change nothing.
+ */
+export const INPUT_READ_BYTES = 1024 * 1024;
+
+/**
+ * Standard input as a stream for the loop: a regular file redirected to it (`dest < file.singer`) is read in
+ * {@link INPUT_READ_BYTES} pieces from the current offset; a pipe or terminal is `process.stdin` as it is.
+ *
+ * @example
+ * ```ts
+ * await runDestination(MyDestination, { input: openStdin() });
+ * ```
+ */
+export function openStdin(): Readable {
+  let isFile = false;
+  try {
+    isFile = fstatSync(0).isFile();
+  } catch {
+    // No usable fd 0 (closed): let process.stdin report it the usual way.
+  }
+  if (!isFile) return process.stdin;
+  // No `start`: reads continue from wherever the shell left the file offset. fd 0 stays open for the process.
+  return createReadStream('', { fd: 0, highWaterMark: INPUT_READ_BYTES, autoClose: false });
+}
+
+/** An input file, read in {@link INPUT_READ_BYTES} pieces. */
+export function openInputFile(path: string): Readable {
+  return createReadStream(path, { highWaterMark: INPUT_READ_BYTES });
+}

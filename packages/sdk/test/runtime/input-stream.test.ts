@@ -1,0 +1,53 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MODULE = join(__dirname, '..', '..', 'src', 'runtime', 'input-stream.js');
+// A child reads its stdin through openStdin and reports what it got: the stream kind, each read's size, the text.
+const CHILD = `
+const { openStdin } = require(${JSON.stringify(MODULE)});
+const input = openStdin();
+const sizes = [];
+const parts = [];
+input.on('data', (chunk) => { sizes.push(chunk.length); parts.push(chunk); });
+input.on('end', () => process.stdout.write(JSON.stringify({
+  isProcessStdin: input === process.stdin,
+  sizes,
+  text: Buffer.concat(parts).toString('utf8'),
+})));
+`;
+
+function readThrough(stdin: number | 'pipe', input?: string) {
+  const result = spawnSync(process.execPath, ['-e', CHILD], {
+    stdio: [stdin, 'pipe', 'pipe'],
+    input,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  assert.equal(result.status, 0, result.stderr.toString());
+  return JSON.parse(result.stdout.toString()) as { isProcessStdin: boolean; sizes: number[]; text: string };
+}
+
+describe('openStdin', () => {
+  it('reads a file on stdin in 1 MiB pieces, from where the shell left the offset', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'open-stdin-'));
+    const path = join(dir, 'input');
+    const body = 'ä'.repeat(1024 * 1024); // 2 MiB of UTF-8
+    writeFileSync(path, `skip\n${body}`);
+    const fd = openSync(path, 'r');
+    readSync(fd, Buffer.alloc(5)); // `(read line; dest) < file`: the first line is already consumed
+    const got = readThrough(fd);
+    closeSync(fd);
+    assert.equal(got.isProcessStdin, false);
+    assert.deepEqual(got.sizes, [1024 * 1024, 1024 * 1024]);
+    assert.equal(got.text, body);
+  });
+
+  it('leaves a pipe to process.stdin', () => {
+    const got = readThrough('pipe', 'a\nb\n');
+    assert.equal(got.isProcessStdin, true);
+    assert.equal(got.text, 'a\nb\n');
+  });
+});
