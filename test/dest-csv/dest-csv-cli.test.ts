@@ -131,9 +131,9 @@ describe('dest-csv command line', () => {
 });
 
 describe('dest-csv reading a file on stdin', () => {
-  it('writes the same CSV and states from `dest-csv < file` (read in 1 MiB pieces) as from a pipe', async () => {
+  it('writes the same CSV and states from `dest-csv < file` (read in bigger pieces) as from a pipe', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dest-csv-file-stdin-'));
-    // ~3 MB: several 1 MiB reads, lines cut at read boundaries, multi-byte characters among them.
+    // ~3 MB: many reads, lines cut at read boundaries, multi-byte characters among them.
     const messages: object[] = [usersSchema];
     for (let id = 1; id <= 12_000; id++) {
       messages.push(user(id, `名前 ${id} "q", ${'é'.repeat(id % 300)}\n😀`));

@@ -26,7 +26,7 @@ export class InputGuard extends Transform {
   private pendingBytes = 0;
 
   constructor(private readonly maxLineBytes: number) {
-    // Object mode counts chunks, not bytes: hold at most two read-ahead chunks (up to 2 MiB with 1 MiB reads).
+    // Object mode counts chunks, not bytes: hold at most two read-ahead chunks.
     super({ readableObjectMode: true, readableHighWaterMark: 2 });
   }
 

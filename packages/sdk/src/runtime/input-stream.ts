@@ -3,11 +3,12 @@ import type { Readable } from 'node:stream';
 
 /**
  * Bytes asked for per read of an input file. Node reads files (and `process.stdin` when it is a file) 64 KiB at a
- * time; each read is a round trip through libuv's thread pool and a pass through the line guard. 1 MiB reads cut
- * the 1M-record benchmark's SDK row from 6.0 s to 5.4 s (median of 4). A pipe holds at most 64 KiB, so reading
- * one in bigger pieces would change nothing.
+ * time; each read is a round trip through libuv's thread pool and a pass through the line guard. Bigger reads cut
+ * the 1M-record benchmark's SDK row from 6.0 s to 5.4-5.5 s (median of 4; 256 KiB and 1 MiB alike). Not bigger:
+ * every read is a new buffer that lives until the next garbage collection, and with 1 MiB reads those added
+ * ~50 MB to dest-csv's peak memory. A pipe holds at most 64 KiB, so reading one in bigger pieces changes nothing.
  */
-export const INPUT_READ_BYTES = 1024 * 1024;
+export const INPUT_READ_BYTES = 256 * 1024;
 
 /**
  * Standard input as a stream for the loop: a regular file redirected to it (`dest < file.singer`) is read in

@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { INPUT_READ_BYTES } from '../../src/runtime/input-stream';
 
 const MODULE = join(__dirname, '..', '..', 'src', 'runtime', 'input-stream.js');
 // A child reads its stdin through openStdin and reports what it got: the stream kind, each read's size, the text.
@@ -31,7 +32,7 @@ function readThrough(stdin: number | 'pipe', input?: string) {
 }
 
 describe('openStdin', () => {
-  it('reads a file on stdin in 1 MiB pieces, from where the shell left the offset', () => {
+  it('reads a file on stdin in INPUT_READ_BYTES pieces, from where the shell left the offset', () => {
     const dir = mkdtempSync(join(tmpdir(), 'open-stdin-'));
     const path = join(dir, 'input');
     const body = 'ä'.repeat(1024 * 1024); // 2 MiB of UTF-8
@@ -41,7 +42,8 @@ describe('openStdin', () => {
     const got = readThrough(fd);
     closeSync(fd);
     assert.equal(got.isProcessStdin, false);
-    assert.deepEqual(got.sizes, [1024 * 1024, 1024 * 1024]);
+    assert.equal(INPUT_READ_BYTES > 64 * 1024, true); // more than process.stdin's 64 KiB
+    assert.deepEqual(got.sizes, new Array((2 * 1024 * 1024) / INPUT_READ_BYTES).fill(INPUT_READ_BYTES));
     assert.equal(got.text, body);
   });
 
