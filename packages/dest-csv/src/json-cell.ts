@@ -8,6 +8,20 @@ function quotedString(text: string): string {
   return NEEDS_ESCAPE.test(text) ? JSON.stringify(text).replaceAll('"', '""') : `""${text}""`;
 }
 
+/** Object keys repeat on every row: each one's quoted text (with the colon) is made once. Bounded, in case keys
+ * are data (a map of ids); past the bound new keys are simply not cached. */
+const quotedKeys = new Map<string, string>();
+const MAX_CACHED_KEYS = 1000;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = `${quotedString(key)}:`;
+    if (quotedKeys.size < MAX_CACHED_KEYS) quotedKeys.set(key, quoted);
+  }
+  return quoted;
+}
+
 /** JSON text of `value` with every `"` already doubled, built in one pass (no second pass to double quotes). */
 function doubledJson(value: unknown): string {
   switch (typeof value) {
@@ -34,7 +48,7 @@ function doubledJson(value: unknown): string {
       for (const key in value) {
         const item: unknown = (value as Record<string, unknown>)[key];
         if (item === undefined || typeof item === 'function') continue;
-        text += (text.length === 1 ? '' : ',') + quotedString(key) + ':' + doubledJson(item);
+        text += (text.length === 1 ? '' : ',') + quotedKey(key) + doubledJson(item);
       }
       return `${text}}`;
     }
@@ -56,5 +70,7 @@ function doubledJson(value: unknown): string {
  */
 export function jsonCell(value: object, delimiter: string): string {
   const text = doubledJson(value);
+  // An object with a key holds quotes (its keys), so it is quoted without scanning for them.
+  if (text.length > 2 && !Array.isArray(value)) return `"${text}"`;
   return text.includes('"') || text.includes(delimiter) ? `"${text}"` : text;
 }
