@@ -123,6 +123,13 @@ export const FAILING: FailingCase[] = [
     message: /the line is not valid UTF-8/,
   },
   {
+    name: 'a lone surrogate escape in a record (valid JSON, but no UTF-8 output can hold it)',
+    bad: lines('{"type":"RECORD","stream":"users","record":{"id":2,"name":"a\\udc00b"}}'),
+    code: 'ERR_LONE_SURROGATE',
+    stream: 'users',
+    message: /RECORD for stream "users" holds a lone UTF-16 surrogate at "\/name"/,
+  },
+  {
     name: 'UTF-16 input from the first line',
     before: [],
     bad: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`${USERS_SCHEMA}\n`, 'utf16le')]),

@@ -73,13 +73,14 @@ export class RowEncoder {
       row += `${width > 0 ? delimiter : ''}${extracted}${delimiter}${received}${delimiter}${received}${delimiter}${receivedAt}`;
     }
     row += encoder.dialect.lineTerminator;
-    const bad = encoding.firstUnrepresentable(row);
+    // Rows only need the check for latin-1 and ASCII: the SDK refuses lone surrogates, UTF's only gap.
+    const bad = encoding.isLimited ? encoding.firstUnrepresentable(row) : -1;
     if (bad >= 0) {
       const code = row.codePointAt(bad)!.toString(16).toUpperCase().padStart(4, '0');
       throw new CsvError(
         'ERR_CSV_UNENCODABLE',
         `a value holds the character U+${code}, which encoding ${encoding.name} cannot represent. Set encoding to ` +
-          '"utf-8" (a lone UTF-16 surrogate cannot be written in any encoding: fix it in the tap)',
+          '"utf-8"',
       );
     }
     return row;

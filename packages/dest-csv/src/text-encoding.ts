@@ -40,6 +40,14 @@ export class TextEncoding {
     return this.name === 'utf-8-sig' ? Buffer.from([0xef, 0xbb, 0xbf]) : Buffer.alloc(0);
   }
 
+  /**
+   * True for latin-1 and ASCII, which cannot hold most characters. For the UTF encodings only a lone surrogate is
+   * unrepresentable, and the SDK refuses records holding one (`ERR_LONE_SURROGATE`) before they are encoded.
+   */
+  get isLimited(): boolean {
+    return this.unrepresentable !== undefined;
+  }
+
   /** Index of the first character this encoding cannot write exactly, or -1. */
   firstUnrepresentable(text: string): number {
     if (this.unrepresentable !== undefined) return text.search(this.unrepresentable);

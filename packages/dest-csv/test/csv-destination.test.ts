@@ -441,6 +441,18 @@ describe('CsvDestination', () => {
       assert.match(bad.error.message, /holds the character U\+6F22, which encoding latin-1 cannot represent/);
       assert.deepEqual(readdirSync(bad.dir), []);
     });
+
+    it('never writes a lone surrogate as U+FFFD: the SDK refuses the record first', async () => {
+      const bad = await run([
+        users,
+        record('users', { id: 1, name: 'ok' }),
+        record('users', { id: 2, name: 'x\ud800' }),
+      ]);
+      assert.ok(bad.error instanceof InputError);
+      assert.equal(bad.error.code, 'ERR_LONE_SURROGATE');
+      assert.equal(bad.error.line, 3);
+      assert.deepEqual(readdirSync(bad.dir), []);
+    });
   });
 
   describe('properties outside the schema', () => {

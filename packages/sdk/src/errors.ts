@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ERR_RECORD_REJECTED'
   | 'ERR_STATE_WITHOUT_VALUE'
   | 'ERR_INVALID_ACTIVATE_VERSION'
+  | 'ERR_LONE_SURROGATE'
   // The destination class or its configuration.
   | 'ERR_INVALID_DESTINATION'
   | 'ERR_INVALID_CONFIG'

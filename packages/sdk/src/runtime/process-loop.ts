@@ -3,6 +3,7 @@ import type { ValidateFunction } from 'ajv';
 import type { Logger } from 'pino';
 import { HandlerError, InputError, SdkError, describeError, type ErrorCode } from '../errors';
 import { stringifyJson } from '../json/exact-number';
+import { findLoneSurrogate, mayHoldLoneSurrogate } from '../json/lone-surrogate';
 import type { BatchContext, EncodeContext, JsonSchema, RunSummary } from '../contexts';
 import { createBatchContext } from './batch-context';
 import { BLOCK_BYTES, setArenaPoolLimit } from './byte-arena';
@@ -247,6 +248,19 @@ export class ProcessLoop {
           stream.name,
           'ERR_MISSING_KEY_PROPERTY',
           `key property "${key}" is missing or null`,
+          text,
+          line,
+        );
+      }
+    }
+    if (mayHoldLoneSurrogate(text)) {
+      const where = findLoneSurrogate(record);
+      if (where !== undefined) {
+        return this.rejectRecord(
+          stream.name,
+          'ERR_LONE_SURROGATE',
+          `holds a lone UTF-16 surrogate at ${JSON.stringify(where)} (a \\uD800-\\uDFFF escape without its pair), ` +
+            'which UTF-8 output cannot hold: it would be written as U+FFFD',
           text,
           line,
         );
