@@ -21,7 +21,10 @@ describe('lone surrogates', () => {
     assert.equal(mayHoldLoneSurrogate('{"a":"\\u00e9 \\ud7ff 😀"}'), false);
     // Whatever the value, JSON text that parses to a lone surrogate passes the line test.
     const text = fc.string({
-      unit: fc.oneof(fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '😀'), fc.string({ unit: 'binary', maxLength: 1 })),
+      unit: fc.oneof(
+        fc.constantFrom('\ud800', '\udbff', '\udc00', '\udfff', '😀'),
+        fc.string({ unit: 'binary', maxLength: 1 }),
+      ),
     });
     fc.assert(
       fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text))), (value) => {
