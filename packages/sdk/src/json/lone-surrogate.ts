@@ -7,7 +7,8 @@ const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /** True when the JSON text may hold a lone surrogate (it has a `\uD800`-`\uDFFF` escape, paired or not). */
 export function mayHoldLoneSurrogate(jsonText: string): boolean {
-  return SURROGATE_ESCAPE.test(jsonText);
+  // A plain substring search first: it runs on every record line and is about twice as fast as the pattern.
+  return jsonText.includes('\\u') && SURROGATE_ESCAPE.test(jsonText);
 }
 
 interface WellFormed {

@@ -1,5 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type AjvFormats from 'ajv-formats';
 import { InputError } from '../errors';
 import type { JsonSchema } from '../contexts';
 import { isDate, isDateTime, isTime } from './formats';
@@ -11,11 +11,39 @@ import { isDate, isDateTime, isTime } from './formats';
  */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateSchema: true });
-  addFormats(ajv);
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   ajv.addFormat('date', { type: 'string', validate: isDate });
   ajv.addFormat('time', { type: 'string', validate: isTime });
   return ajv;
+}
+
+const OWN_FORMATS = new Set(['date-time', 'date', 'time']);
+const withStandardFormats = new WeakSet<Ajv>();
+
+/**
+ * Adds ajv-formats' checks (email, uri, uuid, ...) the first time a schema names a format other than ours.
+ * Loading and registering them is ~40 ms of start-up that most Singer schemas (date-times only) never use.
+ */
+function addStandardFormatsIfUsed(ajv: Ajv, schema: unknown): void {
+  if (withStandardFormats.has(ajv) || !usesOtherFormat(schema)) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const addFormats = (require('ajv-formats') as { default: typeof AjvFormats }).default;
+  addFormats(ajv);
+  // Ours stay: ajv-formats registers its own date-time, date and time (zone required), which Singer data breaks.
+  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+  ajv.addFormat('date', { type: 'string', validate: isDate });
+  ajv.addFormat('time', { type: 'string', validate: isTime });
+  withStandardFormats.add(ajv);
+}
+
+function usesOtherFormat(schema: unknown): boolean {
+  if (typeof schema !== 'object' || schema === null) return false;
+  if (Array.isArray(schema)) return schema.some(usesOtherFormat);
+  for (const [key, value] of Object.entries(schema)) {
+    if (key === 'format' && typeof value === 'string' && !OWN_FORMATS.has(value)) return true;
+    if (usesOtherFormat(value)) return true;
+  }
+  return false;
 }
 
 /**
@@ -36,6 +64,7 @@ export function compileRecordValidator(
   // `$schema` names a draft (often draft-04) that ajv would try to load; the keywords Singer uses mean the same.
   const { $schema: _draft, $id: _id, ...body } = schema;
   try {
+    addStandardFormatsIfUsed(ajv, body);
     const validate = ajv.compile(body);
     // ajv caches compiled schemas by object; drop it so a tap sending many SCHEMA messages cannot grow memory.
     ajv.removeSchema(body);
