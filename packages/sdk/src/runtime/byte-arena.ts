@@ -39,11 +39,12 @@ export class ByteArena {
   /** How far each finished block was filled. */
   private readonly fullTo: number[] = [];
   /**
-   * Where each appended item lives: its block and where it ends (parallel arrays, no object per item). Items are
-   * contiguous, so an item starts where the one before it ended, or at 0 when it is the first in its block.
+   * Where each appended item ends in its block (one number per item, no object). Items are contiguous and each
+   * block starts with a new item, so an item starts where the one before it ended, or at 0 when it is the first
+   * of its block; `firstItem[b]` is the index of block b's first item.
    */
-  private readonly blockOf: number[] = [];
   private readonly ends: number[] = [];
+  private readonly firstItem: number[] = [];
   /** Bytes appended. */
   bytes = 0;
 
@@ -69,7 +70,6 @@ export class ByteArena {
 
   private recordItem(length: number): number {
     this.used += length;
-    this.blockOf.push(this.blocks.length - 1);
     this.ends.push(this.used);
     this.bytes += length;
     return length;
@@ -77,8 +77,8 @@ export class ByteArena {
 
   /** The i-th item decoded back to a string. */
   text(index: number): string {
-    const block = this.blockOf[index]!;
-    const start = index > 0 && this.blockOf[index - 1] === block ? this.ends[index - 1]! : 0;
+    const block = this.blockIndexOf(index);
+    const start = this.firstItem[block] === index ? 0 : this.ends[index - 1]!;
     return this.blocks[block]!.toString('utf8', start, this.ends[index]);
   }
 
@@ -98,9 +98,22 @@ export class ByteArena {
     this.current = undefined;
   }
 
+  /** The block holding item `index`: the last block whose first item is at or before it (binary search). */
+  private blockIndexOf(index: number): number {
+    let low = 0;
+    let high = this.firstItem.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.firstItem[middle]! <= index) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
   private newBlock(minBytes: number): Buffer {
     const block = takeBlock(minBytes);
     if (this.current !== undefined) this.fullTo.push(this.used);
+    this.firstItem.push(this.ends.length);
     this.blocks.push(block);
     this.current = block;
     this.used = 0;

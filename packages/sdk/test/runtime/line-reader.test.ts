@@ -165,4 +165,27 @@ describe('ByteArena', () => {
     assert.equal(arena.bytes, Buffer.byteLength(items.join('')));
     arena.release();
   });
+
+  it('finds every item again, whatever the mix of sizes (property)', () => {
+    const item = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.integer({ min: 0, max: BLOCK_BYTES + 10 }).map((n) => 'é'.repeat(Math.floor(n / 2))),
+    );
+    fc.assert(
+      fc.property(fc.array(item, { maxLength: 30 }), fc.array(fc.boolean()), (items, asBytes) => {
+        const arena = new ByteArena();
+        items.forEach((text, i) => {
+          if (asBytes[i % Math.max(1, asBytes.length)])
+            arena.appendBytes(Buffer.from(text), 0, Buffer.byteLength(text));
+          else arena.append(text);
+        });
+        assert.deepEqual(
+          items.map((_, i) => arena.text(i)),
+          items,
+        );
+        arena.release();
+      }),
+      { numRuns: 60 },
+    );
+  });
 });
