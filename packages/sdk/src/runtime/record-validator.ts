@@ -11,10 +11,14 @@ import { isDate, isDateTime, isTime } from './formats';
  */
 export function createAjv(): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: false, logger: false, validateSchema: true });
+  addSingerFormats(ajv);
+  return ajv;
+}
+
+function addSingerFormats(ajv: Ajv): void {
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
   ajv.addFormat('date', { type: 'string', validate: isDate });
   ajv.addFormat('time', { type: 'string', validate: isTime });
-  return ajv;
 }
 
 const OWN_FORMATS = new Set(['date-time', 'date', 'time']);
@@ -30,9 +34,7 @@ function addStandardFormatsIfUsed(ajv: Ajv, schema: unknown): void {
   const addFormats = (require('ajv-formats') as { default: typeof AjvFormats }).default;
   addFormats(ajv);
   // Ours stay: ajv-formats registers its own date-time, date and time (zone required), which Singer data breaks.
-  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
-  ajv.addFormat('date', { type: 'string', validate: isDate });
-  ajv.addFormat('time', { type: 'string', validate: isTime });
+  addSingerFormats(ajv);
   withStandardFormats.add(ajv);
 }
 
