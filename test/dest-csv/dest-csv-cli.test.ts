@@ -17,22 +17,24 @@ interface Run {
   stderr: string;
 }
 
+/** Runs the bin with `input` written to a pipe on its stdin, or with an open file descriptor as its stdin. */
 function runBin(
   args: string[],
-  input: string,
+  input: string | Buffer | { fd: number },
   cwd: string,
   command = process.execPath,
   bin: string[] = [BIN],
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, [...bin, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdin = typeof input === 'object' && 'fd' in input ? input.fd : 'pipe';
+    const child = spawn(command, [...bin, ...args], { cwd, stdio: [stdin, 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
+    if (stdin === 'pipe') child.stdin!.end(input as string | Buffer);
   });
 }
 
@@ -145,23 +147,15 @@ describe('dest-csv reading a file on stdin', () => {
       inputPath,
       lines(...messages).replace(/\n/g, (nl, at: number) => (at % 7 === 0 ? '\r\n' : nl)),
     );
-    const runWithStdin = async (name: string, stdin: 'pipe' | number) => {
+    const runWithStdin = async (name: string, input: Buffer | { fd: number }) => {
       const out = join(dir, name);
-      const child = spawn(process.execPath, [BIN, '--config', writeConfig(dir, name, out)], {
-        stdio: [stdin, 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      if (stdin === 'pipe') child.stdin!.end(readFileSync(inputPath));
-      const code = await new Promise<number | null>((done) => child.on('close', done));
-      return { code, stdout, stderr, csv: readFileSync(join(out, 'users.csv'), 'utf8') };
+      const run = await runBin(['--config', writeConfig(dir, name, out)], input, dir);
+      return { ...run, csv: readFileSync(join(out, 'users.csv'), 'utf8') };
     };
     const fd = openSync(inputPath, 'r');
-    const fromFile = await runWithStdin('file', fd);
+    const fromFile = await runWithStdin('file', { fd });
     closeSync(fd);
-    const fromPipe = await runWithStdin('pipe', 'pipe');
+    const fromPipe = await runWithStdin('pipe', readFileSync(inputPath));
     assert.equal(fromFile.code, 0, fromFile.stderr);
     assert.equal(fromPipe.code, 0, fromPipe.stderr);
     assert.equal(fromFile.stdout, '{"users":5000}\n{"users":10000}\n{"users":12000}\n');
