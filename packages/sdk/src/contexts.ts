@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 
 export type { Logger };
+import type { LineBytes } from './runtime/line-bytes';
+export type { LineBytes };
 
 /** A JSON Schema object as a SCHEMA message carries it. */
 export interface JsonSchema {
@@ -76,6 +78,11 @@ export interface BatchContext<C = any> extends HandlerContext<C> {
    * them out as they are (e.g. to a file or a COPY stream). `records` and `messages` are not available then.
    */
   readonly encoded: readonly Buffer[] | undefined;
+  /**
+   * Without `@EncodeRecord`: the batch's RECORD lines as read, in shared memory (views valid until the export
+   * returns), for handing the batch to a worker thread without copying it; walk them with `eachLine`.
+   */
+  readonly lineBytes: LineBytes | undefined;
   /** The input line number of each record, same order. */
   readonly lines: readonly number[];
   /** When each record was read, as epoch milliseconds, same order. */

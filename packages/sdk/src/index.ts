@@ -21,6 +21,7 @@ export { Setting, type SettingOptions } from './decorators/setting';
 export {
   AfterProcess,
   BeforeProcess,
+  CheckRecord,
   EncodeRecord,
   ExportBatch,
   OnActivateVersion,
@@ -34,6 +35,7 @@ export type {
   EncodeContext,
   HandlerContext,
   JsonSchema,
+  LineBytes,
   Logger,
   ProcessContext,
   RecordMessage,
@@ -105,3 +107,4 @@ export {
 } from './config/env-settings';
 export { DEFAULT_RUN_SETTINGS, type InvalidRecordPolicy, type RunSettings } from './runtime/settings';
 export { openStdin, INPUT_READ_BYTES } from './runtime/input-stream';
+export { eachLine } from './runtime/line-bytes';

@@ -95,3 +95,17 @@ export const TestConnection =
  * ```
  */
 export const EncodeRecord = handlerDecorator<(context: EncodeContext<any>) => string>('encodeRecord');
+
+/**
+ * Optional: checks each record as it is read, after schema validation and before `@EncodeRecord`, for what only
+ * the destination knows it cannot load (a character its encoding lacks, a property it must not drop). Throwing
+ * rejects the record (handled by `invalid_record_policy`, code ERR_RECORD_REJECTED), so a bad record is named by
+ * its line instead of failing a whole batch later. Must be synchronous; return nothing.
+ *
+ * @example
+ * ```ts
+ * @CheckRecord
+ * check({ record }: EncodeContext) { if (String(record.name).length > 255) throw new Error('name is too long'); }
+ * ```
+ */
+export const CheckRecord = handlerDecorator<(context: EncodeContext<any>) => void>('checkRecord');

@@ -33,6 +33,7 @@ export interface DestinationRecord {
 export type HandlerKind =
   | 'exportBatch'
   | 'encodeRecord'
+  | 'checkRecord'
   | 'onSchema'
   | 'onActivateVersion'
   | 'beforeProcess'

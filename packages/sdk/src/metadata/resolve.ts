@@ -28,6 +28,7 @@ export interface DestinationDefinition {
 const SINGLE_HANDLERS: readonly HandlerKind[] = [
   'exportBatch',
   'encodeRecord',
+  'checkRecord',
   'onSchema',
   'onActivateVersion',
   'beforeProcess',
@@ -38,6 +39,7 @@ const SINGLE_HANDLERS: readonly HandlerKind[] = [
 const DECORATOR_NAMES: Record<HandlerKind, string> = {
   exportBatch: '@ExportBatch',
   encodeRecord: '@EncodeRecord',
+  checkRecord: '@CheckRecord',
   onSchema: '@OnSchema',
   onActivateVersion: '@OnActivateVersion',
   beforeProcess: '@BeforeProcess',

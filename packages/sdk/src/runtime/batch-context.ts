@@ -2,6 +2,7 @@ import type { BatchContext, JsonSchema, RecordMessage, SingerRecord } from '../c
 import { parseJsonExact } from '../json/parse-json';
 import { SdkError } from '../errors';
 import type { Logger } from 'pino';
+import type { LineBytes } from './line-bytes';
 import type { StreamBatch } from './stream-batch';
 
 interface BatchFacts {
@@ -25,6 +26,7 @@ export function createBatchContext(batch: StreamBatch, facts: BatchFacts): Batch
   const size = lines.length;
   let messages: RecordMessage[] | undefined;
   let records: SingerRecord[] | undefined;
+  let lineBytes: LineBytes | undefined;
   const parseMessage = (text: string) => parseJsonExact(text).value as RecordMessage;
   const requireLines = () => {
     if (batch.encoded) {
@@ -61,6 +63,10 @@ export function createBatchContext(batch: StreamBatch, facts: BatchFacts): Batch
     lastLine: lines[lines.length - 1]!,
     size,
     encoded: batch.encoded ? batch.arena.chunks() : undefined,
+    get lineBytes() {
+      if (batch.encoded) return undefined;
+      return (lineBytes ??= { blocks: batch.arena.blockViews(), lengths: batch.arena.lengths() });
+    },
     bytes: batch.bytes,
     batchedAt: new Date(),
   };

@@ -13,6 +13,8 @@ export interface BoundHandlers {
   exportBatch(context: BatchContext): Promise<void>;
   /** Synchronous: it runs for every record on the hot path. */
   encodeRecord: ((context: EncodeContext) => string) | undefined;
+  /** Synchronous, like encodeRecord. */
+  checkRecord: ((context: EncodeContext) => void) | undefined;
   onSchema: ((context: SchemaContext) => Promise<void>) | undefined;
   onActivateVersion: ((context: ActivateVersionContext) => Promise<void>) | undefined;
   beforeProcess: ((context: ProcessContext) => Promise<void>) | undefined;
@@ -51,6 +53,7 @@ export function bindHandlers(definition: DestinationDefinition, instance: object
   return {
     exportBatch: bind<void>(instance, handlers.exportBatch)!,
     encodeRecord: bindSync<string>(instance, handlers.encodeRecord),
+    checkRecord: bindSync<void>(instance, handlers.checkRecord),
     onSchema: bind<void>(instance, handlers.onSchema),
     onActivateVersion: bind<void>(instance, handlers.onActivateVersion),
     beforeProcess: bind<void>(instance, handlers.beforeProcess),

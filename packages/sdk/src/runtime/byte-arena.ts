@@ -26,9 +26,13 @@ export function setArenaPoolLimit(blocks: number): void {
   pool.length = Math.min(pool.length, poolLimit);
 }
 
+// Blocks live in SharedArrayBuffer memory so that a destination can hand a batch to a worker thread without
+// copying it (posting a view of shared memory shares it); for the main thread it is ordinary memory.
+const sharedBlock = (bytes: number) => Buffer.from(new SharedArrayBuffer(bytes));
+
 function takeBlock(minBytes: number): Buffer {
-  if (minBytes > BLOCK_BYTES) return Buffer.allocUnsafeSlow(minBytes);
-  return pool.pop() ?? Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  if (minBytes > BLOCK_BYTES) return sharedBlock(minBytes);
+  return pool.pop() ?? sharedBlock(BLOCK_BYTES);
 }
 
 /** An append-only sequence of UTF-8 byte ranges. */
@@ -84,9 +88,28 @@ export class ByteArena {
 
   /** The bytes appended, as views over the blocks (no copy), in order. */
   chunks(): Buffer[] {
-    return this.blocks
-      .map((block, b) => block.subarray(0, b === this.blocks.length - 1 ? this.used : this.fullTo[b]))
-      .filter((chunk) => chunk.length > 0);
+    return this.blockViews().filter((chunk) => chunk.length > 0);
+  }
+
+  /**
+   * Every block, filled part only, in order, including a block whose items are all empty: with
+   * {@link ByteArena.lengths} this is enough to find every item again (see `eachLine`).
+   */
+  blockViews(): Buffer[] {
+    return this.blocks.map((block, b) =>
+      block.subarray(0, b === this.blocks.length - 1 ? this.used : this.fullTo[b]),
+    );
+  }
+
+  /** Each item's length in bytes, in order. */
+  lengths(): Int32Array {
+    const lengths = new Int32Array(this.ends.length);
+    let block = 0;
+    for (let i = 0; i < lengths.length; i++) {
+      while (this.firstItem[block + 1] === i) block++;
+      lengths[i] = this.ends[i]! - (this.firstItem[block] === i ? 0 : this.ends[i - 1]!);
+    }
+    return lengths;
   }
 
   /** Gives the blocks back to the pool. The arena, and any chunk taken from it, must not be used afterwards. */

@@ -277,8 +277,8 @@ export class ProcessLoop {
     }
     const batch = stream.batch;
     const now = Date.now();
-    const encode = this.options.handlers.encodeRecord;
-    if (encode === undefined) {
+    const { encodeRecord: encode, checkRecord: check } = this.options.handlers;
+    if (encode === undefined && check === undefined) {
       // Honest size: the UTF-8 bytes of the line as read (copied as they are), not a re-serialisation.
       this.bufferedBytes += batch.addLine(raw.buffer, raw.start, raw.end, line, now);
     } else {
@@ -287,9 +287,10 @@ export class ProcessLoop {
       context.message = message.message;
       context.line = line;
       context.receivedAt = now;
-      let encoded: string;
+      let encoded: string | undefined;
       try {
-        encoded = encode(context);
+        check?.(context);
+        encoded = encode?.(context);
       } catch (error) {
         return this.rejectRecord(
           stream.name,
@@ -299,7 +300,10 @@ export class ProcessLoop {
           line,
         );
       }
-      this.bufferedBytes += batch.addEncoded(encoded, raw.bytes, line, now);
+      this.bufferedBytes +=
+        encoded === undefined
+          ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
+          : batch.addEncoded(encoded, raw.bytes, line, now);
     }
     const { batchSizeRows, batchWaitLimitMs, maxBatchBytes } = this.options.settings;
     if (batch.size === 1 && batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { LineCursor, LineReader } from '../../src/runtime/line-reader';
 import { BLOCK_BYTES, ByteArena } from '../../src/runtime/byte-arena';
+import { eachLine } from '../../src/runtime/line-bytes';
 
 /** Every line of `chunks` as the cursor walks them: text and raw bytes. */
 function walk(chunks: Buffer[]): { text: string; bytes: Buffer }[] {
@@ -166,7 +167,7 @@ describe('ByteArena', () => {
     arena.release();
   });
 
-  it('finds every item again, whatever the mix of sizes (property)', () => {
+  it('finds every item again, whatever the mix of sizes, by index and by walking the lengths (property)', () => {
     const item = fc.oneof(
       fc.string({ maxLength: 40 }),
       fc.integer({ min: 0, max: BLOCK_BYTES + 10 }).map((n) => 'é'.repeat(Math.floor(n / 2))),
@@ -183,6 +184,15 @@ describe('ByteArena', () => {
           items.map((_, i) => arena.text(i)),
           items,
         );
+        // What a worker thread gets: the blocks and each item's length, walked from any item on.
+        const lineBytes = { blocks: arena.blockViews(), lengths: arena.lengths() };
+        const from = Math.floor(items.length / 3);
+        const walked: string[] = [];
+        eachLine(lineBytes, from, items.length, (block, start, end, i) => {
+          assert.equal(i, from + walked.length);
+          walked.push(block.toString('utf8', start, end));
+        });
+        assert.deepEqual(walked, items.slice(from));
         arena.release();
       }),
       { numRuns: 60 },
