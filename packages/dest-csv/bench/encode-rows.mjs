@@ -40,7 +40,7 @@ for (const line of readFileSync(file, 'utf8').split('\n')) {
 let bytes = 0;
 for (let round = 1; round <= 5; round++) {
   const started = performance.now();
-  for (const [rows, record] of records) bytes += rows.encode(record, undefined, 0, 0).length;
+  for (const [rows, record] of records) bytes += rows.encode(record, undefined, 0, 0, 0).length;
   const ms = performance.now() - started;
   console.log(
     `round ${round}: ${records.length} rows in ${ms.toFixed(0)} ms, ${Math.round(records.length / (ms / 1000))} rows/s`,

@@ -5,7 +5,8 @@ export type CsvErrorCode =
   | 'ERR_CSV_COLUMN_COLLISION'
   | 'ERR_CSV_EXTRA_PROPERTIES'
   | 'ERR_CSV_UNENCODABLE'
-  | 'ERR_CSV_PARTIAL_ROW';
+  | 'ERR_CSV_PARTIAL_ROW'
+  | 'ERR_CSV_WORKER';
 
 /**
  * An error dest-csv raised on purpose, with a stable code. Inside `@ExportBatch` the SDK wraps it in a

@@ -145,22 +145,30 @@ export class CsvFile {
 
   /** Appends the buffers and fsyncs; on failure, cuts the file back to where this call started, then rethrows. */
   async append(buffers: Iterable<Buffer>): Promise<void> {
-    const start = this.size;
-    // The next buffer is built (by the caller's generator) while the previous one is being written.
-    let writing: Promise<void> | undefined;
-    try {
+    await this.appendWith(async () => {
+      let written = 0;
       for (const buffer of buffers) {
-        await writing;
-        writing = this.handle.appendFile(buffer).then(() => void (this.size += buffer.length));
+        await this.handle.appendFile(buffer);
+        written += buffer.length;
       }
-      await writing;
+      return written;
+    });
+  }
+
+  /**
+   * Lets `write` append to the file's descriptor (opened with O_APPEND; e.g. from a worker thread) and return how
+   * many bytes it wrote, then fsyncs. On failure the file is cut back to where this call started, then rethrows.
+   */
+  async appendWith(write: (fd: number) => Promise<number>): Promise<void> {
+    const start = this.size;
+    try {
+      this.size += await write(this.handle.fd);
       await this.handle.sync();
       if (this.created) {
         await syncDirectory(this.path);
         this.created = false;
       }
     } catch (error) {
-      await writing?.catch(() => undefined);
       await this.handle.truncate(start).catch(() => undefined);
       this.size = start;
       throw error;

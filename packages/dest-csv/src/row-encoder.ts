@@ -30,6 +30,13 @@ export interface ExtraReport {
   firstLine: number;
 }
 
+/** Both reports as one (the first line is the earlier one's), or undefined when neither has anything. */
+export function mergeExtras(a: ExtraReport | undefined, b: ExtraReport | undefined): ExtraReport | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  const names = [...new Set([...a.names, ...b.names])].slice(0, MAX_NAMED_EXTRAS);
+  return { records: a.records + b.records, names, firstLine: Math.min(a.firstLine, b.firstLine) };
+}
+
 /**
  * Turns one stream's records into CSV rows (terminated), one record at a time as the SDK reads them
  * (`@EncodeRecord`), so a batch is held as its CSV text only. Throws a {@link CsvError} for a record it must not
@@ -48,6 +55,8 @@ export class RowEncoder {
   /** Quote and escape are both `"`: JSON cells can take the one-pass path. */
   private readonly rfc4180: boolean;
   private extras: ExtraReport | undefined;
+  private batchedAt = NaN;
+  private batchedText = '';
 
   constructor(private readonly options: RowOptions) {
     this.extractor = new RowExtractor(options.plan);
@@ -57,8 +66,14 @@ export class RowEncoder {
     this.rfc4180 = quote === '"' && escape === '"';
   }
 
-  /** The record's row. `timeExtracted` and `receivedAt` feed the metadata columns; `line` goes into reports. */
-  encode(record: SingerRecord, timeExtracted: string | undefined, receivedAt: number, line: number): string {
+  /** The record's row. `timeExtracted`, `receivedAt` and `batchedAt` (epoch ms) feed the metadata columns; `line` goes into reports. */
+  encode(
+    record: SingerRecord,
+    timeExtracted: string | undefined,
+    receivedAt: number,
+    batchedAt: number,
+    line: number,
+  ): string {
     const { encoder, addMetadata, encoding } = this.options;
     const { values, width } = this;
     const { delimiter } = encoder.dialect;
@@ -67,10 +82,10 @@ export class RowEncoder {
     let row = width > 0 ? this.cell(values[0]) : '';
     for (let c = 1; c < width; c++) row += delimiter + this.cell(values[c]);
     if (addMetadata) {
-      // Rows are encoded as records arrive, so the record joins its batch when it is received.
       const received = new Date(receivedAt).toISOString();
+      const batched = this.batchTime(batchedAt);
       const extracted = encoder.cell(formatValue(timeExtracted, false));
-      row += `${width > 0 ? delimiter : ''}${extracted}${delimiter}${received}${delimiter}${received}${delimiter}${receivedAt}`;
+      row += `${width > 0 ? delimiter : ''}${extracted}${delimiter}${received}${delimiter}${batched}${delimiter}${receivedAt}`;
     }
     row += encoder.dialect.lineTerminator;
     // Rows only need the check for latin-1 and ASCII: the SDK refuses lone surrogates, UTF's only gap.
@@ -84,6 +99,15 @@ export class RowEncoder {
       );
     }
     return row;
+  }
+
+  /** `batchedAt` as text; it is the same for a whole batch, so it is formatted once. */
+  private batchTime(batchedAt: number): string {
+    if (batchedAt !== this.batchedAt) {
+      this.batchedAt = batchedAt;
+      this.batchedText = new Date(batchedAt).toISOString();
+    }
+    return this.batchedText;
   }
 
   private cell(value: unknown): string {

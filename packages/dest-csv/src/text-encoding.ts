@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { CsvEncoding } from './config';
 
 const NODE_ENCODING: Record<CsvEncoding, BufferEncoding> = {
@@ -58,13 +57,5 @@ export class TextEncoding {
   /** The bytes of `text` (call {@link firstUnrepresentable} first). */
   encode(text: string): Buffer {
     return Buffer.from(text, this.node);
-  }
-
-  /** Re-encodes UTF-8 buffers (the rows as the SDK holds them) into this encoding; UTF-8 passes through as is. */
-  *fromUtf8(buffers: Iterable<Buffer>): Generator<Buffer> {
-    if (this.node === 'utf8') return yield* buffers;
-    const decoder = new StringDecoder('utf8'); // a character may span two buffers
-    for (const buffer of buffers) yield this.encode(decoder.write(buffer));
-    yield this.encode(decoder.end());
   }
 }

@@ -412,6 +412,8 @@ describe('CsvDestination', () => {
         assert.equal(Date.parse(row[3]!), Number(row[5]));
         assert.ok(Number(row[5]) >= before && Date.parse(row[4]!) >= Number(row[5]));
       }
+      // _sdc_batched_at is when the batch was handed over: one time for the whole batch.
+      assert.equal(first![4], second![4]);
     });
 
     it('escapes spreadsheet formulas when escape_formulas is on', async () => {
@@ -478,6 +480,26 @@ describe('CsvDestination', () => {
       );
       assert.doesNotMatch(JSON.stringify(logs), /do not log me/);
       assert.deepEqual(states, [{ s: 1 }]);
+    });
+
+    it('are counted over the whole batch, whichever thread wrote the record, in one warning', async () => {
+      // Both threads write part of each batch (the row-writing thread the first 85%): 100 records, one batch,
+      // with extra properties on records of either part.
+      const many = Array.from({ length: 100 }, (_, id) =>
+        record('users', { id, name: `n${id}`, ...(id % 10 === 0 ? { secret: 'x' } : {}) }),
+      );
+      const { dir, logs, states } = await run([users, ...many, state({ s: 100 })]);
+      assert.deepEqual(readCsv(join(dir, 'users.csv')), [
+        ['id', 'name'],
+        ...many.map((m) => [String(m.record.id), String(m.record.name)]),
+      ]);
+      const warnings = logs.filter((l) => l.level === 'warn').map((l) => l.msg);
+      assert.equal(warnings.length, 1);
+      assert.match(
+        warnings[0]!,
+        /10 record\(s\) from input line 2 on have properties outside the schema \(secret\)/,
+      );
+      assert.deepEqual(states, [{ s: 100 }]);
     });
 
     it('reject the record with extra_properties "fail": an error naming the line, no row and no state', async () => {

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CsvFile } from '../src/csv-file';
 import { tempDir } from './support/csv';
@@ -29,6 +29,22 @@ describe('CsvFile', () => {
     await file.append([Buffer.from('4,d\r\n')]);
     await file.close();
     assert.equal(readFileSync(path, 'utf8'), '\uFEFFid,name\r\n1,a\r\n4,d\r\n');
+  });
+
+  it('lets a writer append through the file descriptor, and cuts what it wrote back off when it fails', async () => {
+    const path = join(tempDir(), 'users.csv');
+    const file = await CsvFile.open(path, 1, format, false);
+    await file.appendWith(async (fd) => writeSync(fd, '1,a\r\n'));
+    await assert.rejects(
+      file.appendWith(async (fd) => {
+        writeSync(fd, '2,b\r\n');
+        throw new Error('the row-writing thread failed');
+      }),
+      { message: 'the row-writing thread failed' },
+    );
+    await file.appendWith(async (fd) => writeSync(fd, '3,c\r\n'));
+    await file.close();
+    assert.equal(readFileSync(path, 'utf8'), '\uFEFFid,name\r\n1,a\r\n3,c\r\n');
   });
 
   it('compares the whole prefix, BOM included, before appending to an existing file', async () => {
