@@ -73,9 +73,6 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
   version: '0.1.0',
   description: 'Writes one CSV file per stream.',
   config: CsvConfig,
-  // Small batches keep both threads busy: the next batch is read while this one is written, and the last batch,
-  // written after the input ends, is short. 100 MB batches left the row-writing thread idle for most of a run.
-  maxBatchMb: 10,
 })
 export class CsvDestination {
   private readonly streams = new Map<string, StreamOutput>();

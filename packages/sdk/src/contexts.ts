@@ -103,7 +103,7 @@ export interface BatchContext<C = any> extends HandlerContext<C> {
 }
 
 /**
- * What `@EncodeRecord` receives for each record, as it is read and after it was validated. One object per stream,
+ * What `@CheckRecord` and `@EncodeRecord` receive for each record, as it is read and after it was validated. One object per stream,
  * reused for every record: read it during the call, do not keep it.
  */
 export interface EncodeContext<C = any> {
