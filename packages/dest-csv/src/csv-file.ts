@@ -1,4 +1,4 @@
-import { constants } from 'node:fs';
+import { constants, writeSync } from 'node:fs';
 import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CsvError } from './csv-error';
@@ -10,6 +10,11 @@ export interface FileFormat {
   prefix: Buffer;
   /** The encoded line terminator: a non-empty file must end with it (else an earlier run stopped mid-row). */
   terminator: Buffer;
+}
+
+/** Writes all of `bytes` to `fd` (a write may take fewer bytes than it was given). */
+export function writeFully(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
 }
 
 /** Read and append, create if missing, and never follow a symbolic link planted where the file should be. */

@@ -4,10 +4,10 @@
  * the main thread still decides when a batch is done (it fsyncs after this thread's reply) and when a STATE is
  * written, so the state guarantee does not depend on this thread.
  */
-import { writeSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodeRows } from './batch-rows';
 import { CsvEncoder } from './csv-encoder';
+import { writeFully } from './csv-file';
 import { RowEncoder } from './row-encoder';
 import type { BatchReply, RowRequest, RowSettings } from './row-thread';
 import { TextEncoding } from './text-encoding';
@@ -16,10 +16,6 @@ const settings = workerData as RowSettings;
 const encoder = new CsvEncoder(settings.dialect);
 const encoding = new TextEncoding(settings.encoding);
 const streams = new Map<string, RowEncoder>();
-
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
-}
 
 function handle(request: RowRequest): BatchReply | undefined {
   if (request.type === 'stream') {
@@ -38,7 +34,7 @@ function handle(request: RowRequest): BatchReply | undefined {
   const rows = streams.get(request.stream)!;
   try {
     const written = encodeRows(request, rows, encoding, 0, request.count, (piece) =>
-      writeAll(request.fd, piece),
+      writeFully(request.fd, piece),
     );
     return { id: request.id, written, extras: rows.takeExtras() };
   } catch (error) {
