@@ -47,8 +47,9 @@ export function encodeRows(
     return rows.encode(message.record, message.time_extracted, receivedAt[i]!, batchedAt, lineNumbers[i]!);
   };
   let emitted = 0;
-  if (encoding.name !== 'utf-8') {
-    // Other encodings convert whole pieces of text (rare settings; the UTF-8 path below avoids the strings).
+  if (encoding.name !== 'utf-8' && encoding.name !== 'utf-8-sig') {
+    // Other encodings convert whole pieces of text (rare settings; the UTF-8 path below avoids the strings; the
+    // byte-order mark of utf-8-sig is part of the header, so its rows are plain UTF-8).
     let text = '';
     const flush = () => {
       const bytes = encoding.encode(text);
