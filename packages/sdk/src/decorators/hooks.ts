@@ -100,7 +100,8 @@ export const EncodeRecord = handlerDecorator<(context: EncodeContext<any>) => st
  * Optional: checks each record as it is read, after schema validation and before `@EncodeRecord`, for what only
  * the destination knows it cannot load (a character its encoding lacks, a property it must not drop). Throwing
  * rejects the record (handled by `invalid_record_policy`, code ERR_RECORD_REJECTED), so a bad record is named by
- * its line instead of failing a whole batch later. Must be synchronous; return nothing.
+ * its line instead of failing a whole batch later. Must be synchronous and return nothing (an async one is refused
+ * with ERR_HANDLER_FAILED at the first record).
  *
  * @example
  * ```ts

@@ -81,6 +81,19 @@ function isEmptyState(value: unknown): boolean {
   return typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
 }
 
+/**
+ * An async `@CheckRecord` would let every record through (its rejection arrives after the record was batched), and
+ * TypeScript accepts a Promise-returning method where `void` is declared: so the loop refuses one at its first call.
+ */
+function notSynchronous(returned: unknown): SdkError {
+  if (returned instanceof Promise) returned.catch(() => undefined); // its own rejection must not crash the process
+  return new SdkError(
+    'ERR_HANDLER_FAILED',
+    `@CheckRecord returned ${returned instanceof Promise ? 'a Promise' : 'a value'}: it must be synchronous and ` +
+      'return nothing (throw to reject the record). Remove `async` from the method.',
+  );
+}
+
 /** The counts of a run that has not read anything yet. */
 export function emptySummary(): RunSummary {
   return {
@@ -288,8 +301,9 @@ export class ProcessLoop {
       context.line = line;
       context.receivedAt = now;
       let encoded: string | undefined;
+      let checked: unknown;
       try {
-        check?.(context);
+        checked = check?.(context);
         encoded = encode?.(context);
       } catch (error) {
         return this.rejectRecord(
@@ -300,6 +314,7 @@ export class ProcessLoop {
           line,
         );
       }
+      if (checked !== undefined) throw notSynchronous(checked);
       this.bufferedBytes +=
         encoded === undefined
           ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)

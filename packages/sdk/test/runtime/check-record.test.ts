@@ -6,6 +6,7 @@ import {
   EncodeRecord,
   ExportBatch,
   InputError,
+  SdkError,
   type BatchContext,
   type EncodeContext,
 } from '../../src/index';
@@ -60,6 +61,30 @@ describe('@CheckRecord', () => {
     );
     assert.deepEqual(skipped.summary!.invalidRecords, { users: 1 });
     assert.deepEqual(skipped.states, [{ users: 3 }]);
+  });
+
+  it('refuses an async @CheckRecord at its first record (it would let every record through)', async () => {
+    @Destination()
+    class Async {
+      @CheckRecord
+      async check() {
+        await Promise.resolve();
+        throw new Error('too late: the record is already batched');
+      }
+      @ExportBatch
+      write() {
+        assert.fail('no batch may be exported');
+      }
+    }
+    const result = await runTestDestination(Async, { messages });
+    assert.ok(result.error instanceof SdkError);
+    assert.equal(result.error.code, 'ERR_HANDLER_FAILED');
+    assert.equal(
+      result.error.message,
+      '@CheckRecord returned a Promise: it must be synchronous and return nothing (throw to reject the record). ' +
+        'Remove `async` from the method.',
+    );
+    assert.deepEqual(result.states, []);
   });
 
   it('runs before @EncodeRecord, which never sees a rejected record', async () => {

@@ -1,11 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  CheckRecord,
   Destination,
   ExportBatch,
   OnSchema,
   TestConnection,
   type BatchContext,
+  type EncodeContext,
   type SchemaContext,
 } from '../../src/index';
 
@@ -27,6 +29,10 @@ class Correct {
   check(): string {
     return 'ok';
   }
+  @CheckRecord
+  checkRecord(context: EncodeContext<Config>): void {
+    if (context.record.id === undefined) throw new Error('no id');
+  }
 }
 
 @Destination()
@@ -45,6 +51,11 @@ class Wrong {
   @TestConnection
   check(): number {
     return 1;
+  }
+  // @ts-expect-error: @CheckRecord receives each record's EncodeContext, not a batch
+  @CheckRecord
+  checkRecord(context: BatchContext) {
+    return context.size;
   }
 }
 
