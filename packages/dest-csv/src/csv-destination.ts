@@ -154,11 +154,14 @@ export class CsvDestination {
     await file.appendWith(async (fd) => {
       const threadDone = this.writer!.write({ ...batch, stream, fd, count: split });
       const rest: Buffer[] = [];
+      let ownExtras: ExtraReport | undefined;
       try {
         encodeRows(batch, output.rows, this.encoding, split, lines.length, (piece) =>
           rest.push(Buffer.from(piece)),
         );
       } finally {
+        // Taken even on failure, as the thread does, so no note outlives its batch.
+        ownExtras = output.rows.takeExtras();
         // Even when this share failed, the thread's write must end before the file is cut back.
         await threadDone.catch(() => undefined);
       }
@@ -169,7 +172,7 @@ export class CsvDestination {
         writeFully(fd, piece);
         written += piece.length;
       }
-      extras = mergeExtras(thread.extras, output.rows.takeExtras());
+      extras = mergeExtras(thread.extras, ownExtras);
       return written;
     });
     if (extras !== undefined) {

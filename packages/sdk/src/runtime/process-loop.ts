@@ -291,16 +291,13 @@ export class ProcessLoop {
     const batch = stream.batch;
     const now = Date.now();
     const { encodeRecord: encode, checkRecord: check } = this.options.handlers;
-    if (encode === undefined && check === undefined) {
-      // Honest size: the UTF-8 bytes of the line as read (copied as they are), not a re-serialisation.
-      this.bufferedBytes += batch.addLine(raw.buffer, raw.start, raw.end, line, now);
-    } else {
+    let encoded: string | undefined;
+    if (encode !== undefined || check !== undefined) {
       const context = stream.encodeContext;
       context.record = record;
       context.message = message.message;
       context.line = line;
       context.receivedAt = now;
-      let encoded: string | undefined;
       let checked: unknown;
       try {
         checked = check?.(context);
@@ -315,11 +312,12 @@ export class ProcessLoop {
         );
       }
       if (checked !== undefined) throw notSynchronous(checked);
-      this.bufferedBytes +=
-        encoded === undefined
-          ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
-          : batch.addEncoded(encoded, raw.bytes, line, now);
     }
+    // Honest size either way: the UTF-8 bytes of the line as read, not a re-serialisation or the encoded text.
+    this.bufferedBytes +=
+      encoded === undefined
+        ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
+        : batch.addEncoded(encoded, raw.bytes, line, now);
     const { batchSizeRows, batchWaitLimitMs, maxBatchBytes } = this.options.settings;
     if (batch.size === 1 && batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
