@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Deterministic (seeded) Singer input for the benchmark, plus the same rows as PostgreSQL CSV for row (f).
 //
-//   node bench/generate.mjs --records 1000000          prints the cached file's path (generates it if needed)
+//   node bench/generate.mjs --records 1000000 [--shape standard|real]   prints the cached file's path (generates it if needed)
 //
 // Files are cached under .bench/ by record count and generator version, so every benchmark row reads the same
 // bytes and a rerun does not pay for generation again. Bump GENERATOR_VERSION whenever the output changes.
@@ -19,8 +19,10 @@ import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { EXACT_TOKEN, ExactLiteral } from './exact-literal.mjs';
+import { REAL_SHAPE } from './real-shape.mjs';
 
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const BENCH_DIR = resolve(fileURLToPath(new URL('..', import.meta.url)), '.bench');
 const SEED = 0x5eed2026;
 const STATE_EVERY = 10_000;
@@ -163,31 +165,12 @@ const SCHEMAS = {
     },
   },
 };
-export const STREAMS = Object.keys(SCHEMAS);
-const REPLICATION_KEYS = { customers: 'updated_at', orders: 'ordered_at', events: 'occurred_at' };
-/** Cumulative share of records per stream: 20% customers, 30% orders, 50% events, interleaved at random. */
-const STREAM_WEIGHTS = [
-  ['customers', 0.2],
-  ['orders', 0.5],
-  ['events', 1],
-];
-
-/** A number literal a double cannot hold; serialised as the bare literal (see `toLine`). */
-class ExactLiteral {
-  constructor(text) {
-    this.text = text;
-  }
-  toJSON() {
-    return `\u0001EXACT${this.text}\u0001`;
-  }
-}
-const EXACT_TOKEN = /"\\u0001EXACT([-+0-9.eE]+)\\u0001"/g;
 
 const BASE_TIME = Date.UTC(2024, 0, 1);
 const iso = (ms) => new Date(ms).toISOString();
 const money = (random, max) => Math.round(random.next() * max * 100) / 100;
 
-function makeRecord(stream, id, random) {
+function makeStandardRecord(stream, id, random) {
   const t = BASE_TIME + id * 7_000 + random.int(0, 6_999);
   switch (stream) {
     case 'customers':
@@ -258,6 +241,30 @@ function toLine(message) {
   return text.includes('\\u0001EXACT') ? text.replace(EXACT_TOKEN, '$1') : text;
 }
 
+/**
+ * The inputs the benchmark can generate. `standard`: the compact records of issue 6 (~330 bytes, 10 columns).
+ * `real`: wide records shaped like a Postgres tap's output (see real-shape.mjs).
+ */
+export const SHAPES = {
+  standard: {
+    name: 'standard',
+    schemas: SCHEMAS,
+    replicationKeys: { customers: 'updated_at', orders: 'ordered_at', events: 'occurred_at' },
+    /** Cumulative share of records per stream: 20% customers, 30% orders, 50% events, interleaved at random. */
+    weights: [
+      ['customers', 0.2],
+      ['orders', 0.5],
+      ['events', 1],
+    ],
+    makeRecord: makeStandardRecord,
+    recordExtras: () => ({}),
+    stateOf: (bookmarks) => ({ bookmarks }),
+  },
+  real: REAL_SHAPE,
+};
+/** The standard input's streams (the real-shaped input has its own: see `manifest.streams`). */
+export const STREAMS = Object.keys(SCHEMAS);
+
 /** One value as a PostgreSQL CSV field (FORMAT csv: NULL is an unquoted empty field, "" is an empty string). */
 function csvField(value) {
   if (value === null || value === undefined) return '';
@@ -267,9 +274,12 @@ function csvField(value) {
   return text === '' || /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Where the cached files for `records` live. */
-export function inputPaths(records) {
-  const stem = join(BENCH_DIR, `input-${records}-v${GENERATOR_VERSION}`);
+/** Where the cached files for `records` of `shape` live. */
+export function inputPaths(records, shape = 'standard') {
+  const stem = join(
+    BENCH_DIR,
+    `input-${shape === 'standard' ? '' : `${shape}-`}${records}-v${GENERATOR_VERSION}`,
+  );
   return {
     singer: `${stem}.singer`,
     manifest: `${stem}.json`,
@@ -286,27 +296,35 @@ async function write(out, text) {
  * Generates (or reuses) the input with `records` records. Returns the manifest: paths, counts per stream, bytes,
  * lines, and the last STATE value, which every destination must print last.
  */
-export async function ensureInput(records, log = (m) => process.stderr.write(`${m}\n`)) {
-  const paths = inputPaths(records);
+export async function ensureInput(
+  records,
+  log = (m) => process.stderr.write(`${m}\n`),
+  shapeName = 'standard',
+) {
+  const shape = SHAPES[shapeName];
+  if (shape === undefined)
+    throw new Error(`unknown input shape ${shapeName}: use ${Object.keys(SHAPES).join(' or ')}`);
+  const streams = Object.keys(shape.schemas);
+  const paths = inputPaths(records, shapeName);
   if (existsSync(paths.manifest)) return JSON.parse(readFileSync(paths.manifest, 'utf8'));
   mkdirSync(BENCH_DIR, { recursive: true });
   rmSync(paths.csvDir, { recursive: true, force: true });
   mkdirSync(paths.csvDir, { recursive: true });
-  log(`generating ${records} records into ${paths.singer} ...`);
+  log(`generating ${records} ${shapeName} records into ${paths.singer} ...`);
   const started = performance.now();
   const random = createRandom(SEED);
   const tmp = `${paths.singer}.tmp`;
   const out = createWriteStream(tmp);
-  const csvOut = Object.fromEntries(STREAMS.map((s) => [s, createWriteStream(paths.csv(s))]));
-  const counts = Object.fromEntries(STREAMS.map((s) => [s, 0]));
+  const csvOut = Object.fromEntries(streams.map((s) => [s, createWriteStream(paths.csv(s))]));
+  const counts = Object.fromEntries(streams.map((s) => [s, 0]));
   const bookmarks = {};
   let lines = 0;
   let chunk = [];
-  const csvChunks = Object.fromEntries(STREAMS.map((s) => [s, []]));
+  const csvChunks = Object.fromEntries(streams.map((s) => [s, []]));
   const flush = async () => {
     await write(out, chunk.join(''));
     chunk = [];
-    for (const s of STREAMS) {
+    for (const s of streams) {
       await write(csvOut[s], csvChunks[s].join(''));
       csvChunks[s] = [];
     }
@@ -317,27 +335,27 @@ export async function ensureInput(records, log = (m) => process.stderr.write(`${
   };
   let lastState;
   const pushState = () => {
-    lastState = structuredClone({ bookmarks });
+    lastState = structuredClone(shape.stateOf(bookmarks));
     push({ type: 'STATE', value: lastState });
   };
-  for (const stream of STREAMS) {
+  for (const stream of streams) {
     push({
       type: 'SCHEMA',
       stream,
-      schema: SCHEMAS[stream],
+      schema: shape.schemas[stream],
       key_properties: ['id'],
-      bookmark_properties: [REPLICATION_KEYS[stream]],
+      bookmark_properties: [shape.replicationKeys[stream]],
     });
   }
-  const columns = Object.fromEntries(STREAMS.map((s) => [s, Object.keys(SCHEMAS[s].properties)]));
+  const columns = Object.fromEntries(streams.map((s) => [s, Object.keys(shape.schemas[s].properties)]));
   for (let i = 1; i <= records; i++) {
     const roll = random.next();
-    const stream = STREAM_WEIGHTS.find(([, upTo]) => roll < upTo)[0];
+    const stream = shape.weights.find(([, upTo]) => roll < upTo)[0];
     const id = ++counts[stream];
-    const record = makeRecord(stream, id, random);
-    push({ type: 'RECORD', stream, record });
+    const record = shape.makeRecord(stream, id, random);
+    push({ type: 'RECORD', stream, record, ...shape.recordExtras(id) });
     csvChunks[stream].push(`${columns[stream].map((c) => csvField(record[c])).join(',')}\n`);
-    const key = REPLICATION_KEYS[stream];
+    const key = shape.replicationKeys[stream];
     if (record[key] !== null)
       bookmarks[stream] = { replication_key: key, replication_key_value: record[key] };
     if (i % STATE_EVERY === 0) pushState();
@@ -347,7 +365,7 @@ export async function ensureInput(records, log = (m) => process.stderr.write(`${
   await flush();
   out.end();
   await once(out, 'finish');
-  for (const s of STREAMS) {
+  for (const s of streams) {
     csvOut[s].end();
     await once(csvOut[s], 'finish');
   }
@@ -355,12 +373,14 @@ export async function ensureInput(records, log = (m) => process.stderr.write(`${
   const { size } = statSync(paths.singer);
   const manifest = {
     generatorVersion: GENERATOR_VERSION,
+    shape: shapeName,
+    streams,
     records,
     lines,
     bytes: size,
     counts,
     finalState: lastState,
-    schemas: SCHEMAS,
+    schemas: shape.schemas,
     paths: { singer: paths.singer, csvDir: paths.csvDir },
   };
   writeFileSync(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -371,7 +391,12 @@ export async function ensureInput(records, log = (m) => process.stderr.write(`${
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { records: { type: 'string', default: '1000000' } } });
-  const manifest = await ensureInput(Number(values.records));
+  const { values } = parseArgs({
+    options: {
+      records: { type: 'string', default: '1000000' },
+      shape: { type: 'string', default: 'standard' },
+    },
+  });
+  const manifest = await ensureInput(Number(values.records), undefined, values.shape);
   process.stdout.write(`${manifest.paths.singer}\n`);
 }

@@ -8,9 +8,12 @@
 // drift of the machine affects every row alike; the median wall time of each row is quoted.
 import { spawnSync } from 'node:child_process';
 import {
+  closeSync,
   createReadStream,
   mkdirSync,
   mkdtempSync,
+  openSync,
+  readSync,
   readdirSync,
   rmSync,
   statSync,
@@ -21,7 +24,7 @@ import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { BENCH_DIR, STREAMS, ensureInput } from './generate.mjs';
+import { BENCH_DIR, SHAPES, ensureInput } from './generate.mjs';
 import { HAVE_GNU_TIME, measure, tail } from './measure.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -39,7 +42,8 @@ const { values: opts } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     runs: { type: 'string' },
-    only: { type: 'string', default: 'a,a2,b,br,c,d,e,f' },
+    only: { type: 'string', default: 'a,a2,b,br,c,d,e,f,fk,s0,s' },
+    input: { type: 'string', default: 'standard,real' },
     'rss-growth': { type: 'boolean', default: false },
     'rss-records': { type: 'string', default: '1000000,5000000' },
     'pg-host': { type: 'string', default: process.env.PGHOST ?? '127.0.0.1' },
@@ -51,7 +55,8 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   process.stdout.write(
-    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,b,c,d,e,f] [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
+    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,f,fk,fp,s0,s,sa,st] [--input standard,real]\n' +
+      '                          [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
       '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n',
   );
   process.exit(0);
@@ -100,32 +105,47 @@ function resetSchema(schema) {
   psql('checkpoint');
 }
 
-/** The column type dest-postgres's documented mapping gives a JSON Schema property (issue 5), for row (f). */
-function columnType(property) {
-  const types = [property.type].flat().filter((t) => t !== 'null');
-  if (types.length !== 1) return 'jsonb';
-  switch (types[0]) {
-    case 'integer':
-      return 'bigint';
-    case 'number':
-      return 'numeric';
-    case 'boolean':
-      return 'boolean';
-    case 'string':
-      return property.format === 'date-time' ? 'timestamptz' : 'text';
-    default:
-      return 'jsonb';
-  }
+/**
+ * Tables for the COPY reference, created by dest-postgres itself (untimed) so that their column types and keys are
+ * exactly the destination's: it loads the input's SCHEMA lines and one record of each stream with `loadMethod`
+ * (append-only: no key; upsert: the primary key), then the rows are removed again.
+ */
+function createTablesLikeDestination(schema, loadMethod, manifest) {
+  resetSchema(schema);
+  const prefix = join(TMP_DIR, `${manifest.shape}-prefix.singer`);
+  writeFileSync(prefix, firstLines(manifest));
+  const config = writeConfig(`tables-${schema}`, postgresConfig(schema, loadMethod));
+  const result = spawnSync(NODE, [bin('dest-postgres'), '--config', config, '--input', prefix], {
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`dest-postgres could not create the tables: ${result.stderr.slice(-400)}`);
+  const tables = psql(`select table_name from information_schema.tables where table_schema = '${schema}'`)
+    .split('\n')
+    .filter(Boolean);
+  psql(`truncate ${tables.map((t) => `"${schema}"."${t}"`).join(', ')}`);
+  psql('checkpoint');
 }
 
-function createCopyTables(schema, manifest) {
-  const ddl = [`create schema "${schema}"`];
-  for (const stream of STREAMS) {
-    const props = manifest.schemas[stream].properties;
-    const columns = Object.entries(props).map(([name, p]) => `"${name}" ${columnType(p)}`);
-    ddl.push(`create table "${schema}"."${stream}" (${columns.join(', ')}, primary key ("id"))`);
+/** The SCHEMA lines and the first RECORD of each stream: enough for dest-postgres to create every table. */
+function firstLines(manifest) {
+  const fd = openSync(manifest.paths.singer, 'r');
+  const head = Buffer.alloc(4 * 1024 * 1024);
+  const read = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const lines = head.subarray(0, read).toString('utf8').split('\n').slice(0, -1);
+  const seen = new Set();
+  const kept = [];
+  for (const line of lines) {
+    const message = JSON.parse(line);
+    if (message.type === 'SCHEMA') kept.push(line);
+    else if (message.type === 'RECORD' && !seen.has(message.stream)) {
+      seen.add(message.stream);
+      kept.push(line);
+    }
+    if (seen.size === manifest.streams.length) break;
   }
-  psql(ddl.join('; '));
+  return `${kept.join('\n')}\n`;
 }
 
 // ---------------------------------------------------------------- checks (untimed): a fast wrong run is no result
@@ -159,7 +179,7 @@ function checkTableCounts(schema, manifest) {
   if (total !== manifest.records) {
     return `${total} rows in schema ${schema} (${JSON.stringify(counts)}), expected ${manifest.records}`;
   }
-  for (const stream of STREAMS) {
+  for (const stream of manifest.streams) {
     if (counts[stream] !== undefined && counts[stream] !== manifest.counts[stream]) {
       return `${counts[stream]} rows in ${schema}.${stream}, expected ${manifest.counts[stream]}`;
     }
@@ -170,7 +190,7 @@ function checkTableCounts(schema, manifest) {
 /** Parses every CSV file in `dir` (named after its stream) and compares the record counts with the input's. */
 async function checkCsvCounts(dir, manifest) {
   const { parse } = requireFromRoot('csv-parse');
-  for (const stream of STREAMS) {
+  for (const stream of manifest.streams) {
     const file = readdirSync(dir).find((name) => name.startsWith(stream));
     if (file === undefined) return `no CSV file for stream ${stream}`;
     const known = new Set(Object.keys(manifest.schemas[stream].properties));
@@ -217,13 +237,20 @@ const postgresConfig = (schema, loadMethod) => ({
   add_record_metadata: false,
 });
 
+/**
+ * The batch limit each row runs with, in MB, for the RSS target (at most 2 × the batch limit + 80 MB): (b) the
+ * SDK's default (DEFAULT_MAX_BATCH_MB), dest-csv's and dest-postgres's own `@Destination({ maxBatchMb })`.
+ */
+const BATCH_MB = { b: 100, br: 100, be: 100, c: 10, d: 20, e: 20 };
+const rssTarget = (id) => 2 * BATCH_MB[id] + 80;
+
 /** Row (b) and its variants: bench/noop-destination.mjs in one of its modes (see there). */
-function noopRow(mode, label, targets = {}) {
+function noopRow(id, mode, label, target) {
   return {
     label,
-    reference: 'a',
-    target: targets.target,
-    rssTarget: targets.rssTarget,
+    reference: 'a2',
+    target,
+    rssTarget: target === undefined ? undefined : rssTarget(id),
     command: () => ({ args: [join(ROOT, 'bench', 'noop-destination.mjs')], env: { BENCH_NOOP_MODE: mode } }),
     check: (result, manifest, logFile) => {
       const problem = checkFinalState(result, manifest);
@@ -237,13 +264,13 @@ function noopRow(mode, label, targets = {}) {
   };
 }
 
-/** Each row: what runs, what it reads, what is prepared before (untimed) and checked after (untimed). */
 /** Rows (d) and (e): dest-postgres into its own freshly dropped schema, checked by the tables' row counts. */
-function postgresRow(label, schema, loadMethod, target) {
+function postgresRow(id, label, schema, loadMethod, reference, target) {
   return {
     label,
-    reference: 'f',
+    reference,
     target,
+    rssTarget: rssTarget(id),
     command: () => {
       resetSchema(schema);
       return {
@@ -258,10 +285,45 @@ function postgresRow(label, schema, loadMethod, target) {
   };
 }
 
+/**
+ * Rows (f), (fk) and their parallel variants: the COPY reference (bench/copy-reference.mjs) into tables that
+ * dest-postgres created with `loadMethod`, so that the reference loads the same column types and keys.
+ */
+function copyRow(label, schema, loadMethod, parallel) {
+  return {
+    label,
+    reference: undefined,
+    usesCsv: true,
+    command: (_run, manifest) => {
+      createTablesLikeDestination(schema, loadMethod, manifest);
+      const columns = Object.fromEntries(
+        manifest.streams.map((s) => [s, Object.keys(manifest.schemas[s].properties)]),
+      );
+      return {
+        args: [
+          join(ROOT, 'bench', 'copy-reference.mjs'),
+          '--schema',
+          schema,
+          '--csv-dir',
+          manifest.paths.csvDir,
+          '--streams',
+          manifest.streams.join(','),
+          '--columns',
+          JSON.stringify(columns),
+          ...(parallel ? ['--parallel'] : []),
+        ],
+        env: { PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGDATABASE: pg.database },
+        stdin: null,
+      };
+    },
+    check: (_result, manifest) => checkTableCounts(schema, manifest),
+  };
+}
+
 function baselineRow(label, extraArgs) {
   return {
     label,
-    reference: 'a',
+    reference: 'a2',
     command: () => ({ args: [join(ROOT, 'bench', 'baseline.mjs'), ...extraArgs] }),
     check: (result, manifest, logFile) => {
       const counted = JSON.parse(tail(logFile, 1) || '{}');
@@ -270,21 +332,35 @@ function baselineRow(label, extraArgs) {
   };
 }
 
+/** Start-up rows: a bin in a mode that reads no input, timed from spawn to exit, against `node -e 0`. */
+function startupRow(label, args, expect) {
+  return {
+    label,
+    kind: 'startup',
+    reference: 's0',
+    wallTarget: args === null ? undefined : 0.15,
+    command: () => ({ args: args ?? ['-e', '0'], stdin: null }),
+    check: (result) =>
+      expect.test(result.stdout) ? undefined : `unexpected output: ${result.stdout.slice(0, 80)}`,
+  };
+}
+
 const ROWS = {
-  a: baselineRow('baseline: split2 + JSON.parse', []),
-  // For reference, no target: the baseline with the SDK's way of splitting (bytes, not split2).
-  a2: baselineRow('byte split + JSON.parse (as the SDK)', ['--split', 'bytes']),
-  b: noopRow('none', 'SDK loop, validation on, no-op export', { target: 0.7, rssTarget: 250 }),
-  // Also in the default set, without a target: the same with an export that takes every record, which a lazily
-  // parsing SDK must then parse again. The gap between (b) and (br) is what handing records over costs.
-  br: noopRow('records', 'SDK loop, export takes every record'),
+  // The first wave's reference, kept for comparison: split2 decodes whole reads and splits the text with a regex.
+  a: baselineRow('split2 + JSON.parse', []),
+  // The reference for a-c: split the raw bytes at each LF and JSON.parse each line, as the SDK's reader does.
+  a2: baselineRow('byte split + JSON.parse (reference)', ['--split', 'bytes']),
+  b: noopRow('b', 'none', 'SDK loop, validation on, no-op export', 0.8),
+  // Without a target: the same with an export that takes every record, which a lazily parsing SDK must then
+  // parse again. The gap between (b) and (br) is what handing records over costs.
+  br: noopRow('br', 'records', 'SDK loop, export takes every record'),
   // Optional: @EncodeRecord returning '' (the path dest-csv and dest-postgres use), nothing encoded.
-  be: noopRow('encode', 'SDK loop, @EncodeRecord no-op'),
+  be: noopRow('be', 'encode', 'SDK loop, @EncodeRecord no-op'),
   c: {
     label: 'dest-csv',
-    reference: 'a',
-    target: 0.45,
-    rssTarget: 250,
+    reference: 'a2',
+    target: 0.8,
+    rssTarget: rssTarget('c'),
     command: (run) => {
       const out = join(TMP_DIR, `csv-out-${run}`);
       rmSync(out, { recursive: true, force: true });
@@ -307,27 +383,17 @@ const ROWS = {
       }
     },
   },
-  d: postgresRow('dest-postgres append-only', 'bench_append', 'append-only', 0.5),
-  e: postgresRow('dest-postgres upsert', 'bench_upsert', 'upsert', 0.3),
-  f: {
-    label: 'psql \\copy of the same rows as CSV',
-    reference: 'f',
-    usesCsv: true,
-    command: (_run, manifest) => {
-      resetSchema('bench_copy');
-      createCopyTables('bench_copy', manifest);
-      const copies = STREAMS.flatMap((s) => [
-        '-c',
-        `\\copy "bench_copy"."${s}" from '${join(manifest.paths.csvDir, `${s}.csv`)}' with (format csv)`,
-      ]);
-      return {
-        command: 'psql',
-        args: [...psqlConnection(), '-q', ...copies],
-        stdin: null,
-      };
-    },
-    check: (_result, manifest) => checkTableCounts('bench_copy', manifest),
-  },
+  d: postgresRow('d', 'dest-postgres append-only', 'bench_append', 'append-only', ['f', 'fp'], 0.7),
+  e: postgresRow('e', 'dest-postgres upsert', 'bench_upsert', 'upsert', ['fk', 'fkp'], 0.5),
+  f: copyRow('COPY FROM STDIN, tables as append-only creates them', 'bench_copy', 'append-only', false),
+  fk: copyRow('COPY FROM STDIN, tables as upsert creates them (key)', 'bench_copy_key', 'upsert', false),
+  // Optional: the same with one connection per stream at once.
+  fp: copyRow('COPY FROM STDIN, one connection per stream at once', 'bench_copy', 'append-only', true),
+  fkp: copyRow('COPY FROM STDIN with key, a connection per stream', 'bench_copy_key', 'upsert', true),
+  s0: startupRow('start-up: node -e 0 (reference)', null, /^$/),
+  s: startupRow('start-up: dest-csv --version', [bin('dest-csv'), '--version'], /dest-csv/),
+  sa: startupRow('start-up: dest-csv --about', [bin('dest-csv'), '--about'], /dest-csv/),
+  st: startupRow('start-up: dest-csv --show-templates', [bin('dest-csv'), '--show-templates'], /output_path/),
 };
 
 // ---------------------------------------------------------------- running and reporting
@@ -339,7 +405,7 @@ const median = (values) => {
 };
 
 function csvBytes(manifest) {
-  return STREAMS.reduce((sum, s) => sum + statSync(join(manifest.paths.csvDir, `${s}.csv`)).size, 0);
+  return manifest.streams.reduce((sum, s) => sum + statSync(join(manifest.paths.csvDir, `${s}.csv`)).size, 0);
 }
 
 async function runRow(id, run, manifest, tag) {
@@ -405,8 +471,10 @@ function summarise(id, runs, manifest) {
     inputBytes: bytes,
     peakRssMb: rss.length > 0 ? Math.max(...rss) : null,
     maxLoadBefore: Math.max(...good.map((r) => r.loadBefore)),
+    kind: row.kind ?? 'load',
     reference: row.reference,
     target: row.target ?? null,
+    wallTargetSec: row.wallTarget ?? null,
     rssTargetMb: row.rssTarget ?? null,
     runs,
   };
@@ -415,17 +483,31 @@ function summarise(id, runs, manifest) {
 function addRatios(rows) {
   const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
   for (const row of rows) {
-    const ref = byId[row.reference];
-    row.ratio = row.recordsPerSec && ref?.recordsPerSec ? row.recordsPerSec / ref.recordsPerSec : null;
+    // A reference may be several rows (sequential and parallel COPY): the fastest of those that ran counts.
+    const candidates = [row.reference ?? []]
+      .flat()
+      .map((id) => byId[id])
+      .filter((r) => r?.medianWallMs);
+    const ref = candidates.sort((x, y) => x.medianWallMs - y.medianWallMs)[0];
+    row.referenceUsed = ref?.id ?? null;
+    // Start-up rows compare times (how many times `node -e 0`), load rows compare speeds.
+    row.ratio =
+      ref === undefined || ref === row || !row.medianWallMs
+        ? null
+        : row.kind === 'startup'
+          ? row.medianWallMs / ref.medianWallMs
+          : ref.medianWallMs / row.medianWallMs;
     // The same ratio within each round (runs minutes apart): shows how much the machine's drift moved it.
     row.roundRatios = (row.runs ?? []).map((run, i) => {
       const other = ref?.runs?.[i];
-      return run.ok && other?.ok ? other.wallMs / run.wallMs : null;
+      if (!run.ok || !other?.ok) return null;
+      return row.kind === 'startup' ? run.wallMs / other.wallMs : other.wallMs / run.wallMs;
     });
     const checks = [];
+    if (row.wallTargetSec !== null) checks.push(row.medianWallMs / 1000 <= row.wallTargetSec);
     if (row.target !== null && row.target !== undefined)
       checks.push(row.ratio === null ? null : row.ratio >= row.target);
-    if (row.rssTargetMb) checks.push(row.peakRssMb === null ? null : row.peakRssMb < row.rssTargetMb);
+    if (row.rssTargetMb) checks.push(row.peakRssMb === null ? null : row.peakRssMb <= row.rssTargetMb);
     row.meetsTargets = !row.ok
       ? false
       : checks.length === 0
@@ -473,13 +555,15 @@ function formatRows(rows) {
       r.id,
       r.label,
       fmt(r.medianWallMs && r.medianWallMs / 1000, 2),
-      fmt(r.recordsPerSec),
-      fmt(r.mbPerSec, 1),
-      r.ratio === null || r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×(${r.reference})`,
-      r.id === r.reference
-        ? ''
-        : (r.roundRatios ?? []).map((x) => (x === null ? '—' : x.toFixed(2))).join(' '),
-      [r.target ? `≥${r.target}×(${r.reference})` : '', r.rssTargetMb ? `<${r.rssTargetMb} MB` : '']
+      r.kind === 'startup' ? '' : fmt(r.recordsPerSec),
+      r.kind === 'startup' ? '' : fmt(r.mbPerSec, 1),
+      r.ratio === null || r.ratio === undefined ? '—' : `${r.ratio.toFixed(2)}×(${r.referenceUsed})`,
+      r.ratio === null ? '' : (r.roundRatios ?? []).map((x) => (x === null ? '—' : x.toFixed(2))).join(' '),
+      [
+        r.wallTargetSec ? `≤${r.wallTargetSec} s` : '',
+        r.target ? `≥${r.target}×(${[r.reference].flat().join('|')})` : '',
+        r.rssTargetMb ? `≤${r.rssTargetMb} MB` : '',
+      ]
         .filter(Boolean)
         .join(', ') || '—',
       fmt(r.peakRssMb),
@@ -518,6 +602,22 @@ function machine() {
   };
 }
 
+async function runInput(shape, ids, records, runs) {
+  const manifest = await ensureInput(records, log, shape);
+  log(
+    `input ${shape}: ${manifest.paths.singer} (${manifest.records} records, ${(manifest.bytes / 1e6).toFixed(1)} MB); ${runs} run(s) of rows ${ids.join(',')}`,
+  );
+  spawnSync('cat', [manifest.paths.singer], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
+  const results = Object.fromEntries(ids.map((id) => [id, []]));
+  for (let run = 1; run <= runs; run++) {
+    log(`round ${run}/${runs}`);
+    for (const id of ids) results[id].push(await runRow(id, run, manifest, `${shape}-`));
+  }
+  const rows = ids.map((id) => summarise(id, results[id], manifest));
+  addRatios(rows);
+  return { shape, records, inputBytes: manifest.bytes, bytesPerRecord: manifest.bytes / records, rows };
+}
+
 async function runTable() {
   const records = Number(opts.records);
   const runs = Number(opts.runs ?? 3);
@@ -525,32 +625,44 @@ async function runTable() {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s in ROWS);
-  const manifest = await ensureInput(records, log);
-  log(
-    `input: ${manifest.paths.singer} (${manifest.records} records, ${(manifest.bytes / 1e6).toFixed(1)} MB); ${runs} run(s) of rows ${only.join(',')}`,
-  );
-  spawnSync('cat', [manifest.paths.singer], { stdio: ['ignore', 'ignore', 'inherit'] }); // warm the page cache
-  const results = Object.fromEntries(only.map((id) => [id, []]));
-  for (let run = 1; run <= runs; run++) {
-    log(`round ${run}/${runs}`);
-    for (const id of only) results[id].push(await runRow(id, run, manifest, ''));
-  }
-  const rows = only.map((id) => summarise(id, results[id], manifest));
-  addRatios(rows);
+  const shapes = opts.input.split(',').filter((s) => s in SHAPES);
+  const loadRows = only.filter((id) => ROWS[id].kind !== 'startup');
+  const startupRows = only.filter((id) => ROWS[id].kind === 'startup');
+  const inputs = [];
+  for (const shape of shapes)
+    if (loadRows.length > 0) inputs.push(await runInput(shape, loadRows, records, runs));
+  // Start-up reads no input: measured once, with more runs (each takes a fraction of a second).
+  const startup =
+    startupRows.length > 0
+      ? await runInput(shapes[0] ?? 'standard', startupRows, 1000, Math.max(runs, 5))
+      : null;
   const report = {
     date: new Date().toISOString(),
     command: process.argv.slice(1).join(' '),
     machine: machine(),
     records,
-    inputBytes: manifest.bytes,
     runs,
-    rows,
+    inputs,
+    startup,
   };
   writeFileSync(join(BENCH_DIR, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const m = report.machine;
   process.stdout.write(
-    `\n${records.toLocaleString('en-US')} records, ${(manifest.bytes / 1e6).toFixed(1)} MB input, median of ${runs} run(s); ratios to (a) for a-c, to (f) for d-f\n`,
+    `\n${report.date}, commit ${m.code}, ${m.cpu} (${m.cores} cores, ${m.memoryGb} GB), Node ${m.node}, PostgreSQL ${m.postgres}\n`,
   );
-  process.stdout.write(`${formatRows(rows)}\n\nwritten to ${join(BENCH_DIR, 'results.json')}\n`);
+  for (const input of inputs) {
+    process.stdout.write(
+      `\ninput "${input.shape}": ${records.toLocaleString('en-US')} records, ${(input.inputBytes / 1e6).toFixed(1)} MB (${Math.round(input.bytesPerRecord)} B a record), median of ${runs} run(s); ratio = the reference's wall time / the row's\n`,
+    );
+    process.stdout.write(`${formatRows(input.rows)}\n`);
+  }
+  if (startup) {
+    process.stdout.write(
+      `\nstart-up, median of ${Math.max(runs, 5)} runs; ratio = the row's wall time / node -e 0's\n`,
+    );
+    process.stdout.write(`${formatRows(startup.rows)}\n`);
+  }
+  process.stdout.write(`\nwritten to ${join(BENCH_DIR, 'results.json')}\n`);
 }
 
 async function runRssGrowth() {
