@@ -7,6 +7,7 @@ import { findLoneSurrogate, mayHoldLoneSurrogate } from '../json/lone-surrogate'
 import type { BatchContext, EncodeContext, JsonSchema, RunSummary } from '../contexts';
 import { createBatchContext } from './batch-context';
 import { BLOCK_BYTES, setArenaPoolLimit } from './byte-arena';
+import { CheckpointLedger } from './checkpoint-ledger';
 import { collectGarbage } from './collect-garbage';
 import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
@@ -14,7 +15,6 @@ import { LineCursor, LineReader } from './line-reader';
 import { parseMessage, type SingerMessage } from './parse-message';
 import { compileRecordValidator, createAjv, describeValidationErrors } from './record-validator';
 import type { RunSettings } from './settings';
-import { StateTracker } from './state-tracker';
 import { StreamBatch } from './stream-batch';
 import { writeLine } from './write-line';
 
@@ -64,7 +64,6 @@ interface StreamEntry {
 type MutableEncodeContext = { -readonly [K in keyof EncodeContext]: EncodeContext[K] };
 
 interface InFlightBatch {
-  firstLine: number;
   done: Promise<void>;
 }
 
@@ -113,7 +112,7 @@ export function emptySummary(): RunSummary {
 export class ProcessLoop {
   readonly summary: RunSummary = emptySummary();
   private readonly streams = new Map<string, StreamEntry>();
-  private readonly states = new StateTracker();
+  private readonly ledger = new CheckpointLedger();
   private readonly ajv = createAjv();
   private readonly inFlight: InFlightBatch[] = [];
   private readonly deadLetter: DeadLetterFile | undefined;
@@ -319,12 +318,15 @@ export class ProcessLoop {
         ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
         : batch.addEncoded(encoded, raw.bytes, line, now);
     const { batchSizeRows, batchWaitLimitMs, maxBatchBytes } = this.options.settings;
-    if (batch.size === 1 && batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);
+    if (batch.size === 1) {
+      batch.checkpoint = this.ledger.open(line);
+      if (batchWaitLimitMs !== undefined) this.startTimer(stream, batchWaitLimitMs);
+    } else batch.checkpoint!.extend(line);
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
       this.flush(stream);
       return this.throttle();
     }
-    if (this.bufferedBytes + this.states.pendingBytes > maxBatchBytes) return this.reduceMemory();
+    if (this.bufferedBytes + this.ledger.pendingStateBytes > maxBatchBytes) return this.reduceMemory();
     return undefined;
   }
 
@@ -417,9 +419,9 @@ export class ProcessLoop {
       );
       return undefined;
     }
-    this.states.add(line, stringifyJson(value));
-    if (this.watermark() > line) this.enqueue(() => this.releaseStates());
-    if (this.states.pendingBytes > this.options.settings.maxBatchBytes) return this.reduceMemory();
+    this.ledger.addState(line, stringifyJson(value));
+    if (this.ledger.hasReleasable()) this.enqueue(() => this.releaseStates());
+    if (this.ledger.pendingStateBytes > this.options.settings.maxBatchBytes) return this.reduceMemory();
     return this.queuedTasks > MAX_QUEUED_TASKS ? this.drain() : undefined;
   }
 
@@ -475,13 +477,6 @@ export class ProcessLoop {
     return { config, stream, schema, keyProperties, record: {}, message: undefined!, line: 0, receivedAt: 0 };
   }
 
-  /** The line of the oldest record not yet exported, buffered or in flight; Infinity when there is none. */
-  private watermark(): number {
-    let lowest = this.inFlight[0]?.firstLine ?? Infinity;
-    for (const stream of this.streams.values()) lowest = Math.min(lowest, stream.batch.firstLine);
-    return lowest;
-  }
-
   /** Takes the stream's buffered records out (synchronously) and queues their export. */
   private flush(stream: StreamEntry): void {
     const batch = stream.batch;
@@ -495,7 +490,6 @@ export class ProcessLoop {
     const { schema, keyProperties, name } = stream;
     let markDone!: () => void;
     const entry: InFlightBatch = {
-      firstLine: batch.firstLine,
       done: new Promise((resolve) => (markDone = resolve)),
     };
     this.inFlight.push(entry);
@@ -503,8 +497,10 @@ export class ProcessLoop {
       try {
         // After a failure or a closed stdout, a queued batch is dropped: its records are past the last state.
         // The finally still runs, so a reader waiting for this batch's slot is never left hanging.
-        if (!this.halted)
+        if (!this.halted) {
           await this.exportBatch(name, batch, schema, keyProperties, batchNumber, streamBatchNumber);
+          this.ledger.settle(batch.checkpoint!);
+        }
       } finally {
         const bytes = batch.bytes;
         batch.release();
@@ -583,7 +579,7 @@ export class ProcessLoop {
     // Once the run has failed nothing more is written, even a state whose own records did get exported; and
     // stdout reports EPIPE once, as an 'error' event, then neither closes nor drains: never wait on it again.
     if (this.halted) return;
-    const text = this.states.release(this.watermark());
+    const text = this.ledger.release();
     if (text === undefined) return;
     this.deadLetter?.sync();
     try {
@@ -605,7 +601,7 @@ export class ProcessLoop {
   /** Brings buffered bytes back under the limit: flush the largest stream until under, then throttle. */
   private async reduceMemory(): Promise<void> {
     const limit = this.options.settings.maxBatchBytes;
-    while (this.bufferedBytes + this.states.pendingBytes > limit) {
+    while (this.bufferedBytes + this.ledger.pendingStateBytes > limit) {
       let largest: StreamEntry | undefined;
       for (const stream of this.streams.values()) {
         if (stream.batch.size > 0 && (largest === undefined || stream.batch.bytes > largest.batch.bytes))

@@ -1,4 +1,5 @@
 import { ByteArena } from './byte-arena';
+import type { OutstandingBatch } from './checkpoint-ledger';
 
 /**
  * One stream's buffered records: their line text (or what `@EncodeRecord` made of them) in a {@link ByteArena}
@@ -11,6 +12,8 @@ export class StreamBatch {
   readonly receivedAt: number[] = [];
   /** UTF-8 bytes of the buffered RECORD lines: what the batch size limit counts. */
   bytes = 0;
+  /** The batch's entry in the checkpoint ledger, from its first record until its export succeeded. */
+  checkpoint: OutstandingBatch | undefined;
 
   constructor(readonly encoded: boolean) {}
 
