@@ -17,7 +17,7 @@ describe('the information modes', () => {
     assert.equal(about.name, 'test-dest');
     assert.equal(about.version, '1.2.3');
     assert.equal(about.description, 'Records exported batches for tests.');
-    assert.deepEqual(about.capabilities, ['about', 'validate-records', 'test-connection']);
+    assert.deepEqual(about.capabilities, ['about']);
     const validate = compileSettingsSchema(about.settings);
     const props = about.settings.properties;
     assert.deepEqual(about.settings.required, ['export_log']);

@@ -77,13 +77,15 @@ export class CsvConfig {
   timestampFormat = '%Y-%m-%d.T%H%M%S';
 
   @Setting({ name: 'timestamp_timezone', description: 'IANA time zone of {datestamp} and {timestamp}.' })
+  @IsString() // says "string" in --about, which the Hub's reader needs
   @IsTimeZone()
   timestampTimezone = 'UTC';
 
   @Setting({
     name: 'overwrite_behavior',
     description:
-      'append_records: add rows to an existing file (its header must match); replace_file: start afresh.',
+      'What to do with an existing file: append_records adds rows (its header must match), replace_file starts ' +
+      'afresh.',
   })
   @IsIn(['append_records', 'replace_file'])
   overwriteBehavior: 'append_records' | 'replace_file' = 'append_records';

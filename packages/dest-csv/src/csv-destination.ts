@@ -64,6 +64,7 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
   version: '0.1.0',
   description: 'Writes one CSV file per stream.',
   config: CsvConfig,
+  capabilities: ['schema-flattening'],
   // A batch is held as the lines were read, and one is written while the next fills: with two threads, 10 MB
   // batches kept both busy and peak memory near 200 MB; 100 MB batches were 10% slower and peaked at 350 MB.
   maxBatchMb: 10,

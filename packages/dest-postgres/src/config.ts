@@ -56,8 +56,8 @@ export class PostgresConfig {
   @Setting({
     name: 'sqlalchemy_url',
     description:
-      'A connection URL (postgresql+psycopg2://..., postgresql://... or postgres://...) that replaces host, port, ' +
-      'user, password, database and the ssl settings.',
+      'A connection URL such as postgresql://loader:secret@db:5432/warehouse (the postgres and ' +
+      'postgresql+psycopg2 schemes work too) that replaces host, port, user, password, database and the ssl settings.',
     secret: true,
     example: 'postgresql://loader:secret@db.internal:5432/warehouse',
   })
@@ -80,8 +80,9 @@ export class PostgresConfig {
   @Setting({
     name: 'load_method',
     description:
-      'append-only (insert every record), upsert (update rows with the same key, insert the rest) or overwrite ' +
-      '(replace the table contents with this run). Default: upsert for streams with key properties, else append-only.',
+      'How a batch is loaded: append-only (insert every record), upsert (update rows with the same key, insert the ' +
+      'rest) or overwrite (replace the table contents with this run). Default: upsert for streams with key ' +
+      'properties, else append-only.',
   })
   @IsOptional()
   @IsIn(['append-only', 'upsert', 'overwrite'])

@@ -41,6 +41,8 @@ const DEFAULT_MAX_BATCH_MB = 20;
   version: '0.1.0',
   description: 'Loads PostgreSQL with COPY: one transaction per batch, upserts, schema evolution.',
   config: PostgresConfig,
+  // default_target_schema; hard_delete; _sdc_deleted_at kept (CDC soft deletes); ACTIVATE_VERSION handled.
+  capabilities: ['target-schema', 'hard-delete', 'soft-delete', 'activate-version'],
   maxBatchMb: DEFAULT_MAX_BATCH_MB,
 })
 export class PostgresDestination {

@@ -44,7 +44,13 @@ export type {
   SchemaContext,
   SingerRecord,
 } from './contexts';
-export type { Constructor, DestinationOptions, SettingRecord } from './metadata/records';
+export type {
+  Constructor,
+  DestinationOptions,
+  SettingRecord,
+  MeltanoTargetCapability,
+} from './metadata/records';
+export { MELTANO_TARGET_CAPABILITIES } from './metadata/records';
 export { SdkSettings } from './config/sdk-settings';
 export {
   knownSettings,

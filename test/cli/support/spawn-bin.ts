@@ -31,7 +31,7 @@ export interface BinOptions {
 /** A clean environment: no TEST_DEST_* or DEST_CSV_* leaking from the outside. */
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(TEST_DEST|DEST_CSV)_/.test(k)),
+    Object.entries(process.env).filter(([k]) => !/^(TEST_DEST|DEST_CSV|DEST_POSTGRES|MELTANO_LOAD)_/.test(k)),
   );
   return { ...env, ...extra };
 }

@@ -21,13 +21,15 @@ function sdkVersion(): string {
 }
 
 /**
- * Capabilities in Meltano's vocabulary: `about` and `validate-records` always, `activate-version` with an
- * `@OnActivateVersion` hook, `test-connection` with a `@TestConnection` check.
+ * Capabilities in Meltano's vocabulary (names Meltano and its Hub know, nothing else): `about` always,
+ * `activate-version` with an `@OnActivateVersion` hook, then what `@Destination({ capabilities })` declares.
+ * `--test-connection` and record validation are features of every destination, but no Meltano capability names
+ * them, so they are not listed.
  */
 export function capabilitiesOf(definition: DestinationDefinition): string[] {
-  const capabilities = ['about', 'validate-records'];
+  const capabilities: string[] = ['about'];
   if (definition.handlers.onActivateVersion !== undefined) capabilities.push('activate-version');
-  if (definition.handlers.testConnection !== undefined) capabilities.push('test-connection');
+  for (const name of definition.capabilities) if (!capabilities.includes(name)) capabilities.push(name);
   return capabilities;
 }
 

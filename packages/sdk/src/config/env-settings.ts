@@ -53,21 +53,32 @@ export interface EnvSettings {
 }
 
 /**
- * Reads `<NAME>_<SETTING>` variables for every setting the destination and the SDK know (as Meltano passes them).
- * Empty variables count as unset.
+ * The prefix Meltano adds for every loader besides the plugin's own name: it exports each setting of the loader
+ * in a run as `MELTANO_LOAD_<SETTING>` too (meltano/meltano, core/plugin/project_plugin.py `env_prefixes`:
+ * `meltano_{type.verb}`).
+ */
+export const MELTANO_LOADER_PREFIX = 'MELTANO_LOAD_';
+
+/**
+ * Reads `<NAME>_<SETTING>` variables, else `MELTANO_LOAD_<SETTING>`, for every setting the destination and the SDK
+ * know (as Meltano passes them). Empty variables count as unset.
  *
  * @example
  * ```ts
  * readEnvSettings(resolveDestination(CsvDestination), { DEST_CSV_OUTPUT_PATH: 'out' }).values; // { output_path: 'out' }
+ * readEnvSettings(resolveDestination(CsvDestination), { MELTANO_LOAD_DELIMITER: ';' }).values; // { delimiter: ';' }
  * ```
  */
 export function readEnvSettings(definition: DestinationDefinition, env: NodeJS.ProcessEnv): EnvSettings {
   const result: EnvSettings = { values: {}, variables: {} };
   for (const { record, schema } of describeSettings(definition)) {
-    const variable = envVariableName(definition, record.name);
-    const text = env[variable];
-    if (text === undefined || text === '') continue;
-    result.values[record.name] = coerceEnvValue(text, schema);
+    // The destination's own name is the more specific source: it wins when both are set.
+    const variable = [
+      envVariableName(definition, record.name),
+      `${MELTANO_LOADER_PREFIX}${record.name.toUpperCase()}`,
+    ].find((name) => env[name] !== undefined && env[name] !== '');
+    if (variable === undefined) continue;
+    result.values[record.name] = coerceEnvValue(env[variable]!, schema);
     result.variables[record.name] = variable;
   }
   return result;

@@ -22,7 +22,35 @@ export interface DestinationOptions {
   version?: string;
   /** One sentence shown by `--help` and `--about`. */
   description?: string;
+  /**
+   * Meltano capabilities the destination implements beyond what the SDK derives (`about` always,
+   * `activate-version` with an `@OnActivateVersion` hook), e.g. `['schema-flattening']`. Only the names in
+   * {@link MELTANO_TARGET_CAPABILITIES} are accepted.
+   */
+  capabilities?: readonly MeltanoTargetCapability[];
 }
+
+/**
+ * The capability names a Meltano loader can declare: the `loaders` enum of Meltano's `meltano.schema.json`, plus
+ * `target-schema` from the Meltano SDK's `TargetCapabilities` (singer_sdk/helpers/capabilities.py), which the Hub
+ * lists but the meltano.yml schema does not. `test-connection` and `validate-records` are no Meltano loader
+ * capabilities, so they cannot be declared.
+ */
+export const MELTANO_TARGET_CAPABILITIES = [
+  'about',
+  'stream-maps',
+  'activate-version',
+  'batch',
+  'soft-delete',
+  'hard-delete',
+  'datatype-failsafe',
+  'schema-flattening',
+  'structured-logging',
+  'target-schema',
+] as const;
+
+/** One of {@link MELTANO_TARGET_CAPABILITIES}. */
+export type MeltanoTargetCapability = (typeof MELTANO_TARGET_CAPABILITIES)[number];
 
 /** The record `@Destination` writes. */
 export interface DestinationRecord {

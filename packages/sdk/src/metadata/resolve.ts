@@ -4,7 +4,14 @@
  */
 import { DestinationDefinitionError } from '../errors';
 import { readDestinationRecord, readHandlerRecords } from './store';
-import type { Constructor, DestinationOptions, HandlerKind, HandlerRecord } from './records';
+import {
+  MELTANO_TARGET_CAPABILITIES,
+  type Constructor,
+  type DestinationOptions,
+  type HandlerKind,
+  type HandlerRecord,
+  type MeltanoTargetCapability,
+} from './records';
 
 /** Default batch size, as Mage's `Destination` has it. */
 export const DEFAULT_MAX_BATCH_MB = 100;
@@ -18,6 +25,8 @@ export interface DestinationDefinition {
   readonly version: string | undefined;
   readonly description: string | undefined;
   readonly configClass: Constructor | undefined;
+  /** The Meltano capabilities `@Destination` declared (the CLI adds the derived ones). */
+  readonly capabilities: readonly MeltanoTargetCapability[];
   readonly limits: Readonly<{ maxBatchMb: number; batchSizeRows?: number; batchWaitLimitSeconds?: number }>;
   /** The method name of each hook the class has. `exportBatch` is always there. */
   readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & {
@@ -58,6 +67,14 @@ function checkLimits(options: DestinationOptions, problems: string[]): void {
   positive(options.batchWaitLimitSeconds, '@Destination batchWaitLimitSeconds');
   if (options.config !== undefined && typeof options.config !== 'function') {
     problems.push('@Destination config must be a class (the class-validator config class)');
+  }
+  for (const name of options.capabilities ?? []) {
+    if (!(MELTANO_TARGET_CAPABILITIES as readonly string[]).includes(name)) {
+      problems.push(
+        `@Destination capabilities: ${JSON.stringify(name)} is not a Meltano loader capability; use one of ` +
+          MELTANO_TARGET_CAPABILITIES.join(', '),
+      );
+    }
   }
 }
 
@@ -115,6 +132,7 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
     version: options.version,
     description: options.description,
     configClass: options.config,
+    capabilities: Object.freeze([...(options.capabilities ?? [])]),
     limits: Object.freeze({
       maxBatchMb: options.maxBatchMb ?? DEFAULT_MAX_BATCH_MB,
       ...(options.batchSizeRows !== undefined && { batchSizeRows: options.batchSizeRows }),

@@ -46,9 +46,9 @@ describe('--show-templates', () => {
 });
 
 describe('--about', () => {
-  it('lists capabilities from the hooks the class has', () => {
+  it('lists only Meltano capability names: about, activate-version from the hook, never test-connection or validate-records', () => {
     const definition = makeDefinition();
-    assert.deepEqual(capabilitiesOf(definition), ['about', 'validate-records', 'activate-version']);
+    assert.deepEqual(capabilitiesOf(definition), ['about', 'activate-version']);
     const about = buildAbout(definition);
     assert.deepEqual(
       [about.name, about.version, about.description],

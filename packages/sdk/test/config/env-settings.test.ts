@@ -54,4 +54,25 @@ describe('environment settings', () => {
       batch_size_rows: 'DEST_ENV_BATCH_SIZE_ROWS',
     });
   });
+
+  it('reads MELTANO_LOAD_<SETTING>, as Meltano also exports it for a loader, and lets the own name win', () => {
+    class LoadConfig {
+      @Setting({ name: 'path' }) @IsString() path = 'out';
+      @Setting({ name: 'ratio' }) @Type(() => Number) @IsNumber() ratio = 1;
+    }
+    @Destination({ name: 'dest-load', config: LoadConfig })
+    class LoadDestination {
+      @ExportBatch
+      write() {}
+    }
+    const result = readEnvSettings(resolveDestination(LoadDestination), {
+      MELTANO_LOAD_PATH: '/meltano',
+      DEST_LOAD_PATH: '/own',
+      MELTANO_LOAD_RATIO: '0.25',
+      MELTANO_LOAD_BATCH_SIZE_ROWS: '',
+      MELTANO_EXTRACT_RATIO: '9',
+    });
+    assert.deepEqual(result.values, { path: '/own', ratio: 0.25 });
+    assert.deepEqual(result.variables, { path: 'DEST_LOAD_PATH', ratio: 'MELTANO_LOAD_RATIO' });
+  });
 });

@@ -80,6 +80,32 @@ describe('resolveDestination', () => {
     );
   });
 
+  it('keeps the declared Meltano capabilities and refuses names Meltano does not know', () => {
+    @Destination({ capabilities: ['schema-flattening', 'hard-delete'] })
+    class Flat {
+      @ExportBatch write() {}
+    }
+    assert.deepEqual(resolveDestination(Flat).capabilities, ['schema-flattening', 'hard-delete']);
+    // Plain JavaScript (or a cast) can pass any text; the compiler refuses it in TypeScript.
+    @Destination({ capabilities: ['test-connection' as 'about', 'validate-records' as 'about'] })
+    class Wrong {
+      @ExportBatch write() {}
+    }
+    assert.throws(
+      () => resolveDestination(Wrong),
+      (error: unknown) => {
+        assert.ok(error instanceof DestinationDefinitionError);
+        assert.equal(error.problems.length, 2);
+        assert.match(
+          error.problems[0]!,
+          /^@Destination capabilities: "test-connection" is not a Meltano loader capability; use one of about, stream-maps,/,
+        );
+        assert.match(error.problems[1]!, /"validate-records" is not a Meltano loader capability/);
+        return true;
+      },
+    );
+  });
+
   it('names a missing @Destination', () => {
     class Plain {
       @ExportBatch write() {}
