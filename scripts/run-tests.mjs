@@ -9,6 +9,7 @@ const roots = [
   'packages/sdk/build/test',
   'packages/dest-csv/build/test',
   'packages/dest-postgres/build/test',
+  'packages/dest-duckdb/build/test',
   'test/build',
 ];
 const only = process.argv.slice(2);

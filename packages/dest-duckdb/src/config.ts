@@ -1,0 +1,115 @@
+import { Setting } from '@singer-dest/sdk';
+import { IsBoolean, IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+
+/** How a flush moves a batch into its table (`append` is target-duckdb's spelling of `append-only`). */
+export type LoadMethod = 'append-only' | 'append' | 'upsert' | 'overwrite';
+
+/**
+ * The settings of dest-duckdb. Names follow jwills/target-duckdb (`path` or `filepath`, `default_target_schema`,
+ * `hard_delete`) and the Meltano SDK's targets (`add_record_metadata`, `load_method`), so their configs work.
+ *
+ * @example
+ * ```json
+ * { "path": "warehouse.duckdb", "default_target_schema": "raw", "load_method": "upsert", "parquet_path": "out" }
+ * ```
+ */
+export class DuckDbConfig {
+  @Setting({ name: 'path', description: 'The database file (default ./output.duckdb); created if missing.' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  path?: string;
+
+  @Setting({ name: 'filepath', description: 'Alias of path (target-duckdb reads either).' })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  filepath?: string;
+
+  @Setting({
+    name: 'default_target_schema',
+    description:
+      'Schema every table goes to. When unset, a stream named "schema-table" loads into that schema and table, ' +
+      'and any other stream into "main".',
+    example: 'raw',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  defaultTargetSchema?: string;
+
+  @Setting({
+    name: 'load_method',
+    description:
+      'append-only (insert every record), upsert (replace rows with the same key; the last record of a key in a ' +
+      'batch wins) or overwrite (replace the table contents with this run). Default: upsert for streams with key ' +
+      'properties, else append-only.',
+  })
+  @IsOptional()
+  @IsIn(['append-only', 'append', 'upsert', 'overwrite'])
+  loadMethod?: LoadMethod;
+
+  @Setting({
+    name: 'add_record_metadata',
+    description:
+      'Add the _sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence and ' +
+      '_sdc_table_version columns.',
+  })
+  @IsBoolean()
+  addRecordMetadata = false;
+
+  @Setting({
+    name: 'activate_version',
+    description:
+      'Honour ACTIVATE_VERSION messages: rows of older table versions are deleted (hard_delete) or marked in ' +
+      '_sdc_deleted_at.',
+  })
+  @IsBoolean()
+  activateVersion = true;
+
+  @Setting({
+    name: 'hard_delete',
+    description:
+      'Delete rows instead of marking them: for ACTIVATE_VERSION, and for records whose _sdc_deleted_at is set (CDC).',
+  })
+  @IsBoolean()
+  hardDelete = false;
+
+  @Setting({
+    name: 'unbounded_numbers_as_text',
+    description:
+      'Store a "number" property whose schema fixes no scale (no multipleOf) as VARCHAR holding each value ' +
+      'exactly as sent, instead of DECIMAL(38,9), where a value with more than 9 decimals or 29 integer digits ' +
+      'is refused by line.',
+  })
+  @IsBoolean()
+  unboundedNumbersAsText = false;
+
+  @Setting({
+    name: 'parquet_path',
+    description:
+      'A directory: at the end of a successful run, each stream table is also written there as <table>.parquet ' +
+      '(a directory of files with parquet_partition_by).',
+    example: 'parquet',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  parquetPath?: string;
+
+  @Setting({
+    name: 'parquet_partition_by',
+    description:
+      'A column to partition the Parquet output by (Hive style, col=value/ directories), where present.',
+    example: 'country',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  parquetPartitionBy?: string;
+}
+
+/** The database file a config names: `path`, else `filepath`, else ./output.duckdb. */
+export function databaseFileOf(config: DuckDbConfig): string {
+  return config.path ?? config.filepath ?? 'output.duckdb';
+}

@@ -1,0 +1,311 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import {
+  AfterProcess,
+  BeforeProcess,
+  Destination,
+  EncodeRecord,
+  ExportBatch,
+  OnActivateVersion,
+  OnSchema,
+  TestConnection,
+  type ActivateVersionContext,
+  type AfterProcessContext,
+  type BatchContext,
+  type EncodeContext,
+  type ProcessContext,
+  type SchemaContext,
+} from '@singer-dest/sdk';
+import { csvFieldOf, columnTypeOf, misfitOf } from './column-types';
+import { databaseFileOf, DuckDbConfig } from './config';
+import { DuckDbDestinationError } from './errors';
+import { ensureTable, inTransaction, quoteIdent, quoteText } from './table-sql';
+
+/** A column of a stream's CSV lines: its name, its type in the table, and where each record's value comes from. */
+interface LineColumn {
+  name: string;
+  type: string;
+  label: string;
+  valueOf: (context: EncodeContext) => unknown;
+}
+
+/** How one stream loads, fixed at its SCHEMA (whose buffered records the SDK exports before calling @OnSchema). */
+interface StreamTable {
+  schema: string;
+  table: string;
+  qualified: string;
+  columns: LineColumn[];
+  keys: string[];
+  upsert: boolean;
+  overwrite: boolean;
+}
+
+const METADATA = (sequenceBase: number): [string, string, (c: EncodeContext) => unknown][] => [
+  ['_sdc_extracted_at', 'TIMESTAMPTZ', (c) => c.message.time_extracted],
+  ['_sdc_received_at', 'TIMESTAMPTZ', (c) => new Date(c.receivedAt).toISOString()],
+  ['_sdc_deleted_at', 'TIMESTAMPTZ', (c) => c.record._sdc_deleted_at],
+  ['_sdc_sequence', 'BIGINT', (c) => sequenceBase + c.line],
+];
+
+/**
+ * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (DuckDB's own CSV
+ * reader over the batch's encoded rows, then insert or upsert), committed to the WAL before the SDK writes the
+ * STATE that covers it.
+ *
+ * @example
+ * ```ts
+ * import { runCli } from '@singer-dest/sdk';
+ * runCli(DuckDbDestination); // npx dest-duckdb < tap-output.singer   (writes ./output.duckdb)
+ * ```
+ */
+@Destination({
+  name: 'dest-duckdb',
+  version: '0.1.0',
+  description:
+    'Loads DuckDB (an embedded warehouse in one file): one transaction per batch, upserts, Parquet.',
+  config: DuckDbConfig,
+})
+export class DuckDbDestination {
+  private instance: DuckDBInstance | undefined;
+  private connection: DuckDBConnection | undefined;
+  private batchDir = '';
+  private readonly streams = new Map<string, StreamTable>();
+  private readonly tableOwners = new Map<string, string>();
+  private readonly sequenceBase = Date.now() * 1000;
+
+  private get db(): DuckDBConnection {
+    if (this.connection === undefined)
+      throw new Error('the database is not open (@BeforeProcess did not run)');
+    return this.connection;
+  }
+
+  /** Opens the file before any input is read, so a lock held by another process fails the run at once. */
+  @BeforeProcess
+  async open({ config }: ProcessContext<DuckDbConfig>): Promise<void> {
+    const file = resolve(databaseFileOf(config));
+    try {
+      this.instance = await DuckDBInstance.create(file);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      const hint = /lock/i.test(reason)
+        ? 'Another process (another run, or a DuckDB shell) has it open: wait for it or close it, or set path to another file.'
+        : 'Check that the directory exists and is writable, or set path to another file.';
+      throw new DuckDbDestinationError(
+        'ERR_DUCKDB_OPEN_FAILED',
+        `Cannot open the DuckDB file ${file}: ${reason}. ${hint}`,
+      );
+    }
+    this.connection = await this.instance.connect();
+    await this.connection.run("SET TimeZone = 'UTC'");
+    this.batchDir = await mkdtemp(join(tmpdir(), 'dest-duckdb-'));
+  }
+
+  @OnSchema
+  async schema({ stream, schema, keyProperties, config }: SchemaContext<DuckDbConfig>): Promise<void> {
+    const parts = stream.split('-');
+    const named = (parts.length === 2 || parts.length === 3) && parts.every((p) => p.length > 0);
+    const table = (named ? parts[parts.length - 1]! : stream).toLowerCase();
+    const schemaName = (
+      config.defaultTargetSchema ?? (named ? parts[parts.length - 2]! : 'main')
+    ).toLowerCase();
+    const qualified = `${quoteIdent(schemaName)}.${quoteIdent(table)}`;
+    this.claim(
+      this.tableOwners,
+      qualified,
+      stream,
+      `Streams "${this.tableOwners.get(qualified)}" and "${stream}" both map to table ${qualified}`,
+    );
+    const columns: LineColumn[] = [];
+    const owners = new Map<string, string>();
+    const add = (name: string, type: string, label: string, valueOf: LineColumn['valueOf']) => {
+      if (owners.has(name)) return; // a metadata column of the same name wins over the property
+      owners.set(name, label);
+      columns.push({ name, type, label, valueOf });
+    };
+    let metadataCount = 0;
+    const metadata = config.addRecordMetadata || config.hardDelete;
+    if (metadata)
+      for (const [name, type, valueOf] of METADATA(this.sequenceBase)) add(name, type, name, valueOf);
+    if (metadata || config.activateVersion)
+      add('_sdc_table_version', 'BIGINT', 'version', (c) => c.message.version);
+    metadataCount = columns.length;
+    const propertyNames = new Map<string, string>();
+    for (const [property, propertySchema] of Object.entries(schema.properties ?? {})) {
+      const name = property.toLowerCase();
+      const other = propertyNames.get(name);
+      if (other !== undefined)
+        this.claim(
+          propertyNames,
+          name,
+          property,
+          `Properties "${other}" and "${property}" of stream "${stream}" both become column "${name}"`,
+        );
+      propertyNames.set(name, property);
+      add(
+        name,
+        columnTypeOf(propertySchema, config.unboundedNumbersAsText),
+        property,
+        (c) => c.record[property],
+      );
+    }
+    columns.push(...columns.splice(0, metadataCount)); // properties first, then metadata
+    const wanted = [...columns, ...(metadata ? [{ name: '_sdc_batched_at', type: 'TIMESTAMPTZ' }] : [])];
+    const types = await ensureTable(this.db, schemaName, table, wanted);
+    for (const column of columns) column.type = types.get(column.name) ?? column.type;
+    const keys = keyProperties.map((key) => {
+      if (schema.properties?.[key] !== undefined) return key.toLowerCase();
+      throw new DuckDbDestinationError(
+        'ERR_DUCKDB_UNKNOWN_KEY',
+        `The key property "${key}" of stream "${stream}" is not among its schema's properties, so it has no column. Add it to the schema or fix key_properties.`,
+        { stream },
+      );
+    });
+    const method = config.loadMethod ?? (keys.length > 0 ? 'upsert' : 'append-only');
+    const previous = this.streams.get(stream);
+    const overwrite = method === 'overwrite' && (previous?.overwrite ?? true);
+    this.streams.set(stream, {
+      schema: schemaName,
+      table,
+      qualified,
+      columns,
+      keys,
+      upsert: keys.length > 0 && (method === 'upsert' || method === 'overwrite'),
+      overwrite,
+    });
+  }
+
+  private claim(owners: Map<string, string>, name: string, owner: string, clash: string): void {
+    const current = owners.get(name);
+    if (current !== undefined && current !== owner)
+      throw new DuckDbDestinationError(
+        'ERR_DUCKDB_NAME_COLLISION',
+        `${clash} (names are lower-cased), so their values would mix. Rename one of them in the tap or with a stream map.`,
+      );
+    owners.set(name, owner);
+  }
+
+  private tableOf(stream: string): StreamTable {
+    const table = this.streams.get(stream);
+    if (table === undefined) throw new Error(`no SCHEMA was handled for stream "${stream}"`);
+    return table;
+  }
+
+  /** One CSV line per record, as it is read: a value no column type holds exactly is refused here, by line. */
+  @EncodeRecord
+  encode(context: EncodeContext<DuckDbConfig>): string {
+    let line = '';
+    for (const column of this.tableOf(context.stream).columns) {
+      const value = column.valueOf(context);
+      const misfit = misfitOf(value, column.type);
+      if (misfit !== undefined) {
+        const hint = column.type.startsWith('DECIMAL')
+          ? ' Give it a multipleOf in the schema, or set unbounded_numbers_as_text.'
+          : '';
+        throw new DuckDbDestinationError(
+          'ERR_DUCKDB_VALUE_DOES_NOT_FIT',
+          `property "${column.label}": ${misfit}.${hint}`,
+          { line: context.line, stream: context.stream },
+        );
+      }
+      line += `${csvFieldOf(value, column.type)},`;
+    }
+    return `${line}${context.line}\n`;
+  }
+
+  /** Loads one batch in one transaction: read_csv over the batch file, then insert, or dedupe and upsert by key. */
+  @ExportBatch
+  async write(context: BatchContext<DuckDbConfig>): Promise<void> {
+    const { qualified, columns, keys, upsert } = this.tableOf(context.stream);
+    const { hardDelete, addRecordMetadata } = context.config;
+    const file = join(this.batchDir, `batch-${context.batchNumber}.csv`);
+    await writeFile(file, context.encoded ?? []);
+    const spec = [...columns, { name: '_sdc_row', type: 'BIGINT' }].map(
+      (c) => `${quoteText(c.name)}: ${quoteText(c.type)}`,
+    );
+    const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false)`;
+    const names = columns.map((c) => quoteIdent(c.name));
+    const metadata = addRecordMetadata || hardDelete;
+    const target = `${qualified} (${names.join(', ')}${metadata ? ', _sdc_batched_at' : ''})`;
+    const select = `SELECT ${names.join(', ')}${metadata ? `, TIMESTAMPTZ ${quoteText(context.batchedAt.toISOString())}` : ''}`;
+    const match = keys
+      .map((k) => `${qualified}.${quoteIdent(k)} IS NOT DISTINCT FROM s.${quoteIdent(k)}`)
+      .join(' AND ');
+    const table = this.tableOf(context.stream);
+    try {
+      await inTransaction(this.db, async () => {
+        if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
+        if (!upsert && !(hardDelete && keys.length > 0))
+          return void (await this.db.run(`INSERT INTO ${target} ${select} FROM ${source}`));
+        const latest = upsert
+          ? ` QUALIFY row_number() OVER (PARTITION BY ${keys.map(quoteIdent).join(', ')} ORDER BY _sdc_row DESC) = 1`
+          : '';
+        await this.db.run(`CREATE OR REPLACE TEMP TABLE _sdc_stage AS SELECT * FROM ${source}${latest}`);
+        await this.db.run(
+          `DELETE FROM ${qualified} USING _sdc_stage s WHERE ${match}${upsert ? '' : ' AND s._sdc_deleted_at IS NOT NULL'}`,
+        );
+        await this.db.run(
+          `INSERT INTO ${target} ${select} FROM _sdc_stage${hardDelete ? ' WHERE _sdc_deleted_at IS NULL' : ''}`,
+        );
+        await this.db.run('DROP TABLE _sdc_stage');
+      });
+      table.overwrite = false;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new DuckDbDestinationError(
+        'ERR_DUCKDB_LOAD_FAILED',
+        `${reason} while loading input lines ${context.firstLine}-${context.lastLine} into ${qualified}. The transaction was rolled back: no row of this batch was written.`,
+        { stream: context.stream },
+        { cause: error },
+      );
+    } finally {
+      await rm(file, { force: true });
+    }
+  }
+
+  /** ACTIVATE_VERSION: rows of older versions (or none) are deleted (hard_delete) or marked in _sdc_deleted_at. */
+  @OnActivateVersion
+  async activate({ stream, version, config, logger }: ActivateVersionContext<DuckDbConfig>): Promise<void> {
+    if (!config.activateVersion)
+      return logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
+    const { qualified } = this.tableOf(stream);
+    const old = `(_sdc_table_version IS NULL OR _sdc_table_version < ${version})`;
+    await inTransaction(this.db, async () => {
+      if (config.hardDelete) return void (await this.db.run(`DELETE FROM ${qualified} WHERE ${old}`));
+      await this.db.run(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS _sdc_deleted_at TIMESTAMPTZ`);
+      await this.db.run(
+        `UPDATE ${qualified} SET _sdc_deleted_at = now() WHERE _sdc_deleted_at IS NULL AND ${old}`,
+      );
+    });
+  }
+
+  @TestConnection
+  async check({ config }: ProcessContext<DuckDbConfig>): Promise<string> {
+    const version = (await this.db.runAndReadAll('SELECT version()')).getRows()[0]?.[0];
+    return `opened ${resolve(databaseFileOf(config))} with DuckDB ${String(version)}`;
+  }
+
+  /** After a successful run, writes each stream's table as Parquet (parquet_path); always closes the database. */
+  @AfterProcess
+  async close({ config, error, summary, logger }: AfterProcessContext<DuckDbConfig>): Promise<void> {
+    try {
+      const dir = config.parquetPath;
+      if (dir !== undefined && error === undefined && summary.stoppedBy === 'end-of-input') {
+        await mkdir(dir, { recursive: true });
+        for (const { qualified, table, columns } of this.streams.values()) {
+          const by = config.parquetPartitionBy?.toLowerCase();
+          const partitioned = by !== undefined && columns.some((c) => c.name === by);
+          const path = resolve(dir, partitioned ? table : `${table}.parquet`);
+          const options = partitioned ? `, PARTITION_BY (${quoteIdent(by)}), OVERWRITE_OR_IGNORE` : '';
+          await this.db.run(`COPY ${qualified} TO ${quoteText(path)} (FORMAT parquet${options})`);
+          logger.info({ table: qualified, path }, 'wrote Parquet');
+        }
+      }
+    } finally {
+      this.connection?.closeSync();
+      this.instance?.closeSync();
+      if (this.batchDir !== '') await rm(this.batchDir, { recursive: true, force: true });
+    }
+  }
+}
