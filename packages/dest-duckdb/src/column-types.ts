@@ -19,8 +19,12 @@ function digitsOf(text: string): { int: number; frac: number } {
   return { int: Math.max(point, 0), frac: Math.max(significant.length - point, 0) };
 }
 
-/** The largest whole number a value's bounds let through (absolute), or undefined when it has no bound. */
-function boundOf(schema: JsonSchema): bigint | undefined {
+/**
+ * What a value's bounds allow: `digits`, the integer digits of the largest magnitude, and `high`, the largest
+ * magnitude with a negative bound counted one less (an integer type holds one more negative value). Undefined
+ * when the schema gives no bound.
+ */
+function boundOf(schema: JsonSchema): { digits: number; high: bigint } | undefined {
   const isNumber = (b: unknown): b is number | ExactNumber =>
     typeof b === 'number' || b instanceof ExactNumber;
   const draft4 = (flag: unknown) => flag === true;
@@ -30,16 +34,21 @@ function boundOf(schema: JsonSchema): bigint | undefined {
     [schema.exclusiveMaximum, true],
     [schema.exclusiveMinimum, true],
   ];
-  let largest: bigint | undefined;
+  let found: { digits: number; high: bigint } | undefined;
   for (const [bound, exclusive] of bounds) {
     if (!isNumber(bound)) continue;
-    const { digits, point } = literalOf(String(bound));
+    const text = String(bound);
+    const { digits, point } = literalOf(text);
     const whole = point <= 0 ? 0n : BigInt(digits.padEnd(point, '0').slice(0, point) || '0');
-    const wholeValue = digits.length <= point;
-    const limit = exclusive && wholeValue && whole > 0n ? whole - 1n : whole;
-    if (largest === undefined || limit > largest) largest = limit;
+    const magnitude = exclusive && digits.length <= point && whole > 0n ? whole - 1n : whole;
+    const high = text.startsWith('-') && magnitude > 0n ? magnitude - 1n : magnitude;
+    const length = magnitude === 0n ? 1 : magnitude.toString().length;
+    found = {
+      digits: Math.max(found?.digits ?? 0, length),
+      high: high > (found?.high ?? -1n) ? high : found!.high,
+    };
   }
-  return largest;
+  return found;
 }
 
 /** The decimal scale `multipleOf` fixes (10^-s), or undefined when it is absent or not a power of ten. */
@@ -74,12 +83,16 @@ export function columnTypeOf(schema: JsonSchema, asText: boolean): string {
     case 'string':
       return { 'date-time': 'TIMESTAMPTZ', date: 'DATE', time: 'TIME' }[schema.format ?? ''] ?? 'VARCHAR';
     case 'integer':
-      return bound === undefined || bound < INT64 ? 'BIGINT' : bound < INT128 ? 'HUGEINT' : 'VARCHAR';
+      return bound === undefined || bound.high < INT64
+        ? 'BIGINT'
+        : bound.high < INT128
+          ? 'HUGEINT'
+          : 'VARCHAR';
     case 'number': {
       const scale = scaleOf(schema);
       if (scale === 0) return columnTypeOf({ ...schema, type: 'integer' }, asText);
       if (scale === undefined || scale > 38) return asText ? 'VARCHAR' : 'DECIMAL(38,9)';
-      const digits = bound === undefined ? 38 : bound.toString().length + scale;
+      const digits = bound === undefined ? 38 : bound.digits + scale;
       return digits > 38 ? 'VARCHAR' : `DECIMAL(${Math.max(digits, scale + 1)},${scale})`;
     }
     default:

@@ -201,11 +201,11 @@ export class DuckDbDestination {
       const misfit = misfitOf(value, column.type);
       if (misfit !== undefined) {
         const hint = column.type.startsWith('DECIMAL')
-          ? ' Give it a multipleOf in the schema, or set unbounded_numbers_as_text.'
+          ? '. Give it a multipleOf in the schema, or set unbounded_numbers_as_text'
           : '';
         throw new DuckDbDestinationError(
           'ERR_DUCKDB_VALUE_DOES_NOT_FIT',
-          `property "${column.label}": ${misfit}.${hint}`,
+          `property "${column.label}": ${misfit}${hint}`,
           { line: context.line, stream: context.stream },
         );
       }
