@@ -5,11 +5,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+// Every workspace package's tests (so a package made by `npm init @singer-dest` runs with the others), then the
+// end-to-end suite.
 const roots = [
-  'packages/sdk/build/test',
-  'packages/dest-csv/build/test',
-  'packages/dest-postgres/build/test',
-  'packages/dest-duckdb/build/test',
+  ...readdirSync('packages')
+    .sort()
+    .map((name) => join('packages', name, 'build', 'test')),
   'test/build',
 ];
 const only = process.argv.slice(2);

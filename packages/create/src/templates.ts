@@ -1,0 +1,196 @@
+import type { DestinationNames } from './names';
+
+/** Versions the generated package depends on; a test keeps them equal to the SDK's own. */
+export const DEPENDENCY_VERSIONS = {
+  '@singer-dest/sdk': '^0.1.0',
+  'class-transformer': '^0.5.1',
+  'class-validator': '^0.15.1',
+} as const;
+
+/** Where the generated package sits in its workspace, for its tsconfig. */
+export interface TemplateLayout {
+  /** The workspace's shared compiler options, relative to the package (`../../tsconfig.base.json`), if any. */
+  baseTsconfig: string | undefined;
+  /** The SDK's TypeScript project, relative to the package (`../sdk`), when it is in the same workspace. */
+  sdkProject: string | undefined;
+}
+
+/** The destination class and its settings: the file an author edits first. */
+export function destinationSource(n: DestinationNames): string {
+  return `import { Destination, ExportBatch, Setting, stringifyJson, type BatchContext } from '@singer-dest/sdk';
+import { IsString, MinLength } from 'class-validator';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The settings of ${n.binName}: keys of a JSON config file, or \`${n.envPrefix}<KEY>\` environment variables. */
+export class ${n.configName} {
+  @Setting({ name: 'output_path', description: 'Directory of the <stream>.jsonl files; created if missing.' })
+  @IsString()
+  @MinLength(1)
+  outputPath = 'output';
+}
+
+/** Writes each stream's records as JSON lines to \`<output_path>/<stream>.jsonl\`. Replace the export with yours. */
+@Destination({
+  name: '${n.binName}',
+  config: ${n.configName},
+  version: '0.1.0',
+  description: 'Writes one JSON-lines file per stream.',
+})
+export class ${n.className} {
+  @ExportBatch
+  write({ stream, records, config }: BatchContext<${n.configName}>): void {
+    mkdirSync(config.outputPath, { recursive: true });
+    const fd = openSync(join(config.outputPath, \`\${stream.replace(/[^\\w-]/g, '_')}.jsonl\`), 'a');
+    try {
+      // stringifyJson writes big integers and long decimals digit for digit.
+      appendFileSync(fd, records.map((record) => \`\${stringifyJson(record)}\\n\`).join(''));
+      fsyncSync(fd); // durable before returning: the SDK prints the STATEs this batch covers right after
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+`;
+}
+
+/** The test: runs the destination on a Singer file and checks what it wrote and which state it printed. */
+export function testSource(n: DestinationNames): string {
+  return `import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { it } from 'node:test';
+import { runTestDestination } from '@singer-dest/sdk/testing';
+import { ${n.configName}, ${n.className} } from '../src/index';
+
+const file = join(__dirname, '..', '..', 'test', 'fixtures', 'users.singer');
+
+it('writes every record exactly, then prints the state after them', async () => {
+  const config = Object.assign(new ${n.configName}(), { outputPath: mkdtempSync(join(tmpdir(), 'test-')) });
+  const { stdoutLines, error } = await runTestDestination(${n.className}, { file, config });
+  assert.equal(error, undefined);
+  const written = readFileSync(join(config.outputPath, 'users.jsonl'), 'utf8');
+  assert.equal(written, '{"id":9007199254740993,"price":1.1}\\n');
+  assert.deepEqual(stdoutLines, ['{"bookmarks":{"users":{"id":9007199254740993}}}']);
+});
+`;
+}
+
+/** The test's input, shaped as a tap writes it: a big integer and a decimal that must arrive exactly. */
+export function testFixture(): string {
+  return [
+    '{"type": "SCHEMA", "stream": "users", "schema": {"type": "object", "properties": {"id": {"type": ["null", "integer"]}, "price": {"type": ["null", "number"]}}}, "key_properties": ["id"]}',
+    '{"type": "RECORD", "stream": "users", "record": {"id": 9007199254740993, "price": 1.10}}',
+    '{"type": "STATE", "value": {"bookmarks": {"users": {"id": 9007199254740993}}}}',
+    '',
+  ].join('\n');
+}
+
+/** The package's public surface. */
+export function indexSource(n: DestinationNames): string {
+  return `export { ${n.className}, ${n.configName} } from './${n.fileStem}';\n`;
+}
+
+/** The executable: the whole Singer command line from one call. */
+export function binSource(n: DestinationNames): string {
+  return `#!/usr/bin/env node
+'use strict';
+const { runCli } = require('@singer-dest/sdk');
+const { ${n.className} } = require('../build/src/index.js');
+runCli(${n.className});
+`;
+}
+
+/** package.json, written as npm writes it (JSON.stringify, two spaces). */
+export function packageJson(n: DestinationNames): string {
+  const manifest = {
+    name: n.packageName,
+    version: '0.1.0',
+    description: 'A Singer destination built with @singer-dest/sdk.',
+    main: 'build/src/index.js',
+    types: 'build/src/index.d.ts',
+    bin: { [n.binName]: `bin/${n.binName}.js` },
+    files: ['build/src', 'bin'],
+    scripts: {
+      build: 'tsc -b',
+      lint: 'eslint . && prettier --check src test bin',
+      test: 'tsc -b && node --test build/test/',
+    },
+    engines: { node: '>=20.12' },
+    dependencies: DEPENDENCY_VERSIONS,
+  };
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
+/** tsconfig.json: the workspace's compiler options when it has shared ones, else the SDK's own strict set. */
+export function tsconfigJson(layout: TemplateLayout): string {
+  const paths = '"rootDir": ".", "outDir": "build", "tsBuildInfoFile": "build/.tsbuildinfo"';
+  const options =
+    layout.baseTsconfig !== undefined
+      ? `{ ${paths} }`
+      : `{
+    ${paths.split(', ').join(',\n    ')},
+    "target": "ES2022",
+    "module": "Node16",
+    "moduleResolution": "Node16",
+    "strict": true,
+    "noUncheckedIndexedAccess": true,
+    "noImplicitOverride": true,
+    "experimentalDecorators": true,
+    "emitDecoratorMetadata": true,
+    "useDefineForClassFields": false,
+    "declaration": true,
+    "composite": true,
+    "esModuleInterop": true,
+    "skipLibCheck": true,
+    "types": ["node"]
+  }`;
+  return [
+    '{',
+    ...(layout.baseTsconfig !== undefined ? [`  "extends": "${layout.baseTsconfig}",`] : []),
+    `  "compilerOptions": ${options},`,
+    `  "include": ["src", "test"]${layout.sdkProject !== undefined ? ',' : ''}`,
+    ...(layout.sdkProject !== undefined ? [`  "references": [{ "path": "${layout.sdkProject}" }]`] : []),
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** The README: a working example first, then the settings table (as \`--about --format markdown\` prints it). */
+export function readme(n: DestinationNames): string {
+  return `# ${n.binName}
+
+\`npx ${n.binName} < input.singer\` writes one JSON-lines file per stream into \`./output\` and prints each Singer
+STATE on stdout once the records before it are written and fsynced. Built with
+[@singer-dest/sdk](https://www.npmjs.com/package/@singer-dest/sdk).
+
+\`\`\`sh
+npx ${n.binName} < input.singer                         # load a tap's output
+npx ${n.binName} --config config.json < input.singer    # settings from a file (or ${n.envPrefix}* variables)
+npx ${n.binName} --about --format markdown              # every setting, with its environment variable
+\`\`\`
+
+## Settings
+
+| Setting | Type | Required | Default | Environment variable | Description |
+| --- | --- | --- | --- | --- | --- |
+| \`output_path\` | string | no | output | \`${n.envPrefix}OUTPUT_PATH\` | Directory of the <stream>.jsonl files; created if missing. |
+
+Plus the SDK's settings every destination has (\`maximum_batch_size_mb\`, \`batch_size_rows\`,
+\`batch_wait_limit_seconds\`, \`validate_records\`, \`invalid_record_policy\`, \`dead_letter_path\`, \`max_line_bytes\`).
+When you add a setting to \`${n.configName}\`, \`npx ${n.binName} --about --format markdown\` prints the new table.
+
+## Layout
+
+\`\`\`
+src/${n.fileStem}.ts   the destination class and its settings
+src/index.ts           the public surface
+test/${n.fileStem}.test.ts
+bin/${n.binName}.js    the executable: runCli(${n.className})
+\`\`\`
+
+\`npm run build\`, \`npm run lint\` and \`npm test\` in this folder; in the workspace, the root's \`npm test\` runs them
+with everything else.
+`;
+}
