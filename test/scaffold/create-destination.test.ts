@@ -106,6 +106,7 @@ describe('npm init @singer-dest', () => {
     assert.match(orders[0]!, /^\{"id":9007199254740993,.*"exchange_rate":1\.1734567890123456789,/);
     const help = (await run(root, process.execPath, [bin, '--help'])).stdout;
     assert.match(help, /output_path\s+DEST_SHOP_ORDERS_OUTPUT_PATH/);
+    assert.equal((await run(root, process.execPath, [bin, '--version'])).stdout, `${NAME} 0.1.0\n`);
   });
 
   it("its README's settings table is what --about --format markdown prints for its own settings", async () => {

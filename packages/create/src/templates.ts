@@ -92,13 +92,12 @@ export function indexSource(n: DestinationNames): string {
   return `export { ${n.className}, ${n.configName} } from './${n.fileStem}';\n`;
 }
 
-/** The executable: the whole Singer command line from one call. */
+/** The executable: the whole Singer command line from one call (`--version` answered without loading it). */
 export function binSource(n: DestinationNames): string {
   return `#!/usr/bin/env node
 'use strict';
-const { runCli } = require('@singer-dest/sdk');
-const { ${n.className} } = require('../build/src/index.js');
-runCli(${n.className});
+const { runBin } = require('@singer-dest/sdk/bin');
+runBin(require('../package.json'), () => require('../build/src/index.js').${n.className});
 `;
 }
 
@@ -187,7 +186,7 @@ When you add a setting to \`${n.configName}\`, \`npx ${n.binName} --about --form
 src/${n.fileStem}.ts   the destination class and its settings
 src/index.ts           the public surface
 test/${n.fileStem}.test.ts
-bin/${n.binName}.js    the executable: runCli(${n.className})
+bin/${n.binName}.js    the executable (runBin, then runCli(${n.className}))
 \`\`\`
 
 \`npm run build\`, \`npm run lint\` and \`npm test\` in this folder; in the workspace, the root's \`npm test\` runs them
