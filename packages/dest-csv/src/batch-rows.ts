@@ -44,7 +44,7 @@ export function encodeRows(
   const { lineNumbers, receivedAt, batchedAt } = batch;
   const rowOf = (block: Buffer, start: number, end: number, i: number) => {
     const message = parseJsonExact(block.toString('utf8', start, end)).value as RecordMessage;
-    return rows.encode(message.record, message.time_extracted, receivedAt[i]!, batchedAt, lineNumbers[i]!);
+    return rows.encode(message, receivedAt[i]!, batchedAt, lineNumbers[i]!);
   };
   let emitted = 0;
   if (encoding.name !== 'utf-8' && encoding.name !== 'utf-8-sig') {

@@ -143,7 +143,9 @@ export class CsvConfig {
 
   @Setting({
     name: 'add_record_metadata',
-    description: 'Add _sdc_extracted_at, _sdc_received_at, _sdc_batched_at and _sdc_sequence columns.',
+    description:
+      'Add the SDK metadata columns: _sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, ' +
+      '_sdc_sequence and _sdc_table_version.',
   })
   @IsBoolean()
   addRecordMetadata = false;
@@ -155,11 +157,4 @@ export class CsvConfig {
   })
   @IsBoolean()
   escapeFormulas = false;
-
-  @Setting({
-    name: 'extra_properties',
-    description: 'Record properties missing from the schema: warn (skip them, log a warning) or fail.',
-  })
-  @IsIn(['warn', 'fail'])
-  extraProperties: 'warn' | 'fail' = 'warn';
 }

@@ -7,6 +7,7 @@ import {
   Destination,
   ExportBatch,
   OnSchema,
+  SdcValues,
   TestConnection,
   type BatchContext,
   type EncodeContext,
@@ -75,8 +76,10 @@ export class CsvDestination {
   private encoder!: CsvEncoder;
   private encoding!: TextEncoding;
   private writer: RowWriter | undefined;
-  /** Whether a record can be refused at all: only when extra properties fail, or the encoding is limited. */
+  /** Whether a record can be refused at all: only when the encoding is limited. */
   private checksRows = false;
+  /** The metadata values (add_record_metadata); its run start is shared with the row-writing thread. */
+  private metadata: SdcValues | undefined;
 
   @BeforeProcess
   async start({ config, mode }: ProcessContext<CsvConfig>): Promise<void> {
@@ -89,14 +92,15 @@ export class CsvDestination {
     const { delimiter, quoteCharacter: quote, escapeCharacter, lineTerminator } = config;
     this.encoder = new CsvEncoder({ delimiter, quote, escape: escapeCharacter ?? quote, lineTerminator });
     this.encoding = new TextEncoding(config.encoding);
-    this.checksRows = config.extraProperties === 'fail' || this.encoding.isLimited;
+    this.checksRows = this.encoding.isLimited;
+    this.metadata = config.addRecordMetadata ? new SdcValues() : undefined;
     if (mode !== 'process') return;
     await mkdir(outputDir, { recursive: true });
     this.writer = new RowWriter({
       dialect: this.encoder.dialect,
       encoding: config.encoding,
       escapeFormulas: config.escapeFormulas,
-      addMetadata: config.addRecordMetadata,
+      runStartedAtUs: this.metadata?.runStartedAtUs,
     });
   }
 
@@ -109,12 +113,10 @@ export class CsvDestination {
       encoder: this.encoder,
       encoding: this.encoding,
       escapeFormulas: config.escapeFormulas,
-      addMetadata: config.addRecordMetadata,
+      metadata: this.metadata,
     };
-    const rows = new RowEncoder({ ...rowOptions, failOnExtra: false });
-    const checker = this.checksRows
-      ? new RowEncoder({ ...rowOptions, failOnExtra: config.extraProperties === 'fail' })
-      : undefined;
+    const rows = new RowEncoder(rowOptions);
+    const checker = this.checksRows ? new RowEncoder(rowOptions) : undefined;
     this.writer?.defineStream(stream, plan);
     const output = this.streams.get(stream);
     if (output !== undefined) {
@@ -129,15 +131,15 @@ export class CsvDestination {
   }
 
   /**
-   * Refuses, as it is read, a record whose row cannot be written (a property outside the schema with
-   * extra_properties "fail", a character the encoding lacks): encoding its row throws then. The row itself is
+   * Refuses, as it is read, a record whose row cannot be written (a character the encoding lacks): encoding its
+   * row throws then. The row itself is
    * thrown away, and so is the checker's note of skipped properties: both come again when the batch is written.
    */
   @CheckRecord
-  checkRecord({ stream, record, message, receivedAt, line }: EncodeContext<CsvConfig>): void {
+  checkRecord({ stream, message, receivedAt, line }: EncodeContext<CsvConfig>): void {
     if (!this.checksRows) return; // the default settings: nothing to refuse, no lookup per record
     const checker = this.streams.get(stream)!.checker!;
-    checker.encode(record, message.time_extracted, receivedAt, receivedAt, line);
+    checker.encode(message, receivedAt, receivedAt, line);
     checker.takeExtras();
   }
 
@@ -180,9 +182,10 @@ export class CsvDestination {
       const { records, names, firstLine } = extras;
       logger.warn(
         { stream, records, properties: names, line: firstLine },
-        `Stream ${JSON.stringify(stream)}: ${records} record(s) from input line ${firstLine} on have properties ` +
-          `outside the schema (${names.join(', ')}); those values were not written. Add the properties to the ` +
-          'SCHEMA message to keep them, or set extra_properties to "fail" to stop on them.',
+        `Stream ${JSON.stringify(stream)}: ${records} record(s) from input line ${firstLine} on have nested ` +
+          `properties outside the schema (${names.join(', ')}); with flattening those values were not written. ` +
+          'Add the properties to the SCHEMA message to keep them, or turn off flattening_enabled to keep ' +
+          'objects whole.',
       );
     }
   }

@@ -1,27 +1,26 @@
-import { createHash } from 'node:crypto';
 import { extname, isAbsolute, join, relative } from 'node:path';
+import { NameClaims, foldName, type NameRules } from '@singer-dest/sdk';
 import { CsvError } from './csv-error';
 
-const UNSAFE_CHARACTERS = /[^\p{L}\p{M}\p{N}_.-]/gu;
 const WINDOWS_RESERVED = /^(?:con|prn|aux|nul|com\d|lpt\d)(?:\.|$)/i;
 /** File systems allow 255 bytes a name; keep room for the scheme's text and a `.partN` suffix. */
 const MAX_NAME_BYTES = 255;
-const MAX_STREAM_BYTES = 150;
-
-/** Cuts `text` to at most `bytes` UTF-8 bytes without splitting a character. */
-function truncateBytes(text: string, bytes: number): string {
-  let out = '';
-  for (const char of text) {
-    if (Buffer.byteLength(out + char) > bytes) break;
-    out += char;
-  }
-  return out;
-}
 
 /**
- * Maps any text (a stream name, a formatted date) to one safe file name segment: letters, digits, `_`, `.` and
- * `-` only, never empty, never starting with a dot, never a Windows device name, at most 150 bytes (longer names
- * keep a prefix plus a hash of the whole name, so two long names stay distinct).
+ * What a file name segment may be: letters, digits, `_`, `.` and `-` only, never empty, never starting with a
+ * dot, never a Windows device name, at most 150 bytes (longer names keep a prefix plus a 12-character hash).
+ */
+export const FILE_NAME_RULES: NameRules = {
+  maxBytes: 150,
+  disallowed: /[^\p{L}\p{M}\p{N}_.-]/gu,
+  mustPrefix: (name) => name === '' || name.startsWith('.') || WINDOWS_RESERVED.test(name),
+  hashChars: 12,
+  hashSeparator: '-',
+};
+
+/**
+ * Maps any text (a stream name, a formatted date) to one safe file name segment ({@link FILE_NAME_RULES}); two
+ * long names stay distinct through the hash.
  *
  * @example
  * ```ts
@@ -30,13 +29,7 @@ function truncateBytes(text: string, bytes: number): string {
  * ```
  */
 export function safeSegment(text: string): string {
-  let name = text.normalize('NFC').replace(UNSAFE_CHARACTERS, '_');
-  if (name === '' || name.startsWith('.') || WINDOWS_RESERVED.test(name)) name = `_${name}`;
-  if (Buffer.byteLength(name) > MAX_STREAM_BYTES) {
-    const hash = createHash('sha256').update(text).digest('hex').slice(0, 12);
-    name = `${truncateBytes(name, MAX_STREAM_BYTES - 13)}-${hash}`;
-  }
-  return name;
+  return foldName(text, FILE_NAME_RULES);
 }
 
 /** The `n`th part of a file: `users.csv`, `users.part2.csv`, `users.part3.csv`, ... */
@@ -64,7 +57,17 @@ export interface NamingStamps {
  */
 export class FileNamer {
   /** Claimed paths (case-folded, as macOS and Windows compare them) and the stream that owns each. */
-  private readonly owners = new Map<string, string>();
+  private readonly owners = new NameClaims(
+    (owner, stream, path) =>
+      new CsvError(
+        'ERR_CSV_FILE_COLLISION',
+        `Streams ${JSON.stringify(owner)} and ${JSON.stringify(stream)} both map to the file ` +
+          `${relative(this.outputDir, path)} in output_path (file names keep only letters, digits, "_", "." and "-", ` +
+          'and ignore case). Rename one of the streams in the tap (or with stream maps), make sure ' +
+          'file_naming_scheme contains {stream_name}, or write the streams in separate runs.',
+      ),
+    (path) => path.toLowerCase(),
+  );
 
   constructor(
     readonly outputDir: string,
@@ -100,17 +103,6 @@ export class FileNamer {
 
   /** Records that `stream` writes `path`; throws if another stream already does. */
   claim(stream: string, path: string): void {
-    const key = path.toLowerCase();
-    const owner = this.owners.get(key);
-    if (owner !== undefined && owner !== stream) {
-      throw new CsvError(
-        'ERR_CSV_FILE_COLLISION',
-        `Streams ${JSON.stringify(owner)} and ${JSON.stringify(stream)} both map to the file ` +
-          `${relative(this.outputDir, path)} in output_path (file names keep only letters, digits, "_", "." and "-", ` +
-          'and ignore case). Rename one of the streams in the tap (or with stream maps), make sure ' +
-          'file_naming_scheme contains {stream_name}, or write the streams in separate runs.',
-      );
-    }
-    this.owners.set(key, stream);
+    this.owners.claim(path, stream);
   }
 }

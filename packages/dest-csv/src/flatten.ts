@@ -1,4 +1,10 @@
-import { ExactNumber, type JsonSchema, type SingerRecord } from '@singer-dest/sdk';
+import {
+  ExactNumber,
+  normalizeSchema,
+  type JsonSchema,
+  type PropertySchema,
+  type SingerRecord,
+} from '@singer-dest/sdk';
 import { CsvError } from './csv-error';
 
 /** One schema property: a column, or (when flattened) a group of columns named `parent__child`. */
@@ -31,29 +37,18 @@ export interface FlattenOptions {
 
 const SEPARATOR = '__';
 
-function isObjectSchema(schema: JsonSchema): boolean {
-  const { type, properties } = schema;
-  const types = type === undefined ? ['object'] : Array.isArray(type) ? type : [type];
-  return (
-    typeof properties === 'object' &&
-    properties !== null &&
-    Object.keys(properties).length > 0 &&
-    types.includes('object') &&
-    types.every((t) => t === 'object' || t === 'null')
-  );
-}
-
 function planNodes(
-  properties: Record<string, JsonSchema>,
+  properties: readonly PropertySchema[],
   prefix: string,
   depth: number,
   options: FlattenOptions,
 ) {
-  return Object.entries(properties).map(([key, schema]): ColumnNode => {
+  return properties.map((property): ColumnNode => {
+    const { name: key } = property;
     const name = prefix + key;
     const inherited = key in Object.prototype;
-    if (options.enabled && depth < options.maxDepth && isObjectSchema(schema)) {
-      const children = planNodes(schema.properties!, name + SEPARATOR, depth + 1, options);
+    if (options.enabled && depth < options.maxDepth && property.properties !== undefined) {
+      const children = planNodes(property.properties, name + SEPARATOR, depth + 1, options);
       return { key, name, inherited, children, width: children.reduce((sum, c) => sum + c.width, 0) };
     }
     return { key, name, inherited, width: 1 };
@@ -66,8 +61,8 @@ function leafNames(nodes: readonly ColumnNode[]): string[] {
 
 /**
  * The columns of a stream's schema: its properties in schema order; with flattening, object properties become
- * `parent__child` columns down to `maxDepth` levels. `extra` names (record metadata) come last. Throws when two
- * columns would get the same name.
+ * `parent__child` columns down to `maxDepth` levels. `extra` names (record metadata) come last, and a property of
+ * the same name is left to them. Throws when two columns would get the same name.
  *
  * @example
  * ```ts
@@ -81,7 +76,9 @@ export function planColumns(
   extra: readonly string[] = [],
   stream = '',
 ): ColumnPlan {
-  const nodes = planNodes(schema.properties ?? {}, '', 0, options);
+  // A property named like a metadata column is that column (for _sdc_deleted_at: the record's value).
+  const properties = normalizeSchema(schema).properties.filter((p) => !extra.includes(p.name));
+  const nodes = planNodes(properties, '', 0, options);
   const columns = [...leafNames(nodes), ...extra];
   const seen = new Set<string>();
   for (const column of columns) {
@@ -89,8 +86,7 @@ export function planColumns(
       throw new CsvError(
         'ERR_CSV_COLUMN_COLLISION',
         `Stream ${JSON.stringify(stream)} would have two columns named ${JSON.stringify(column)} (a property with ` +
-          `"${SEPARATOR}" in its name meets a flattened one, or a property has a record metadata column's name). ` +
-          'Rename the property, or turn off flattening_enabled or add_record_metadata.',
+          `"${SEPARATOR}" in its name meets a flattened one). Rename the property, or turn off flattening_enabled.`,
       );
     }
     seen.add(column);
@@ -106,7 +102,8 @@ function isPlainObject(value: unknown): value is SingerRecord {
 
 /**
  * Reads records into column order without allocating per value. After {@link RowExtractor.extract}, `hasExtra`
- * says whether the record held a property (or a nested one) that has no column.
+ * says whether a flattened object held a property that has no column. (Top-level properties outside the schema
+ * are the SDK's to report, under `extra_properties`, for every destination.)
  */
 export class RowExtractor {
   hasExtra = false;
@@ -116,10 +113,16 @@ export class RowExtractor {
   /** Writes the record's values into `out[0..)` in column order (missing values as undefined). */
   extract(record: SingerRecord, out: unknown[]): void {
     this.hasExtra = false;
-    this.walk(record, this.plan.nodes, out, 0);
+    this.walk(record, this.plan.nodes, out, 0, false);
   }
 
-  private walk(object: SingerRecord, nodes: readonly ColumnNode[], out: unknown[], start: number): number {
+  private walk(
+    object: SingerRecord,
+    nodes: readonly ColumnNode[],
+    out: unknown[],
+    start: number,
+    nested: boolean,
+  ): number {
     let index = start;
     let found = 0;
     for (const node of nodes) {
@@ -128,14 +131,14 @@ export class RowExtractor {
       if (node.children === undefined) {
         out[index++] = value;
       } else if (isPlainObject(value)) {
-        index = this.walk(value, node.children, out, index);
+        index = this.walk(value, node.children, out, index, true);
       } else {
         // null or absent: every column of the group is empty; anything else does not fit the flattened columns.
         if (value !== null && value !== undefined) this.hasExtra = true;
         for (let end = index + node.width; index < end; index++) out[index] = undefined;
       }
     }
-    if (!this.hasExtra) {
+    if (nested && !this.hasExtra) {
       let keys = 0;
       for (const _ in object) keys++;
       if (keys > found) this.hasExtra = true;
@@ -145,11 +148,12 @@ export class RowExtractor {
 }
 
 /**
- * Names of the record's properties that have no column (nested ones as `parent__child`), for warnings.
+ * Names of the properties of the record's flattened objects that have no column (as `parent__child`), for
+ * warnings.
  *
  * @example
  * ```ts
- * extraProperties({ id: 1, note: 'x' }, planColumns(schemaWithOnlyId, noFlattening)); // ['note']
+ * extraProperties({ id: 1, a: { b: 1, zz: 2 } }, planColumns(schemaWithAB, flattening)); // ['a__zz']
  * ```
  */
 export function extraProperties(record: SingerRecord, plan: ColumnPlan): string[] {
@@ -158,7 +162,7 @@ export function extraProperties(record: SingerRecord, plan: ColumnPlan): string[
     return Object.keys(object).flatMap((key) => {
       const node = byKey.get(key);
       const value = object[key];
-      if (node === undefined) return [prefix + key];
+      if (node === undefined) return prefix === '' ? [] : [prefix + key];
       if (node.children === undefined || value === null) return [];
       return isPlainObject(value) ? walk(value, node.children, node.name + SEPARATOR) : [node.name];
     });

@@ -1,4 +1,10 @@
-import { ExactNumber, type SingerRecord } from '@singer-dest/sdk';
+import {
+  ExactNumber,
+  SDC_COLUMNS,
+  type SingerRecord,
+  type RecordMessage,
+  type SdcValues,
+} from '@singer-dest/sdk';
 import { CsvError } from './csv-error';
 import type { CsvEncoder } from './csv-encoder';
 import { RowExtractor, extraProperties, type ColumnPlan } from './flatten';
@@ -6,8 +12,8 @@ import { jsonCell } from './json-cell';
 import type { TextEncoding } from './text-encoding';
 import { formatValue } from './value-format';
 
-/** The columns `add_record_metadata` appends, after the schema's. */
-export const METADATA_COLUMNS = ['_sdc_extracted_at', '_sdc_received_at', '_sdc_batched_at', '_sdc_sequence'];
+/** The columns `add_record_metadata` appends, after the schema's: the SDK's, one meaning each. */
+export const METADATA_COLUMNS: readonly string[] = SDC_COLUMNS.map((c) => c.name);
 
 const MAX_NAMED_EXTRAS = 10;
 
@@ -17,12 +23,11 @@ export interface RowOptions {
   encoder: CsvEncoder;
   encoding: TextEncoding;
   escapeFormulas: boolean;
-  addMetadata: boolean;
-  /** With `true`, a record holding a property outside the schema is rejected instead of written without it. */
-  failOnExtra: boolean;
+  /** The metadata values, when `add_record_metadata` is on. */
+  metadata: SdcValues | undefined;
 }
 
-/** Records that held properties without a column (written without them), since the last report. */
+/** Records whose flattened objects held properties without a column (written without them), since the last report. */
 export interface ExtraReport {
   records: number;
   /** Up to ten property names (never values). */
@@ -39,13 +44,12 @@ export function mergeExtras(a: ExtraReport | undefined, b: ExtraReport | undefin
 
 /**
  * Turns one stream's records into CSV rows (terminated), one record at a time as the SDK reads them
- * (`@EncodeRecord`), so a batch is held as its CSV text only. Throws a {@link CsvError} for a record it must not
- * write: one with properties outside the schema when `failOnExtra`, or text the file encoding cannot hold.
+ * Throws a {@link CsvError} for a record it must not write: text the file encoding cannot hold.
  *
  * @example
  * ```ts
- * const rows = new RowEncoder({ plan, encoder, encoding, escapeFormulas: false, addMetadata: false, failOnExtra: false });
- * rows.encode({ id: 1, name: 'a, b' }, undefined, Date.now(), 2); // '1,"a, b"\r\n'
+ * const rows = new RowEncoder({ plan, encoder, encoding, escapeFormulas: false, metadata: undefined });
+ * rows.encode({ record: { id: 1, name: 'a, b' } }, Date.now(), Date.now(), 2); // '1,"a, b"\r\n'
  * ```
  */
 export class RowEncoder {
@@ -55,37 +59,38 @@ export class RowEncoder {
   /** Quote and escape are both `"`: JSON cells can take the one-pass path. */
   private readonly rfc4180: boolean;
   private extras: ExtraReport | undefined;
-  private batchedAt = NaN;
-  private batchedText = '';
 
   constructor(private readonly options: RowOptions) {
     this.extractor = new RowExtractor(options.plan);
-    this.width = options.plan.columns.length - (options.addMetadata ? METADATA_COLUMNS.length : 0);
+    this.width = options.plan.columns.length - (options.metadata ? METADATA_COLUMNS.length : 0);
     this.values = new Array<unknown>(this.width);
     const { quote, escape } = options.encoder.dialect;
     this.rfc4180 = quote === '"' && escape === '"';
   }
 
-  /** The record's row. `timeExtracted`, `receivedAt` and `batchedAt` (epoch ms) feed the metadata columns; `line` goes into reports. */
+  /** The record's row. `receivedAt` and `batchedAt` (epoch ms) and `line` feed the metadata columns and reports. */
   encode(
-    record: SingerRecord,
-    timeExtracted: string | undefined,
+    message: Pick<RecordMessage, 'record' | 'time_extracted' | 'version'>,
     receivedAt: number,
     batchedAt: number,
     line: number,
   ): string {
-    const { encoder, addMetadata, encoding } = this.options;
+    const { encoder, metadata, encoding } = this.options;
     const { values, width } = this;
     const { delimiter } = encoder.dialect;
+    const record = message.record;
     this.extractor.extract(record, values);
     if (this.extractor.hasExtra) this.noteExtra(record, line);
     let row = width > 0 ? this.cell(values[0]) : '';
     for (let c = 1; c < width; c++) row += delimiter + this.cell(values[c]);
-    if (addMetadata) {
-      const received = new Date(receivedAt).toISOString();
-      const batched = this.batchTime(batchedAt);
-      const extracted = encoder.cell(formatValue(timeExtracted, false));
-      row += `${width > 0 ? delimiter : ''}${extracted}${delimiter}${received}${delimiter}${batched}${delimiter}${receivedAt}`;
+    if (metadata !== undefined) {
+      const facts = { message, receivedAt, batchedAt, line };
+      for (let c = 0; c < SDC_COLUMNS.length; c++) {
+        const value = metadata.valueOf(SDC_COLUMNS[c]!.name, facts);
+        if (c > 0 || width > 0) row += delimiter;
+        if (value !== null)
+          row += typeof value === 'number' ? String(value) : encoder.cell(formatValue(value, false));
+      }
     }
     row += encoder.dialect.lineTerminator;
     // Rows only need the check for latin-1 and ASCII: the SDK refuses lone surrogates, UTF's only gap.
@@ -99,15 +104,6 @@ export class RowEncoder {
       );
     }
     return row;
-  }
-
-  /** `batchedAt` as text; it is the same for a whole batch, so it is formatted once. */
-  private batchTime(batchedAt: number): string {
-    if (batchedAt !== this.batchedAt) {
-      this.batchedAt = batchedAt;
-      this.batchedText = new Date(batchedAt).toISOString();
-    }
-    return this.batchedText;
   }
 
   private cell(value: unknown): string {
@@ -126,13 +122,6 @@ export class RowEncoder {
 
   private noteExtra(record: SingerRecord, line: number): void {
     const names = extraProperties(record, this.options.plan);
-    if (this.options.failOnExtra) {
-      throw new CsvError(
-        'ERR_CSV_EXTRA_PROPERTIES',
-        `it has properties that are not in the schema (${names.slice(0, MAX_NAMED_EXTRAS).join(', ')}). Add them ` +
-          'to the SCHEMA message, or set extra_properties to "warn" to write the record without them',
-      );
-    }
     const report = (this.extras ??= { records: 0, names: [], firstLine: line });
     report.records++;
     for (const name of names) {

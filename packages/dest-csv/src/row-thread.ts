@@ -14,7 +14,8 @@ export interface RowSettings {
   dialect: CsvDialect;
   encoding: CsvEncoding;
   escapeFormulas: boolean;
-  addMetadata: boolean;
+  /** With add_record_metadata: the run's start (µs), the base of `_sdc_sequence`, the same on both threads. */
+  runStartedAtUs: number | undefined;
 }
 
 /** A stream's columns, sent at every SCHEMA before the stream's next batch. */

@@ -5,6 +5,7 @@
  * written, so the state guarantee does not depend on this thread.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { SdcValues } from '@singer-dest/sdk';
 import { encodeRows } from './batch-rows';
 import { CsvEncoder } from './csv-encoder';
 import { writeFully } from './csv-file';
@@ -16,17 +17,16 @@ const settings = workerData as RowSettings;
 const encoder = new CsvEncoder(settings.dialect);
 const encoding = new TextEncoding(settings.encoding);
 const streams = new Map<string, RowEncoder>();
+const metadata = settings.runStartedAtUs === undefined ? undefined : new SdcValues(settings.runStartedAtUs);
 
 function handle(request: RowRequest): BatchReply | undefined {
   if (request.type === 'stream') {
-    const { escapeFormulas, addMetadata } = settings;
     const options = {
       plan: request.plan,
       encoder,
       encoding,
-      escapeFormulas,
-      addMetadata,
-      failOnExtra: false,
+      escapeFormulas: settings.escapeFormulas,
+      metadata,
     };
     streams.set(request.stream, new RowEncoder(options));
     return undefined;

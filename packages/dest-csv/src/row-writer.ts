@@ -30,7 +30,7 @@ interface Waiting {
  *
  * @example
  * ```ts
- * const writer = new RowWriter({ dialect, encoding: 'utf-8', escapeFormulas: false, addMetadata: false });
+ * const writer = new RowWriter({ dialect, encoding: 'utf-8', escapeFormulas: false, runStartedAtUs: undefined });
  * writer.defineStream('users', plan);
  * const { written } = await writer.write({ stream: 'users', fd, count: 100, lines, lineNumbers, receivedAt, batchedAt });
  * await writer.close();

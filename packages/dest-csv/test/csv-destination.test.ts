@@ -390,10 +390,14 @@ describe('CsvDestination', () => {
       const { dir } = await run(
         [
           users,
-          record('users', { id: 1, name: 'a' }, { time_extracted: '2018-11-02T22:57:04.841020Z' }),
-          record('users', { id: 2 }),
+          record(
+            'users',
+            { id: 1, name: 'a' },
+            { time_extracted: '2018-11-02T22:57:04.841020Z', version: 7 },
+          ),
+          record('users', { id: 2, _sdc_deleted_at: '2024-05-01T00:00:00Z' }),
         ],
-        { add_record_metadata: true },
+        { add_record_metadata: true, extra_properties: 'ignore' },
       );
       const [header, first, second] = readCsv(join(dir, 'users.csv'));
       assert.deepEqual(header, [
@@ -402,16 +406,21 @@ describe('CsvDestination', () => {
         '_sdc_extracted_at',
         '_sdc_received_at',
         '_sdc_batched_at',
+        '_sdc_deleted_at',
         '_sdc_sequence',
+        '_sdc_table_version',
       ]);
-      assert.equal(first![2], '2018-11-02T22:57:04.841020Z');
-      assert.equal(second![2], null);
+      assert.deepEqual([first![2], first![5], first![7]], ['2018-11-02T22:57:04.841020Z', null, '7']);
+      assert.deepEqual([second![2], second![5], second![7]], [null, '2024-05-01T00:00:00Z', null]);
       for (const row of [first!, second!]) {
         assert.match(row[3]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
         assert.match(row[4]!, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
-        assert.equal(Date.parse(row[3]!), Number(row[5]));
-        assert.ok(Number(row[5]) >= before && Date.parse(row[4]!) >= Number(row[5]));
+        assert.ok(Date.parse(row[3]!) >= before && Date.parse(row[4]!) >= Date.parse(row[3]!));
       }
+      // _sdc_sequence: the run's start in µs plus the input line (lines 2 and 3).
+      const [one, two] = [Number(first![6]), Number(second![6])];
+      assert.equal(two - one, 1);
+      assert.ok(one - 2 >= before * 1000 && one - 2 <= Date.now() * 1000);
       // _sdc_batched_at is when the batch was handed over: one time for the whole batch.
       assert.equal(first![4], second![4]);
     });
@@ -505,11 +514,11 @@ describe('CsvDestination', () => {
     it('reject the record with extra_properties "fail": an error naming the line, no row and no state', async () => {
       const { dir, error, states } = await run(messages, { extra_properties: 'fail' });
       assert.ok(error instanceof InputError);
-      assert.equal(error.code, 'ERR_RECORD_REJECTED');
+      assert.equal(error.code, 'ERR_EXTRA_PROPERTIES');
       assert.equal(error.line, 2);
       assert.match(
         error.message,
-        /^stdin line 2: RECORD for stream "users" was rejected by the destination: it has properties that are not in the schema \(secret_note, extra\)/,
+        /^stdin line 2: RECORD for stream "users" has properties that are not in the schema \(secret_note, extra\)/,
       );
       assert.doesNotMatch(error.message, /do not log me/);
       assert.deepEqual(states, []);

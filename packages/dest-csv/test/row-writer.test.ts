@@ -36,8 +36,7 @@ const rowsFor = (encoding: TextEncoding) =>
     encoder: new CsvEncoder(dialect),
     encoding,
     escapeFormulas: false,
-    addMetadata: false,
-    failOnExtra: false,
+    metadata: undefined,
   });
 
 const expected = (names: string[]) =>
@@ -71,20 +70,31 @@ describe('encodeRows', () => {
 });
 
 describe('RowWriter (the row-writing thread)', () => {
-  it('appends the rows of the first `count` records to the file, and reports properties left out', async () => {
+  it('appends the rows of the first `count` records to the file, and reports nested properties left out', async () => {
     const path = join(tempDir(), 'out.csv');
     const fd = openSync(path, 'a');
-    const writer = new RowWriter({ dialect, encoding: 'utf-8', escapeFormulas: false, addMetadata: false });
+    const writer = new RowWriter({
+      dialect,
+      encoding: 'utf-8',
+      escapeFormulas: false,
+      runStartedAtUs: undefined,
+    });
     try {
-      writer.defineStream('s', plan);
+      // Flattened: a property of `g` outside the schema has no column (top-level ones are the SDK's to report).
+      const flattened = planColumns(
+        { properties: { id: {}, name: {}, g: { type: 'object', properties: { k: {} } } } },
+        { enabled: true, maxDepth: 1 },
+      );
+      writer.defineStream('s', flattened);
       const names = ['a', 'b, c', 'd', 'not written'];
-      const batch = batchOf(names, (i) => (i === 1 || i === 2 ? { secret: 1 } : {}));
+      const batch = batchOf(names, (i) => (i === 1 || i === 2 ? { g: { secret: 1 } } : {}));
       const result = await writer.write({ ...batch, stream: 's', fd, count: 3 });
+      const rows = expected(names.slice(0, 3)).replaceAll('\r\n', ',\r\n');
       assert.deepEqual(result, {
-        written: Buffer.byteLength(expected(names.slice(0, 3))),
-        extras: { records: 2, names: ['secret'], firstLine: 3 },
+        written: Buffer.byteLength(rows),
+        extras: { records: 2, names: ['g__secret'], firstLine: 3 },
       });
-      assert.equal(readFileSync(path, 'utf8'), expected(names.slice(0, 3)));
+      assert.equal(readFileSync(path, 'utf8'), rows);
     } finally {
       await writer.close();
       closeSync(fd);
@@ -96,7 +106,12 @@ describe('RowWriter (the row-writing thread)', () => {
     const readOnly = openSync(join(dir, 'read-only.csv'), 'w+');
     closeSync(readOnly);
     const badFd = openSync(join(dir, 'read-only.csv'), 'r');
-    const writer = new RowWriter({ dialect, encoding: 'utf-8', escapeFormulas: false, addMetadata: false });
+    const writer = new RowWriter({
+      dialect,
+      encoding: 'utf-8',
+      escapeFormulas: false,
+      runStartedAtUs: undefined,
+    });
     try {
       writer.defineStream('s', plan);
       await assert.rejects(writer.write({ ...batchOf(['a']), stream: 's', fd: badFd, count: 1 }), {
@@ -115,7 +130,12 @@ describe('RowWriter (the row-writing thread)', () => {
   });
 
   it('refuses writes once closed, with ERR_CSV_WORKER', async () => {
-    const writer = new RowWriter({ dialect, encoding: 'utf-8', escapeFormulas: false, addMetadata: false });
+    const writer = new RowWriter({
+      dialect,
+      encoding: 'utf-8',
+      escapeFormulas: false,
+      runStartedAtUs: undefined,
+    });
     await writer.close();
     await assert.rejects(writer.write({ ...batchOf(['a']), stream: 's', fd: 1, count: 1 }), {
       name: 'CsvError',

@@ -1,18 +1,13 @@
-import type { JsonSchema } from '@singer-dest/sdk';
+import { SDC_COLUMNS, normalizeSchema, type JsonSchema, type SdcColumnName } from '@singer-dest/sdk';
 import type { PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
 import { mapNames, tableNameOf, type TableName } from './identifiers';
 import { columnTypeOf, type ColumnType } from './type-mapping';
 
-/** The metadata columns `add_record_metadata` adds, all UTC. */
-export const METADATA_COLUMNS = {
-  _sdc_extracted_at: 'timestamptz',
-  _sdc_received_at: 'timestamptz',
-  _sdc_batched_at: 'timestamptz',
-  _sdc_deleted_at: 'timestamptz',
-  _sdc_sequence: 'bigint',
-  _sdc_table_version: 'bigint',
-} as const satisfies Record<string, ColumnType>;
+/** The metadata columns `add_record_metadata` adds (the SDK's, one meaning each), with their column types. */
+export const METADATA_COLUMNS: ReadonlyMap<SdcColumnName, ColumnType> = new Map(
+  SDC_COLUMNS.map((c) => [c.name, c.type === 'integer' ? 'bigint' : 'timestamptz']),
+);
 
 /** How a stream maps onto its table; computed once per SCHEMA. */
 export interface StreamLayout {
@@ -47,13 +42,12 @@ export function layoutOf(
       { stream },
     );
   }
+  const normalized = normalizeSchema(schema);
   const names = mapNames(Object.keys(properties), `properties of stream "${stream}"`, stream);
-  const metadata = config.addRecordMetadata
-    ? new Set<string>(Object.keys(METADATA_COLUMNS))
-    : new Set<string>();
+  const metadata = config.addRecordMetadata ? new Set<string>(METADATA_COLUMNS.keys()) : new Set<string>();
   const columns = [...names]
     .filter(([, name]) => !metadata.has(name)) // the metadata column of the same name wins
-    .map(([property, name]) => ({ property, name, type: columnTypeOf(properties[property]!) }));
+    .map(([property, name]) => ({ property, name, type: columnTypeOf(normalized.byName.get(property)!) }));
   const keys = keyProperties.map((key) => {
     const name = names.get(key);
     if (name === undefined) {

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
+import { NameClaims, foldName, foldNames, type NameRules } from '@singer-dest/sdk';
 import { PostgresDestinationError } from './errors';
 
 /** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */
 export const MAX_IDENTIFIER_BYTES = 63;
-const HASH_CHARS = 8;
 
 /**
  * Quotes an identifier for SQL: always double-quoted, embedded quotes doubled, so reserved words, capitals,
@@ -24,23 +23,13 @@ export function qualify(schema: string, table: string): string {
   return `${quoteIdent(schema)}.${quoteIdent(table)}`;
 }
 
-/** The longest prefix of `text` that fits in `maxBytes` UTF-8 bytes without splitting a character. */
-function utf8Prefix(text: string, maxBytes: number): string {
-  let bytes = 0;
-  let end = 0;
-  for (const char of text) {
-    const size = Buffer.byteLength(char, 'utf8');
-    if (bytes + size > maxBytes) break;
-    bytes += size;
-    end += char.length;
-  }
-  return text.slice(0, end);
-}
+/** PostgreSQL's names: lower-cased (so unquoted SQL finds them too), at most 63 bytes. */
+export const PG_NAME_RULES: NameRules = { maxBytes: MAX_IDENTIFIER_BYTES, case: 'lower' };
 
 /**
- * The PostgreSQL name for a stream, schema or property name: lower-cased (so unquoted SQL finds it too), and when
- * over 63 UTF-8 bytes, a prefix plus `_` plus 8 hex characters of the SHA-256 of the whole lower-cased name, so
- * it is deterministic and two long names sharing a prefix still differ.
+ * The PostgreSQL name for a stream, schema or property name ({@link PG_NAME_RULES}): lower-cased, and when over
+ * 63 UTF-8 bytes, a prefix plus `_` plus 8 hex characters of the SHA-256 of the whole lower-cased name, so it is
+ * deterministic and two long names sharing a prefix still differ.
  *
  * @example
  * ```ts
@@ -55,10 +44,7 @@ export function toPgName(name: string): string {
       `The name ${JSON.stringify(name.slice(0, 40))} cannot be a PostgreSQL identifier (it is empty or holds a NUL character). Rename it in the tap or with a stream map.`,
     );
   }
-  const folded = name.toLowerCase();
-  if (Buffer.byteLength(folded, 'utf8') <= MAX_IDENTIFIER_BYTES) return folded;
-  const hash = createHash('sha256').update(folded).digest('hex').slice(0, HASH_CHARS);
-  return `${utf8Prefix(folded, MAX_IDENTIFIER_BYTES - HASH_CHARS - 1)}_${hash}`;
+  return foldName(name, PG_NAME_RULES);
 }
 
 /**
@@ -72,24 +58,42 @@ export function toPgName(name: string): string {
  * ```
  */
 export function mapNames(names: Iterable<string>, what: string, stream?: string): Map<string, string> {
-  const mapped = new Map<string, string>();
-  const owners = new Map<string, string>();
-  for (const name of names) {
-    const pgName = toPgName(name);
-    const owner = owners.get(pgName);
-    if (owner !== undefined) {
-      throw new PostgresDestinationError(
+  const list = [...names];
+  for (const name of list) toPgName(name); // refuses empty and NUL names first
+  return foldNames(
+    list,
+    PG_NAME_RULES,
+    (owner, name, pgName) =>
+      new PostgresDestinationError(
         'ERR_PG_NAME_COLLISION',
         `The ${what} ${JSON.stringify(owner)} and ${JSON.stringify(name)} both become the PostgreSQL name ` +
           `${JSON.stringify(pgName)} (names are lower-cased and shortened to 63 bytes). Rename one of them in the ` +
           'tap or with a stream map.',
         { stream },
-      );
-    }
-    owners.set(pgName, name);
-    mapped.set(name, pgName);
-  }
-  return mapped;
+      ),
+  );
+}
+
+/**
+ * Which stream loads each table: two streams must never share one (e.g. "Users" and "users").
+ *
+ * @example
+ * ```ts
+ * const tables = tableClaims();
+ * tables.claim('"public"."users"', 'Users');
+ * tables.claim('"public"."users"', 'users'); // throws ERR_PG_NAME_COLLISION
+ * ```
+ */
+export function tableClaims(): NameClaims {
+  return new NameClaims(
+    (owner, stream, table) =>
+      new PostgresDestinationError(
+        'ERR_PG_NAME_COLLISION',
+        `Streams "${owner}" and "${stream}" both map to table ${table} (names are lower-cased and shortened), ` +
+          'so their rows would mix. Rename one of the streams in the tap (or with a stream map).',
+        { stream },
+      ),
+  );
 }
 
 /** Where a stream's rows go. */

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { BatchContext, Logger } from '@singer-dest/sdk';
+import { SdcValues, type BatchContext, type Logger } from '@singer-dest/sdk';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
@@ -36,7 +36,8 @@ export class Loader {
   private readonly tables: TableManager;
   /** Overwrite: tables already emptied in this run (later flushes add to them). */
   private readonly overwritten = new Set<string>();
-  private readonly sequenceBase = Date.now() * 1000;
+  /** The metadata values: one run start (the base of `_sdc_sequence`) for every stream. */
+  private readonly metadata = new SdcValues();
 
   constructor(
     private readonly config: PostgresConfig,
@@ -55,7 +56,7 @@ export class Loader {
   private wantedOnSchema(layout: StreamLayout): WantedColumn[] {
     const wanted: WantedColumn[] = layout.properties.map(({ name, type }) => ({ name, type }));
     if (this.config.addRecordMetadata) {
-      for (const [name, type] of Object.entries(METADATA_COLUMNS)) wanted.push({ name, type });
+      for (const [name, type] of METADATA_COLUMNS) wanted.push({ name, type });
     } else if (this.config.activateVersion) {
       wanted.push({ name: '_sdc_table_version', type: 'bigint' });
     }
@@ -76,7 +77,7 @@ export class Loader {
       config: this.config,
       kinds: new Map([...info.columns].map(([name, column]) => [name, column.kind])),
       upsert: this.modeOf(layout) === 'upsert',
-      sequenceBase: this.sequenceBase,
+      metadata: this.metadata,
     });
   }
 
@@ -166,6 +167,7 @@ export class Loader {
           rowColumn: mode === 'upsert' ? ROW_COLUMN : undefined,
           deleteFlag: lineColumns.some((c) => c.name === DELETE_FLAG_COLUMN) ? DELETE_FLAG_COLUMN : undefined,
         });
+        // _sdc_batched_at (SDC_COLUMNS): when the batch was handed to the export, one value for all its rows.
         const parameters = batchedAt === undefined ? [] : [context.batchedAt.toISOString()];
         for (const statement of statements)
           await client.query(statement, statement.includes('$1') ? parameters : []);

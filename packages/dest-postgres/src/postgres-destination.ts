@@ -16,9 +16,8 @@ import {
 import { layoutOf } from './batch-plan';
 import { PostgresConfig } from './config';
 import { connect, describeTarget } from './connection';
-import { qualify, quoteIdent, toPgName } from './identifiers';
+import { qualify, quoteIdent, tableClaims, toPgName } from './identifiers';
 import { Loader } from './loader';
-import { PostgresDestinationError } from './errors';
 import type { StreamEncoder } from './stream-encoder';
 
 /**
@@ -50,7 +49,7 @@ export class PostgresDestination {
   /** Each stream's COPY line encoder, made on its SCHEMA (after its table exists). */
   private readonly encoders = new Map<string, StreamEncoder>();
   /** Which stream loads each table: two streams must never share one (e.g. "Users" and "users"). */
-  private readonly tableOwners = new Map<string, string>();
+  private readonly tables = tableClaims();
 
   private loaderFor(context: { config: PostgresConfig; logger: ProcessContext['logger'] }): Loader {
     this.loader ??= new Loader(context.config, context.logger);
@@ -72,21 +71,8 @@ export class PostgresDestination {
     logger,
   }: SchemaContext<PostgresConfig>): Promise<void> {
     const layout = layoutOf(stream, schema, keyProperties, config);
-    this.claimTable(stream, qualify(layout.table.schema, layout.table.table));
+    this.tables.claim(qualify(layout.table.schema, layout.table.table), stream);
     this.encoders.set(stream, await this.loaderFor({ config, logger }).prepareStream(layout));
-  }
-
-  private claimTable(stream: string, table: string): void {
-    const owner = this.tableOwners.get(table);
-    if (owner !== undefined && owner !== stream) {
-      throw new PostgresDestinationError(
-        'ERR_PG_NAME_COLLISION',
-        `Streams "${owner}" and "${stream}" both map to table ${table} (names are lower-cased and shortened), ` +
-          'so their rows would mix. Rename one of the streams in the tap (or with a stream map).',
-        { stream },
-      );
-    }
-    this.tableOwners.set(table, stream);
   }
 
   @EncodeRecord

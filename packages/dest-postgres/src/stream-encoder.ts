@@ -1,5 +1,5 @@
-import { ExactNumber, type EncodeContext } from '@singer-dest/sdk';
-import type { StreamLayout } from './batch-plan';
+import { ExactNumber, type EncodeContext, type SdcColumnName, type SdcValues } from '@singer-dest/sdk';
+import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import type { PostgresConfig } from './config';
 import { COPY_NULL, encodeJsonValue, encodePlainValue, type NulPolicy } from './copy-encoder';
 import { PostgresDestinationError } from './errors';
@@ -30,8 +30,8 @@ export interface StreamEncoderOptions {
   kinds: ReadonlyMap<string, ColumnKind>;
   /** Upsert: add the input line (to keep the last record per key) and, with hard_delete, the delete flag. */
   upsert: boolean;
-  /** Base of `_sdc_sequence`: the run's start in microseconds; the record's input line is added. */
-  sequenceBase: number;
+  /** The run's metadata values (`_sdc_*`, one meaning each, see the SDK). */
+  metadata: SdcValues;
 }
 
 function isDeleted(record: Record<string, unknown>): boolean {
@@ -46,7 +46,7 @@ function isDeleted(record: Record<string, unknown>): boolean {
  *
  * @example
  * ```ts
- * const encoder = new StreamEncoder(layout, { config, kinds, upsert: true, sequenceBase });
+ * const encoder = new StreamEncoder(layout, { config, kinds, upsert: true, metadata: new SdcValues() });
  * encoder.encode(context); // '1\tAda\t2024-01-01T00:00:00Z\t...\t17\n'
  * ```
  */
@@ -75,22 +75,16 @@ export class StreamEncoder {
     }));
     const metadata = (name: string, type: ColumnType, valueOf: (c: EncodeContext) => unknown) =>
       columns.push({ name, type, label: name, json: json(name, type), stageOnly: false, valueOf });
-    if (config.addRecordMetadata) {
-      metadata('_sdc_extracted_at', 'timestamptz', (c) => c.message.time_extracted);
-      let receivedMs = NaN;
-      let receivedText = '';
-      metadata('_sdc_received_at', 'timestamptz', (c) => {
-        if (c.receivedAt !== receivedMs) {
-          receivedMs = c.receivedAt;
-          receivedText = new Date(receivedMs).toISOString();
-        }
-        return receivedText;
-      });
-      metadata('_sdc_deleted_at', 'timestamptz', (c) => c.record._sdc_deleted_at);
-      metadata('_sdc_sequence', 'bigint', (c) => options.sequenceBase + c.line);
-    }
-    if (config.addRecordMetadata || config.activateVersion) {
-      metadata('_sdc_table_version', 'bigint', (c) => c.message.version);
+    // Per record, in the SDK's order; _sdc_batched_at is one value a batch, set by the merge (see Loader).
+    const sdc = options.metadata;
+    const valueOf = (name: SdcColumnName) => (c: EncodeContext) =>
+      sdc.valueOf(name, { message: c.message, receivedAt: c.receivedAt, batchedAt: 0, line: c.line });
+    for (const [name, type] of METADATA_COLUMNS) {
+      const wanted =
+        name === '_sdc_table_version'
+          ? config.addRecordMetadata || config.activateVersion
+          : config.addRecordMetadata;
+      if (wanted && name !== '_sdc_batched_at') metadata(name, type, valueOf(name));
     }
     if (options.upsert) {
       columns.push({

@@ -1,4 +1,4 @@
-import { ExactNumber, type JsonSchema } from '@singer-dest/sdk';
+import { schemaNumberText, type PropertySchema, type SchemaNumber } from '@singer-dest/sdk';
 
 /** The column types dest-postgres creates. */
 export type ColumnType =
@@ -14,80 +14,48 @@ export type ColumnKind = ColumnType | 'timestamp' | 'other';
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
-function boundOutsideInt64(value: unknown): boolean {
-  let text: string;
-  if (typeof value === 'number' || typeof value === 'string') text = String(value);
-  else if (value instanceof ExactNumber) text = value.text;
-  else return false;
-  if (!/^-?\d+(\.\d+)?([eE][+-]?\d+)?$/.test(text)) return false;
+function boundOutsideInt64(value: SchemaNumber | boolean | undefined): boolean {
+  if (value === undefined || typeof value === 'boolean') return false;
+  const text = schemaNumberText(value);
+  if (/^-?\d+$/.test(text)) return integerOutsideInt64(text);
   const number = Number(text);
-  // Beyond 2^62 a double cannot tell whether the bound is inside; numeric is the safe side then.
+  // A fractional or exponent bound: beyond 2^62 a double cannot tell whether it is inside; numeric is safe then.
   return !Number.isFinite(number) || Math.abs(number) >= 2 ** 62;
 }
 
-/** The JSON types a property allows (without null), and the string formats of its string branches. */
-function describe(schema: JsonSchema): { types: Set<string>; formats: Set<string | undefined> } {
-  const types = new Set<string>();
-  const formats = new Set<string | undefined>();
-  const visit = (node: JsonSchema) => {
-    const own = node.type === undefined ? [] : Array.isArray(node.type) ? node.type : [node.type];
-    for (const type of own) {
-      if (type === 'null') continue;
-      types.add(type);
-      if (type === 'string') formats.add(typeof node.format === 'string' ? node.format : undefined);
-    }
-    for (const branch of [...(node.anyOf ?? []), ...(node.oneOf ?? [])]) visit(branch);
-    if (
-      own.length === 0 &&
-      node.anyOf === undefined &&
-      node.oneOf === undefined &&
-      node.properties !== undefined
-    ) {
-      types.add('object');
-    }
-  };
-  visit(schema);
-  return { types, formats };
-}
-
 /**
- * The column type for a property's JSON Schema: integer → bigint (numeric when its minimum or maximum needs more
- * than 64 bits), number → numeric, boolean → boolean, string → text, or timestamptz / date / time when every string
- * branch has that `format`; object and array → jsonb; several types (other than integer with number) or none →
- * jsonb.
+ * The column type for a property (normalized by the SDK): integer → bigint (numeric when a bound needs more than
+ * 64 bits), decimal and number → numeric, boolean → boolean, string → text, date-time / date / time →
+ * timestamptz / date / time; object, array and json → jsonb.
  *
  * @example
  * ```ts
- * columnTypeOf({ type: ['null', 'integer'] });                 // 'bigint'
- * columnTypeOf({ type: 'string', format: 'date-time' });       // 'timestamptz'
- * columnTypeOf({ anyOf: [{ type: 'string' }, { type: 'integer' }] }); // 'jsonb'
+ * columnTypeOf(normalizeSchema({ properties: { p: { type: ['null', 'integer'] } } }).properties[0]); // 'bigint'
  * ```
  */
-export function columnTypeOf(schema: JsonSchema): ColumnType {
-  const { types, formats } = describe(schema);
-  if (types.size === 2 && types.has('integer') && types.has('number')) return 'numeric';
-  if (types.size !== 1) return 'jsonb';
-  const [type] = types;
-  switch (type) {
+export function columnTypeOf(property: PropertySchema): ColumnType {
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = property.constraints;
+  switch (property.type) {
     case 'integer':
-      return [schema.minimum, schema.maximum, schema.exclusiveMinimum, schema.exclusiveMaximum].some(
-        boundOutsideInt64,
-      )
+      return [minimum, maximum, exclusiveMinimum, exclusiveMaximum].some(boundOutsideInt64)
         ? 'numeric'
         : 'bigint';
+    case 'decimal':
     case 'number':
       return 'numeric';
     case 'boolean':
       return 'boolean';
-    case 'string': {
-      if (formats.size !== 1) return 'text';
-      const [format] = formats;
-      if (format === 'date-time') return 'timestamptz';
-      if (format === 'date') return 'date';
-      if (format === 'time') return 'time';
+    case 'string':
       return 'text';
-    }
-    default:
+    case 'date-time':
+      return 'timestamptz';
+    case 'date':
+      return 'date';
+    case 'time':
+      return 'time';
+    case 'object':
+    case 'array':
+    case 'json':
       return 'jsonb';
   }
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExactNumber } from '@singer-dest/sdk';
-import { columnTypeOf, kindOfPgType, widenedType } from '../src/type-mapping';
+import { ExactNumber, normalizeSchema, type JsonSchema } from '@singer-dest/sdk';
+import { columnTypeOf as columnTypeOfProperty, kindOfPgType, widenedType } from '../src/type-mapping';
+
+/** The column type of one property's schema, normalized by the SDK as the destination gets it. */
+const columnTypeOf = (schema: JsonSchema) =>
+  columnTypeOfProperty(normalizeSchema({ properties: { p: schema } }).properties[0]!);
 
 describe('type mapping', () => {
   it('maps JSON Schema types to PostgreSQL column types', () => {
@@ -37,6 +41,15 @@ describe('type mapping', () => {
       'numeric',
     );
     assert.equal(columnTypeOf({ type: 'integer', minimum: -1e30 }), 'numeric');
+    // Exact bounds: a database bigint's own range stays bigint; one past it does not.
+    assert.equal(
+      columnTypeOf({ type: 'integer', maximum: new ExactNumber('9223372036854775807') }),
+      'bigint',
+    );
+    assert.equal(
+      columnTypeOf({ type: 'integer', minimum: new ExactNumber('-9223372036854775809') }),
+      'numeric',
+    );
   });
 
   it('widens along bigint → numeric → text, date → timestamptz, and anything → jsonb', () => {

@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'ERR_STATE_WITHOUT_VALUE'
   | 'ERR_INVALID_ACTIVATE_VERSION'
   | 'ERR_LONE_SURROGATE'
+  | 'ERR_EXTRA_PROPERTIES'
   // The destination class or its configuration.
   | 'ERR_INVALID_DESTINATION'
   | 'ERR_INVALID_CONFIG'

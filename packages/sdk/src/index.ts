@@ -114,3 +114,23 @@ export {
 export { DEFAULT_RUN_SETTINGS, type InvalidRecordPolicy, type RunSettings } from './runtime/settings';
 export { openStdin, INPUT_READ_BYTES } from './runtime/input-stream';
 export { eachLine } from './runtime/line-bytes';
+export {
+  normalizeSchema,
+  schemaNumberText,
+  type LogicalType,
+  type PropertyConstraints,
+  type PropertySchema,
+  type SchemaNumber,
+  type StreamSchema,
+} from './toolkit/stream-schema';
+export { foldName, foldNames, NameClaims, type NameRules } from './toolkit/naming';
+export {
+  SDC_COLUMNS,
+  SdcValues,
+  isSdcColumn,
+  type SdcColumn,
+  type SdcColumnName,
+  type SdcFacts,
+  type SdcValue,
+} from './toolkit/sdc-columns';
+export type { ExtraPropertiesPolicy } from './runtime/extra-properties';

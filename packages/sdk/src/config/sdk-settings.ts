@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsPositive, IsString, Min } from 'class-validator';
 import { Setting } from '../decorators/setting';
+import type { ExtraPropertiesPolicy } from '../runtime/extra-properties';
 import { MIB, type InvalidRecordPolicy, type RunSettings } from '../runtime/settings';
 
 /**
@@ -51,6 +52,16 @@ export class SdkSettings {
   invalidRecordPolicy?: InvalidRecordPolicy;
 
   @Setting({
+    name: 'extra_properties',
+    description:
+      'Record properties the schema does not declare: warn (load without them, one warning a batch), fail ' +
+      '(reject the record; invalid_record_policy applies), ignore.',
+  })
+  @IsOptional()
+  @IsIn(['warn', 'fail', 'ignore'])
+  extraProperties?: ExtraPropertiesPolicy;
+
+  @Setting({
     name: 'dead_letter_path',
     description: 'JSON-lines file for invalid records (policy dead_letter).',
   })
@@ -75,6 +86,7 @@ export class SdkSettings {
         this.batchWaitLimitSeconds === undefined ? undefined : this.batchWaitLimitSeconds * 1000,
       validateRecords: this.validateRecords,
       invalidRecordPolicy: this.invalidRecordPolicy,
+      extraProperties: this.extraProperties,
       deadLetterPath: this.deadLetterPath,
       maxLineBytes: this.maxLineBytes,
     };

@@ -11,6 +11,7 @@ import { CheckpointLedger } from './checkpoint-ledger';
 import { collectGarbage } from './collect-garbage';
 import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
+import { ExtraPropertyFinder, ExtraPropertyNote, describeExtraProperties } from './extra-properties';
 import { LineCursor, LineReader } from './line-reader';
 import { parseMessage, type SingerMessage } from './parse-message';
 import { compileRecordValidator, createAjv, describeValidationErrors } from './record-validator';
@@ -54,6 +55,8 @@ interface StreamEntry {
   /** Schema and keys as JSON text: an identical repeated SCHEMA (taps resend them) changes nothing. */
   schemaKey: string;
   validate: ValidateFunction | undefined;
+  /** Finds undeclared properties (unless extra_properties is "ignore"). */
+  extras: ExtraPropertyFinder | undefined;
   batch: StreamBatch;
   /** Reused for every `@EncodeRecord` call of the stream: no object per record. */
   encodeContext: MutableEncodeContext;
@@ -288,6 +291,19 @@ export class ProcessLoop {
       );
     }
     const batch = stream.batch;
+    const extras = stream.extras?.find(record);
+    if (extras !== undefined) {
+      if (this.options.settings.extraProperties === 'fail') {
+        return this.rejectRecord(
+          stream.name,
+          'ERR_EXTRA_PROPERTIES',
+          describeExtraProperties(extras),
+          text,
+          line,
+        );
+      }
+      (batch.extraProperties ??= new ExtraPropertyNote()).add(extras, line);
+    }
     const now = Date.now();
     const { encodeRecord: encode, checkRecord: check } = this.options.handlers;
     let encoded: string | undefined;
@@ -369,6 +385,12 @@ export class ProcessLoop {
     if (changed && settings.validateRecords) {
       validate = compileRecordValidator(this.ajv, schema, { stream: name, line, source: inputName });
     }
+    const extras =
+      settings.extraProperties === 'ignore'
+        ? undefined
+        : changed
+          ? new ExtraPropertyFinder(schema)
+          : existing?.extras;
     // Records read under the old schema are exported under it before anything changes.
     if (existing !== undefined && changed) this.flush(existing);
     if (changed || handlers.onSchema !== undefined) await this.drain();
@@ -380,13 +402,14 @@ export class ProcessLoop {
         keyProperties,
         schemaKey,
         validate,
+        extras,
         batch: new StreamBatch(this.encodes),
         encodeContext: this.newEncodeContext(name, schema, keyProperties),
         batchesExported: 0,
         timer: undefined,
       });
     } else if (changed) {
-      Object.assign(existing, { schema, keyProperties, schemaKey, validate });
+      Object.assign(existing, { schema, keyProperties, schemaKey, validate, extras });
       existing.encodeContext = this.newEncodeContext(name, schema, keyProperties);
     }
     if (handlers.onSchema === undefined) return;
@@ -488,6 +511,7 @@ export class ProcessLoop {
     const batchNumber = ++this.summary.batches;
     const streamBatchNumber = ++stream.batchesExported;
     const { schema, keyProperties, name } = stream;
+    batch.extraProperties?.warn(this.options.logger, name);
     let markDone!: () => void;
     const entry: InFlightBatch = {
       done: new Promise((resolve) => (markDone = resolve)),

@@ -1,3 +1,5 @@
+import type { ExtraPropertiesPolicy } from './extra-properties';
+
 /** What to do with a record that fails its schema or lacks a key property. */
 export type InvalidRecordPolicy = 'fail' | 'skip' | 'dead_letter';
 
@@ -12,6 +14,8 @@ export interface RunSettings {
   /** Validate records against their stream's JSON Schema (ajv). */
   validateRecords: boolean;
   invalidRecordPolicy: InvalidRecordPolicy;
+  /** What to do with a record property the schema does not declare. */
+  extraProperties: ExtraPropertiesPolicy;
   /** JSON-lines file for invalid records when the policy is `dead_letter`. */
   deadLetterPath: string | undefined;
   /** Refuse input lines longer than this many bytes. */
@@ -27,6 +31,7 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   batchWaitLimitMs: undefined,
   validateRecords: true,
   invalidRecordPolicy: 'fail',
+  extraProperties: 'warn',
   deadLetterPath: undefined,
   maxLineBytes: 64 * MIB,
 };

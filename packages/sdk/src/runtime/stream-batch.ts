@@ -1,5 +1,6 @@
 import { ByteArena } from './byte-arena';
 import type { OutstandingBatch } from './checkpoint-ledger';
+import type { ExtraPropertyNote } from './extra-properties';
 
 /**
  * One stream's buffered records: their line text (or what `@EncodeRecord` made of them) in a {@link ByteArena}
@@ -14,6 +15,8 @@ export class StreamBatch {
   bytes = 0;
   /** The batch's entry in the checkpoint ledger, from its first record until its export succeeded. */
   checkpoint: OutstandingBatch | undefined;
+  /** Records of this batch that held properties outside the schema (for the batch's one warning). */
+  extraProperties: ExtraPropertyNote | undefined;
 
   constructor(readonly encoded: boolean) {}
 

@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Destination, ExportBatch, InputError, type BatchContext } from '../../src/index';
+import { runTestDestination } from '../../src/testing';
+import { record, schema, state } from '../support/messages';
+
+@Destination({ name: 'dest-extras' })
+class Collect {
+  @ExportBatch
+  write(_context: BatchContext): void {}
+}
+
+const messages = [
+  schema('users', { id: { type: 'integer' }, address: { type: 'object' } }, ['id']),
+  record('users', { id: 1, address: { city: 'x', extra: 1 } }),
+  record('users', { id: 2, note: 'n', other: 1 }),
+  record('users', { id: 3, note: 'm' }),
+  state({ users: 3 }),
+];
+
+describe('extra properties (the SDK applies extra_properties for every destination)', () => {
+  it('warn (default): loads the records, one warning per batch naming count, first line and properties', async () => {
+    const result = await runTestDestination(Collect, { messages });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.states, [{ users: 3 }]);
+    assert.equal(result.batches[0]!.records.length, 3);
+    const warnings = result.logs.filter((l) => l.code === 'EXTRA_PROPERTIES');
+    assert.equal(warnings.length, 1);
+    assert.deepEqual(
+      { records: warnings[0]!.records, line: warnings[0]!.line, properties: warnings[0]!.properties },
+      { records: 2, line: 3, properties: ['note', 'other'] },
+    );
+    assert.match(
+      String(warnings[0]!.msg),
+      /^Stream "users": 2 record\(s\) from input line 3 on have properties outside the schema \(note, other\); those values were not loaded\./,
+    );
+  });
+
+  it('fail: rejects the first such record with ERR_EXTRA_PROPERTIES naming its line; no state', async () => {
+    const result = await runTestDestination(Collect, { messages, settings: { extraProperties: 'fail' } });
+    assert.ok(result.error instanceof InputError);
+    assert.equal(result.error.code, 'ERR_EXTRA_PROPERTIES');
+    assert.equal(result.error.line, 3);
+    assert.match(
+      result.error.message,
+      /^stdin line 3: RECORD for stream "users" has properties that are not in the schema \(note, other\)/,
+    );
+    assert.deepEqual(result.states, []);
+  });
+
+  it('fail with invalid_record_policy skip: only the offending records are left out', async () => {
+    const result = await runTestDestination(Collect, {
+      messages,
+      settings: { extraProperties: 'fail', invalidRecordPolicy: 'skip' },
+    });
+    assert.equal(result.error, undefined);
+    assert.deepEqual(result.batches[0]!.records, [{ id: 1, address: { city: 'x', extra: 1 } }]);
+    assert.deepEqual(result.summary?.invalidRecords, { users: 2 });
+  });
+
+  it('ignore: loads without a warning', async () => {
+    const result = await runTestDestination(Collect, { messages, settings: { extraProperties: 'ignore' } });
+    assert.equal(result.logs.filter((l) => l.code === 'EXTRA_PROPERTIES').length, 0);
+    assert.equal(result.batches[0]!.records.length, 3);
+  });
+});
