@@ -65,15 +65,30 @@ describe('config sources', () => {
     assert.equal(stdout, '{"users":2}\n');
   });
 
-  it("takes Mage's --config_json over everything and --settings YAML (config key) under everything", async () => {
+  it("reads Mage's --settings YAML (config key) alone, and not at all next to --config_json, which Mage renders from it", async () => {
     const dir = tempDir();
     const settings = join(dir, 'settings.yaml');
     writeFileSync(settings, `config:\n  export_log: ${join(dir, 'yaml.jsonl')}\n  batch_size_rows: 1\n`);
+    const alone = await runBin(TEST_DEST, ['--settings', settings], { input });
+    assert.equal(alone.code, 0, alone.stderr);
+    assert.equal(readJsonLines(join(dir, 'yaml.jsonl')).filter((l) => l.ids).length, 2);
+    // What Mage passes: the raw file still holds Jinja, which is not YAML; it must not be parsed.
+    writeFileSync(
+      settings,
+      "config:\n  export_log: {{ env_var('LOG') }}\n  password: {{ mage_secret_var('pw') }}: x\n",
+    );
     const json = JSON.stringify({ export_log: join(dir, 'json.jsonl') });
-    const { code } = await runBin(TEST_DEST, ['--settings', settings, '--config_json', json], { input });
-    assert.equal(code, 0);
-    assert.deepEqual(readJsonLines(join(dir, 'yaml.jsonl')), []);
-    assert.equal(readJsonLines(join(dir, 'json.jsonl')).filter((l) => l.ids).length, 2);
+    const { code, stderr } = await runBin(TEST_DEST, ['--settings', settings, '--config_json', json], {
+      input,
+    });
+    assert.equal(code, 0, stderr);
+    // One batch of both records: batch_size_rows from the file did not apply.
+    assert.deepEqual(
+      readJsonLines(join(dir, 'json.jsonl'))
+        .filter((l) => l.ids)
+        .map((l) => l.ids),
+      [[1, 2]],
+    );
   });
 
   it('warns about unknown keys by name and still runs', async () => {

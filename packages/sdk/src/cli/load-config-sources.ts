@@ -88,7 +88,8 @@ function parseSettingsYaml(text: string, path: string): Record<string, unknown> 
 }
 
 /**
- * Reads and merges the config, later sources winning key by key: the `--settings` YAML's `config` key, each
+ * Reads and merges the config, later sources winning key by key: the `--settings` YAML's `config` key (only
+ * without `--config_json`, which Mage renders from that file), each
  * `--config` file in order, the environment (`<NAME>_<SETTING>`), then `--config_json`. Parse errors name the
  * source and position but never quote its text (it may hold a password).
  *
@@ -114,7 +115,9 @@ export function loadConfigSources(
       keySources[key] = source(key);
     }
   };
-  if (args.settingsFile !== undefined) {
+  // Mage renders the --settings YAML (Jinja: `{{ env_var('X') }}`, which is not always YAML) into --config_json and
+  // passes both: the file is then the raw template, so it is not read.
+  if (args.settingsFile !== undefined && args.configJson === undefined) {
     const text = readText(args.settingsFile, 'settings file', read);
     merge(parseSettingsYaml(text, args.settingsFile), () => args.settingsFile!, args.settingsFile);
   }

@@ -7,8 +7,17 @@ export type CliMode = 'run' | 'test-connection' | 'about' | 'show-templates' | '
 /** The parsed command line. */
 export interface CliArgs {
   mode: CliMode;
-  /** `mage` when the Mage spelling `--show_templates` asked for templates: Mage wants `{"config": {...}}`. */
+  /** `mage` in Mage mode: Mage wants `{"config": {...}}` on one line. */
   templateShape: 'config' | 'mage';
+  /**
+   * Mage mode: the command line used one of Mage's own flags (`--config_json`, `--settings`, `--input_file_path`,
+   * `--state`, `--catalog_json`, `--log_to_stdout`, `--test_connection`, `--show_templates`), as Mage's runner
+   * always does. Logs are then Mage LOG lines, input lines that are no Singer message are skipped and NaN loads as
+   * NULL (see docs/command-line.md).
+   */
+  mage: boolean;
+  /** `--catalog_json` (Mage), parsed; accepted and not used: the input decides what is loaded. */
+  catalog: Record<string, unknown> | undefined;
   /** `--config` files, merged in order. */
   configFiles: string[];
   /** `--config_json`: config as a JSON text (Mage). */
@@ -98,10 +107,15 @@ export const FLAGS: readonly FlagSpec[] = [
     description: 'Print templates as Mage expects them: {"config": {...}}.',
   },
   {
+    name: 'catalog_json',
+    value: 'JSON',
+    description: "Mage's catalog; accepted and ignored: the destination loads the streams its input holds.",
+  },
+  {
     name: 'log_to_stdout',
     value: 'VALUE',
     description:
-      'Accepted for Mage; any non-empty value makes logs JSON lines. Logs stay on stderr: stdout carries STATE only.',
+      'Accepted for Mage (any non-empty value is true). Logs are Mage LOG lines on stderr, which Mage reads merged with stdout.',
   },
   {
     name: 'debug',
@@ -187,9 +201,35 @@ function pick(values: Values, a: string, b: string): string | undefined {
   return first ?? second;
 }
 
-function chooseMode(values: Values): { mode: CliMode; templateShape: CliArgs['templateShape'] } {
-  if (values.help) return { mode: 'help', templateShape: 'config' };
-  if (values.version) return { mode: 'version', templateShape: 'config' };
+/** Mage's own flags (mage_integrations/destinations/base.py); any of them means Mage started the process. */
+const MAGE_FLAGS = [
+  'config_json',
+  'settings',
+  'input_file_path',
+  'state',
+  'catalog_json',
+  'log_to_stdout',
+  'test_connection',
+  'show_templates',
+];
+
+function parseCatalog(text: string | undefined): Record<string, unknown> | undefined {
+  if (text === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UsageError('--catalog_json must be a JSON object (a Singer catalog), and is not valid JSON.');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError('--catalog_json must be a JSON object (a Singer catalog).');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+function chooseMode(values: Values): CliMode {
+  if (values.help) return 'help';
+  if (values.version) return 'version';
   const modes: [string, CliMode][] = [
     ['about', 'about'],
     ['show-templates', 'show-templates'],
@@ -202,9 +242,7 @@ function chooseMode(values: Values): { mode: CliMode; templateShape: CliArgs['te
   if (distinct.length > 1) {
     throw new UsageError(`${given.map(([f]) => `--${f}`).join(' and ')} cannot be combined; choose one.`);
   }
-  const mode = distinct[0] ?? 'run';
-  const mage = values.show_templates === true && values['show-templates'] !== true;
-  return { mode, templateShape: mage ? 'mage' : 'config' };
+  return distinct[0] ?? 'run';
 }
 
 /**
@@ -218,7 +256,8 @@ function chooseMode(values: Values): { mode: CliMode; templateShape: CliArgs['te
  */
 export function parseArgs(argv: readonly string[]): CliArgs {
   const values = checkTokens(argv);
-  const { mode, templateShape } = chooseMode(values);
+  const mode = chooseMode(values);
+  const mage = MAGE_FLAGS.some((flag) => values[flag] !== undefined);
   const format = (values.format as string | undefined) ?? 'json';
   if (format !== 'json' && format !== 'markdown')
     throw new UsageError(`--format must be json or markdown, not ${JSON.stringify(format)}.`);
@@ -237,7 +276,9 @@ export function parseArgs(argv: readonly string[]): CliArgs {
   const logToStdout = values.log_to_stdout as string | undefined;
   return {
     mode,
-    templateShape,
+    templateShape: mage ? 'mage' : 'config',
+    mage,
+    catalog: parseCatalog(values.catalog_json as string | undefined),
     configFiles: (values.config as string[] | undefined) ?? [],
     configJson: values.config_json as string | undefined,
     settingsFile: values.settings as string | undefined,

@@ -6,7 +6,7 @@ import { knownSettings, validateConfig, type ValidatedConfig } from '../config/v
 import { SdkError, UsageError, describeError } from '../errors';
 import type { Constructor } from '../metadata/records';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
-import { createLogger, type LogSink } from '../runtime/logger';
+import { createLogger, type LogFormat, type LogSink } from '../runtime/logger';
 import { openInputFile, openStdin } from '../runtime/input-stream';
 import { runDestination, testConnection } from '../runtime/run-destination';
 import { buildAbout, formatAboutMarkdown } from './about';
@@ -45,7 +45,10 @@ interface Session {
   status: StatusLine;
   debug: boolean;
   /** The log format in effect. */
-  format: 'text' | 'json';
+  format: LogFormat;
+  /** Mage started the process (see {@link CliArgs.mage}). */
+  mage: boolean;
+  mode: CliArgs['mode'] | undefined;
 }
 
 function print(io: CliIo, session: Session, text: string): void {
@@ -55,14 +58,24 @@ function print(io: CliIo, session: Session, text: string): void {
 function reportError(session: Session, error: unknown): void {
   const { logger } = session;
   if (error instanceof SdkError) {
-    logger.error({ code: error.code, line: error.line, stream: error.stream }, error.message);
+    const fields = { code: error.code, line: error.line, stream: error.stream };
+    if (session.mage) {
+      // Mage shows the first ERROR line as the failure, with its tags; its "Test connection" takes `tags.error`.
+      logger.fatal(
+        session.mode === 'test-connection' ? { ...fields, error: error.message } : fields,
+        `${error.code}: ${error.message}`,
+      );
+    } else {
+      logger.error(fields, error.message);
+    }
     if (session.debug && error.cause !== undefined)
-      logger.error({ err: error.cause }, `Cause: ${describeError(error.cause)}`);
+      logger[session.mage ? 'warn' : 'error']({ err: error.cause }, `Cause: ${describeError(error.cause)}`);
     else if (exitCodeFor(error) !== EXIT.usage && error.cause !== undefined)
       logger.info('Run with --debug to see the cause and its stack.');
     return;
   }
-  logger.fatal({ err: error }, `Unexpected error: ${describeError(error)}`);
+  const forMage = session.mage && session.mode === 'test-connection' ? { error: describeError(error) } : {};
+  logger.fatal({ err: error, ...forMage }, `Unexpected error: ${describeError(error)}`);
 }
 
 function secretValues(definition: DestinationDefinition, sources: ConfigSources): unknown[] {
@@ -166,6 +179,7 @@ async function runProcess(
       output: io.stdout,
       config: validated.config,
       settings: validated.settings,
+      inputDialect: args.mage ? 'mage' : 'singer',
       logger,
       signal: watch.signal,
       onState,
@@ -213,10 +227,13 @@ async function execute(
       return EXIT.ok;
     case 'show-templates': {
       const template = buildConfigTemplate(definition);
+      // Mage (mage_ai/server/api/integration_sources.py) json.loads each output line on its own: one line.
       print(
         io,
         session,
-        JSON.stringify(args.templateShape === 'mage' ? { config: template } : template, null, 2),
+        args.templateShape === 'mage'
+          ? JSON.stringify({ config: template })
+          : JSON.stringify(template, null, 2),
       );
       return EXIT.ok;
     }
@@ -250,21 +267,31 @@ export async function executeCli(destination: Constructor, io: CliIo): Promise<n
     status,
     debug: false,
     format: status.isTTY ? 'text' : 'json',
+    mage: false,
+    mode: undefined,
   };
   try {
     const definition = resolveDestination(destination);
     const args = parseArgs(io.argv);
     session.debug = args.debug;
-    session.format = args.logFormat ?? (args.logToStdout ? 'json' : session.format);
+    session.mage = args.mage;
+    session.mode = args.mode;
+    session.format = args.logFormat ?? (args.mage ? 'mage' : session.format);
     session.logger = createLogger({
       destination: status,
       redact,
       level: args.logLevel ?? (args.debug ? 'debug' : 'info'),
       format: session.format,
+      mageErrorPrefix: args.mage && args.mode === 'test-connection',
     });
-    if (args.logToStdout)
+    if (args.mage)
       session.logger.debug(
-        '--log_to_stdout: logs stay on stderr as JSON lines; stdout carries only STATE lines.',
+        'Mage mode (a Mage flag was given): logs are Mage LOG lines on stderr, which Mage reads merged with ' +
+          'stdout; stdout carries only STATE lines.',
+      );
+    if (args.catalog !== undefined)
+      session.logger.debug(
+        '--catalog_json is accepted and not used: the destination loads the streams and properties its input holds.',
       );
     return await execute(definition, args, io, session);
   } catch (error) {

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino, { type Logger } from 'pino';
 import type * as PinoPretty from 'pino-pretty';
+import { toMageLogLine } from './mage-log-line';
 
 /** Anything log text can be written to: a stream, or a small object with a synchronous `write`. */
 export interface LogSink {
@@ -8,12 +9,23 @@ export interface LogSink {
   isTTY?: boolean;
 }
 
+/** The log formats: readable text, pino JSON lines, or Mage's LOG lines. */
+export type LogFormat = 'text' | 'json' | 'mage';
+
 /** How logs are written. */
 export interface LoggerOptions {
   /** pino level name: `trace`, `debug`, `info`, `warn`, `error`, `fatal`, `silent`. Default `info`. */
   level?: string;
-  /** `text` (readable) or `json` (one JSON object a line). Default: text on a TTY, json otherwise. */
-  format?: 'text' | 'json';
+  /**
+   * `text` (readable), `json` (one pino JSON object a line) or `mage` (Mage's LOG lines, see
+   * {@link toMageLogLine}). Default: text on a TTY, json otherwise.
+   */
+  format?: LogFormat;
+  /**
+   * With `mage`: start ERROR lines with `ERROR `, as Mage's "Test connection" reads stderr (it takes the failure
+   * reason from `tags.error` of the JSON on a line starting with ERROR).
+   */
+  mageErrorPrefix?: boolean;
   /** Where to write. Default: `process.stderr` (synchronous on Linux). stdout is reserved for STATE lines. */
   destination?: LogSink;
   /** Extra fields on every line. */
@@ -49,9 +61,15 @@ export function createLogger(options: LoggerOptions = {}): Logger {
           translateTime: 'SYS:HH:MM:ss.l',
         })
       : undefined;
+  const mage = (line: string) => {
+    const text = toMageLogLine(line);
+    return options.mageErrorPrefix && text.startsWith('{"type":"LOG","level":"ERROR"')
+      ? `ERROR ${text}`
+      : text;
+  };
   const sink = {
     write(line: string) {
-      destination.write(redact(pretty ? pretty(line) : line));
+      destination.write(redact(pretty ? pretty(line) : format === 'mage' ? mage(line) : line));
     },
   };
   return pino(

@@ -13,6 +13,7 @@ import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
 import { ExtraPropertyFinder, ExtraPropertyNote, describeExtraProperties } from './extra-properties';
 import { LineCursor, LineReader } from './line-reader';
+import { MageInput } from './mage-input';
 import { parseMessage, type SingerMessage } from './parse-message';
 import { compileRecordValidator, createAjv, describeValidationErrors } from './record-validator';
 import type { RunSettings } from './settings';
@@ -46,6 +47,8 @@ export interface LoopOptions {
   onBatchExported: ((report: BatchReport) => void) | undefined;
   /** Called with each successfully exported batch's full context (the testing helpers record batches with it). */
   observeBatch: ((context: BatchContext) => void) | undefined;
+  /** `mage`: read the input as Mage writes it (see {@link MageInput}). Default `singer`. */
+  inputDialect?: 'singer' | 'mage';
 }
 
 interface StreamEntry {
@@ -128,9 +131,12 @@ export class ProcessLoop {
   private reader: LineReader | undefined;
 
   private readonly encodes: boolean;
+  private readonly mage: MageInput | undefined;
 
   constructor(private readonly options: LoopOptions) {
     this.encodes = options.handlers.encodeRecord !== undefined;
+    this.mage =
+      options.inputDialect === 'mage' ? new MageInput(options.logger, options.inputName) : undefined;
     // Free blocks kept for reuse: one batch's worth (the filling batch takes them back as the exported one frees them).
     setArenaPoolLimit(Math.ceil(options.settings.maxBatchBytes / BLOCK_BYTES) + 4);
     const { settings } = options;
@@ -156,6 +162,7 @@ export class ProcessLoop {
       if (signal?.aborted) this.requestStop('signal');
       const lines = await this.readAll(reader);
       if (this.failure !== undefined) throw this.failure;
+      this.mage?.logTotals();
       if (this.stopRequested === undefined && reader.failure) {
         const { code, bytes } = reader.failure;
         const line = lines + 1;
@@ -217,12 +224,26 @@ export class ProcessLoop {
 
   /** Handles the line under the cursor (used synchronously: the cursor moves on once this returns). */
   private handleLine(cursor: LineCursor, line: number): Promise<void> | undefined {
-    const text = cursor.text();
-    const message = parseMessage(text, { name: this.options.inputName, line });
+    let text = cursor.text();
+    let message: SingerMessage | undefined;
+    let raw = cursor;
+    if (this.mage === undefined) {
+      message = parseMessage(text, { name: this.options.inputName, line });
+    } else {
+      const read = this.mage.read(text, { name: this.options.inputName, line });
+      message = read?.message;
+      if (read?.text !== undefined) {
+        // The line had NaN replaced: the record is buffered (and re-read at export) as the fixed text.
+        text = read.text;
+        raw = new LineCursor();
+        raw.reset(Buffer.from(text));
+        raw.advance();
+      }
+    }
     if (message === undefined) return undefined;
     switch (message.type) {
       case 'RECORD':
-        return this.handleRecord(message, text, cursor, line);
+        return this.handleRecord(message, text, raw, line);
       case 'SCHEMA':
         return this.handleSchema(message, line);
       case 'STATE':

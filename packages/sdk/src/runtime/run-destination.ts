@@ -31,6 +31,11 @@ export interface RunOptions {
   onBatchExported?: (report: BatchReport) => void;
   /** Called with each exported batch's context (what the testing helpers record). */
   observeBatch?: (context: BatchContext) => void;
+  /**
+   * `mage` reads the input as Mage's runner writes it: lines that are no Singer message are skipped and counted,
+   * Python's `NaN`/`Infinity` load as NULL with a warning per property. Default `singer`: both are errors.
+   */
+  inputDialect?: 'singer' | 'mage';
 }
 
 /** A class or an already resolved definition. */
@@ -128,6 +133,7 @@ export async function runDestination(destination: DestinationLike, options: RunO
     onState: options.onState,
     onBatchExported: options.onBatchExported,
     observeBatch: options.observeBatch,
+    inputDialect: options.inputDialect,
   });
   let summary: RunSummary | undefined;
   return withLifecycle(

@@ -40,6 +40,8 @@ export interface TestRunOptions {
   config?: unknown;
   settings?: Partial<RunSettings>;
   signal?: AbortSignal;
+  /** `mage` to read the input as a Mage run does (see `RunOptions.inputDialect`). */
+  inputDialect?: 'singer' | 'mage';
 }
 
 function inputOf(options: TestRunOptions): Readable {
@@ -98,6 +100,7 @@ export async function runTestDestination(
   try {
     summary = await runDestination(destination, {
       input: inputOf(options),
+      inputDialect: options.inputDialect,
       output,
       logger,
       config: options.config,

@@ -58,7 +58,7 @@ describe('executeCli', () => {
 
   it('prints an unexpected error with its stack, with known secrets redacted, and exits 1', async () => {
     const { io, stderr } = fakeIo(
-      ['--config_json', '{"token":"tok-123456"}', '--test-connection'],
+      ['--config_json', '{"token":"tok-123456"}', '--test-connection', '--log-format', 'json'],
       (text) => {
         throw new TypeError(`cannot print ${text.trim()}`);
       },
@@ -71,6 +71,26 @@ describe('executeCli', () => {
       entry.err.stack,
       /^TypeError: cannot print dest-inproc: token \[REDACTED\] accepted\n\s+at /,
     );
+    assert.ok(!stderr.join('').includes('tok-123456'));
+  });
+
+  it("in Mage's test connection, prints the failure as one ERROR line whose tags.error Mage shows", async () => {
+    const { io, stderr } = fakeIo(
+      ['--config_json', '{"token":"tok-123456"}', '--test_connection'],
+      (text) => {
+        throw new TypeError(`cannot print ${text.trim()}`);
+      },
+    );
+    assert.equal(await executeCli(makeDestination(), io), 1);
+    assert.equal(stderr.length, 1);
+    // mage_ai/data_preparation/models/pipelines/integration_pipeline.py test_connection: a stderr line starting with
+    // ERROR, the JSON object in it, its tags.error.
+    assert.match(
+      stderr[0]!,
+      /^ERROR \{"type":"LOG","level":"ERROR","message":"Unexpected error: cannot print/,
+    );
+    const entry = JSON.parse(stderr[0]!.slice('ERROR '.length)) as { tags: Record<string, unknown> };
+    assert.equal(entry.tags.error, 'cannot print dest-inproc: token [REDACTED] accepted');
     assert.ok(!stderr.join('').includes('tok-123456'));
   });
 

@@ -40,17 +40,36 @@ describe('loadConfigSources', () => {
     });
     const result = loadConfigSources(
       definition,
-      { configFiles: ['a.json', 'b.json'], configJson: '{"ssl": true}', settingsFile: 's.yaml' },
+      { configFiles: ['a.json', 'b.json'], configJson: undefined, settingsFile: 's.yaml' },
       { env: { DEST_MERGE_PORT: '4', OTHER_PORT: '9' }, readFile },
     );
-    assert.deepEqual(result.raw, { host: 'a-host', port: 4, ssl: true, extra: true });
+    assert.deepEqual(result.raw, { host: 'a-host', port: 4, ssl: false, extra: true });
     assert.deepEqual(result.keySources, {
       host: 'a.json',
       port: 'env DEST_MERGE_PORT',
-      ssl: '--config_json',
+      ssl: 's.yaml',
       extra: 'b.json',
     });
-    assert.equal(result.description, 's.yaml, a.json, b.json, environment, --config_json');
+    assert.equal(result.description, 's.yaml, a.json, b.json, environment');
+    const withJson = loadConfigSources(
+      definition,
+      { configFiles: ['a.json'], configJson: '{"ssl": true}', settingsFile: 's.yaml' },
+      { env: {}, readFile },
+    );
+    assert.deepEqual(withJson.raw, { host: 'a-host', port: 2, ssl: true });
+    assert.equal(withJson.description, 'a.json, --config_json');
+  });
+
+  it('does not read --settings when --config_json is given: Mage rendered it into the JSON, and its Jinja is no YAML', () => {
+    const readFile = (path: string): string => {
+      assert.fail(`${path} must not be read`);
+    };
+    const result = loadConfigSources(
+      makeDestination(),
+      { configFiles: [], configJson: '{"host": "h"}', settingsFile: 'data_exporters/x.yaml' },
+      { env: {}, readFile },
+    );
+    assert.deepEqual(result.raw, { host: 'h' });
   });
 
   it('says "defaults" when no source gave anything', () => {

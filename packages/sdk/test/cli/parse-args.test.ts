@@ -16,6 +16,8 @@ describe('parseArgs', () => {
     assert.deepEqual(parseArgs([]), {
       mode: 'run',
       templateShape: 'config',
+      mage: false,
+      catalog: undefined,
       configFiles: [],
       configJson: undefined,
       settingsFile: undefined,
