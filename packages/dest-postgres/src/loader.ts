@@ -10,7 +10,11 @@ import { qualify, quoteIdent, type TableName } from './identifiers';
 import { mergeStatements, STAGE_TABLE } from './merge-sql';
 import { describePgError, Session } from './session';
 import { DELETE_FLAG_COLUMN, ROW_COLUMN, StreamEncoder } from './stream-encoder';
-import { TableManager, type WantedColumn } from './table-manager';
+import { lockTable } from './table-locks';
+import { TableManager, type TableInfo, type WantedColumn } from './table-manager';
+
+/** Rounds of DDL then load before giving up when the table keeps losing the columns just added. */
+const MAX_DDL_ATTEMPTS = 3;
 
 /** The batch row a COPY error points at (`COPY _sdc_stage, line 3, column x: ...`), if it says. */
 function copyErrorRow(error: unknown): { row: number; column: string | undefined } | undefined {
@@ -21,8 +25,10 @@ function copyErrorRow(error: unknown): { row: number; column: string | undefined
 }
 
 /**
- * Writes batches to PostgreSQL: one transaction per flush (DDL, COPY into a temporary staging table, merge,
- * COMMIT), with a bounded retry of the whole flush when the connection breaks before COMMIT.
+ * Writes batches to PostgreSQL: one transaction per flush (DDL when the table lacks a column, COPY into a
+ * temporary staging table, merge, COMMIT), with a bounded retry of the whole flush when the
+ * connection breaks before COMMIT or PostgreSQL aborts it for a deadlock. Safe beside other dest-postgres
+ * processes loading the same tables: see {@link TableManager} for the locks, docs/scale-out.md for the rules.
  *
  * @example
  * ```ts
@@ -76,9 +82,43 @@ export class Loader {
     return new StreamEncoder(layout, {
       config: this.config,
       kinds: new Map([...info.columns].map(([name, column]) => [name, column.kind])),
+      sqlTypes: new Map([...info.columns].map(([name, column]) => [name, column.sqlType])),
       upsert: this.modeOf(layout) === 'upsert',
       metadata: this.metadata,
     });
+  }
+
+  /**
+   * Runs `work` in one transaction on a table that has every wanted column. The transaction's first statement
+   * takes the table's DDL lock: exclusive when the table, as this process last read it, lacks a column (the DDL
+   * then runs under the lock, after a fresh read, in the same transaction, so a failed flush rolls it back too),
+   * else shared (loads run side by side) followed by a fresh read. Each transaction takes one table's lock, first,
+   * so no two can wait for each other through these locks.
+   */
+  private async withTable(
+    what: string,
+    target: TableName,
+    wanted: readonly WantedColumn[],
+    keys: readonly string[],
+    work: (client: ClientBase, info: TableInfo) => Promise<void>,
+  ): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const ddl = this.tables.needsDdl(target, wanted);
+      const done = await this.session.inTransaction(what, async (client) => {
+        const info = ddl
+          ? await this.tables.ensure(client, target, wanted, keys)
+          : await this.tables.pinForLoad(client, target);
+        // Only after a shared read: the table lost a column since this process read it; take the DDL path.
+        if (!this.tables.satisfies(info, wanted)) return false;
+        await work(client, info);
+        return true;
+      });
+      if (done) return;
+      if (attempt >= MAX_DDL_ATTEMPTS)
+        throw new Error(
+          `the columns added to ${qualify(target.schema, target.table)} were gone again ${attempt} times in a row`,
+        );
+    }
   }
 
   /** The primary key a new table gets: the keys, except for append-only (duplicate keys are expected there). */
@@ -121,42 +161,44 @@ export class Loader {
       throw new Error(`batch ${context.batchNumber} arrived without its encoded COPY lines`);
     let phase = 'creating or altering';
     try {
-      await this.session.inTransaction(`batch ${context.batchNumber}`, async (client) => {
-        phase = 'creating or altering';
-        const info = await this.tables.ensure(client, target, wanted, this.primaryKeyOf(layout));
+      const work = async (client: ClientBase, info: TableInfo) => {
+        phase = 'loading';
         if (truncate) {
           phase = 'emptying (overwrite)';
           await client.query(`TRUNCATE ${targetKey}`);
         }
         const list = lineColumns.map((c) => quoteIdent(c.name)).join(', ');
+        // Columns this process encodes as plain values but the table holds as jsonb (widened by another process).
+        const toJsonb = lineColumns
+          .filter((c) => !c.stageOnly && !c.json && info.columns.get(c.name)?.kind === 'jsonb')
+          .map((c) => c.name);
         // A timestamp-without-zone column goes through the staging table as timestamptz: the cast converts to UTC.
-        const needsCast = lineColumns.some((c) => info.columns.get(c.name)?.kind === 'timestamp');
+        const needsCast =
+          toJsonb.length > 0 || lineColumns.some((c) => info.columns.get(c.name)?.kind === 'timestamp');
         if (mode === 'append' && batchedAt === undefined && !needsCast) {
           phase = 'COPY into';
           await this.copy(client, `COPY ${targetKey} (${list}) FROM STDIN`, chunks);
           phase = 'committing';
           return;
         }
+        const uniqueIndex = info.uniqueKeys.some(
+          (cols) => cols.length === layout.keys.length && layout.keys.every((k) => cols.includes(k)),
+        );
+        // Delete-then-insert by key is not safe beside another process doing the same: one at a time per table.
+        // Taken before the table is touched, so it never waits while holding a lock on the table.
+        if (mode === 'upsert' && !uniqueIndex)
+          await lockTable(client, target, 'table-merge', { shared: false });
         phase = 'creating the staging table for';
-        const stageColumns = lineColumns.map((c) => {
-          const existing = info.columns.get(c.name);
-          const type =
-            existing === undefined
-              ? c.type
-              : existing.kind === 'timestamp'
-                ? 'timestamptz'
-                : existing.sqlType;
-          return `${quoteIdent(c.name)} ${type}`;
-        });
+        const stageColumns = lineColumns.map(
+          (c) => `${quoteIdent(c.name)} ${encoder.needsNumeric.has(c.name) ? 'numeric' : c.stageType}`,
+        );
+        // A temporary table: private to this connection, so processes loading the same table never share one.
         await client.query(
           `CREATE TEMP TABLE ${quoteIdent(STAGE_TABLE)} (${stageColumns.join(', ')}) ON COMMIT DROP`,
         );
         phase = 'COPY into the staging table for';
         await this.copy(client, `COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`, chunks);
         phase = 'merging into';
-        const uniqueIndex = info.uniqueKeys.some(
-          (cols) => cols.length === layout.keys.length && layout.keys.every((k) => cols.includes(k)),
-        );
         const statements = mergeStatements({
           target,
           columns: lineColumns.filter((c) => !c.stageOnly).map((c) => c.name),
@@ -166,13 +208,15 @@ export class Loader {
           uniqueIndex,
           rowColumn: mode === 'upsert' ? ROW_COLUMN : undefined,
           deleteFlag: lineColumns.some((c) => c.name === DELETE_FLAG_COLUMN) ? DELETE_FLAG_COLUMN : undefined,
+          toJsonb,
         });
         // _sdc_batched_at (SDC_COLUMNS): when the batch was handed to the export, one value for all its rows.
         const parameters = batchedAt === undefined ? [] : [context.batchedAt.toISOString()];
         for (const statement of statements)
           await client.query(statement, statement.includes('$1') ? parameters : []);
         phase = 'committing';
-      });
+      };
+      await this.withTable(`batch ${context.batchNumber}`, target, wanted, this.primaryKeyOf(layout), work);
     } catch (error) {
       throw this.loadError(error, phase, context, targetKey);
     }
@@ -213,15 +257,20 @@ export class Loader {
       { name: '_sdc_deleted_at', type: 'timestamptz' },
     );
     const old = `("_sdc_table_version" IS NULL OR "_sdc_table_version" < $1)`;
-    await this.session.inTransaction(`ACTIVATE_VERSION of ${table}`, async (client) => {
-      await this.tables.ensure(client, target, wanted, this.primaryKeyOf(layout));
-      const result = hardDelete
-        ? await client.query(`DELETE FROM ${table} WHERE ${old}`, [version])
-        : await client.query(
-            `UPDATE ${table} SET "_sdc_deleted_at" = now() WHERE "_sdc_deleted_at" IS NULL AND ${old}`,
-            [version],
-          );
-      this.logger.info({ table, version, rows: result.rowCount, hardDelete }, 'activated version');
-    });
+    await this.withTable(
+      `ACTIVATE_VERSION of ${table}`,
+      target,
+      wanted,
+      this.primaryKeyOf(layout),
+      async (client) => {
+        const result = hardDelete
+          ? await client.query(`DELETE FROM ${table} WHERE ${old}`, [version])
+          : await client.query(
+              `UPDATE ${table} SET "_sdc_deleted_at" = now() WHERE "_sdc_deleted_at" IS NULL AND ${old}`,
+              [version],
+            );
+        this.logger.info({ table, version, rows: result.rowCount, hardDelete }, 'activated version');
+      },
+    );
   }
 }

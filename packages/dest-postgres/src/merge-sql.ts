@@ -20,6 +20,11 @@ export interface MergePlan {
   rowColumn: string | undefined;
   /** Upsert with hard_delete: the staging column that marks CDC deletes. */
   deleteFlag: string | undefined;
+  /**
+   * Columns staged as plain values that the table now holds as jsonb (another process widened them after this
+   * one encoded its batch): converted with `to_jsonb`, as the widening converted the rows already there.
+   */
+  toJsonb?: readonly string[];
 }
 
 function keysMatch(keys: readonly string[]): string {
@@ -48,8 +53,9 @@ export function mergeStatements(plan: MergePlan): string[] {
     ...(plan.parameterColumn === undefined ? [] : [plan.parameterColumn]),
   ];
   const list = targetColumns.map(quoteIdent).join(', ');
+  const toJsonb = new Set(plan.toJsonb);
   const select = [
-    ...plan.columns.map((c) => `s.${quoteIdent(c)}`),
+    ...plan.columns.map((c) => (toJsonb.has(c) ? `to_jsonb(s.${quoteIdent(c)})` : `s.${quoteIdent(c)}`)),
     ...(plan.parameterColumn === undefined ? [] : ['$1']),
   ].join(', ');
   if (plan.mode === 'append' || plan.keys.length === 0) {

@@ -23,6 +23,17 @@ export function isConnectionError(error: unknown): boolean {
   );
 }
 
+/**
+ * Errors after which PostgreSQL rolled the whole transaction back and running it again can succeed: a deadlock
+ * or serialization failure (two processes' row locks crossed), or a catalog unique violation (something outside
+ * dest-postgres' locks created the same schema or table at the same moment; the retry sees it).
+ */
+export function isTransientConflict(error: unknown): boolean {
+  const { code, constraint } = error as { code?: unknown; constraint?: unknown };
+  if (code === '40P01' || code === '40001') return true;
+  return code === '23505' && typeof constraint === 'string' && /^pg_\w+_index$/.test(constraint);
+}
+
 /** A PostgreSQL error as `PostgreSQL error CODE: message (detail)`, without row contents. */
 export function describePgError(error: unknown): string {
   const e = error as { code?: string; message?: string; detail?: string; column?: string };
@@ -87,7 +98,8 @@ export class Session {
 
   /**
    * Runs `work` in one transaction. When the connection breaks before COMMIT was sent, nothing was committed,
-   * so the whole transaction is retried on a new connection (at most {@link MAX_ATTEMPTS} times in all). When it
+   * so the whole transaction is retried on a new connection (at most {@link MAX_ATTEMPTS} times in all); so is a
+   * transaction PostgreSQL aborted for a conflict ({@link isTransientConflict}), on the same connection. When it
    * breaks during COMMIT, whether the commit happened is unknown: that fails, never retries.
    */
   async inTransaction<T>(what: string, work: (client: ClientBase) => Promise<T>): Promise<T> {
@@ -107,6 +119,14 @@ export class Session {
         }
       } catch (error) {
         this.onRollback(); // DDL of the failed transaction was rolled back
+        if (isTransientConflict(error) && attempt < MAX_ATTEMPTS) {
+          this.logger.warn(
+            { attempt, err: describePgError(error) },
+            `PostgreSQL rolled back ${what} (a conflict with another transaction); running it again`,
+          );
+          await sleep(RETRY_DELAY_MS * attempt * Math.random());
+          continue;
+        }
         if (!isConnectionError(error)) throw error;
         this.discard();
         if (commitSent) {

@@ -18,6 +18,11 @@ export interface LineColumn {
   label: string;
   /** Written as JSON text (json/jsonb column). */
   json: boolean;
+  /**
+   * The SQL type the COPY text is written for (the column's type when the encoder was made, or its new type):
+   * the staging table's column type. Another process may widen the table's column later; the merge converts.
+   */
+  stageType: string;
   /** Only in the staging table, never in the target. */
   stageOnly: boolean;
   valueOf: (context: EncodeContext) => unknown;
@@ -28,6 +33,8 @@ export interface StreamEncoderOptions {
   config: PostgresConfig;
   /** Kinds of the table's existing columns by name (json-ness decides how values are written). */
   kinds: ReadonlyMap<string, ColumnKind>;
+  /** SQL types (`format_type`) of the table's existing columns by name. */
+  sqlTypes: ReadonlyMap<string, string>;
   /** Upsert: add the input line (to keep the last record per key) and, with hard_delete, the delete flag. */
   upsert: boolean;
   /** The run's metadata values (`_sdc_*`, one meaning each, see the SDK). */
@@ -46,7 +53,7 @@ function isDeleted(record: Record<string, unknown>): boolean {
  *
  * @example
  * ```ts
- * const encoder = new StreamEncoder(layout, { config, kinds, upsert: true, metadata: new SdcValues() });
+ * const encoder = new StreamEncoder(layout, { config, kinds, sqlTypes, upsert: true, metadata: new SdcValues() });
  * encoder.encode(context); // '1\tAda\t2024-01-01T00:00:00Z\t...\t17\n'
  * ```
  */
@@ -63,18 +70,30 @@ export class StreamEncoder {
     readonly layout: StreamLayout,
     options: StreamEncoderOptions,
   ) {
-    const { config, kinds } = options;
+    const { config, kinds, sqlTypes } = options;
     const json = (name: string, type: ColumnType) => (kinds.get(name) ?? type) === 'jsonb';
+    // A timestamp-without-zone column is staged as timestamptz: the cast into the table converts to UTC.
+    const stageType = (name: string, type: ColumnType) =>
+      kinds.get(name) === 'timestamp' ? 'timestamptz' : (sqlTypes.get(name) ?? type);
     const columns: LineColumn[] = layout.properties.map(({ property, name, type }) => ({
       name,
       type,
       label: property,
       json: json(name, type),
+      stageType: stageType(name, type),
       stageOnly: false,
       valueOf: (c: EncodeContext) => c.record[property],
     }));
     const metadata = (name: string, type: ColumnType, valueOf: (c: EncodeContext) => unknown) =>
-      columns.push({ name, type, label: name, json: json(name, type), stageOnly: false, valueOf });
+      columns.push({
+        name,
+        type,
+        label: name,
+        json: json(name, type),
+        stageType: stageType(name, type),
+        stageOnly: false,
+        valueOf,
+      });
     // Per record, in the SDK's order; _sdc_batched_at is one value a batch, set by the merge (see Loader).
     const sdc = options.metadata;
     const valueOf = (name: SdcColumnName) => (c: EncodeContext) =>
@@ -92,6 +111,7 @@ export class StreamEncoder {
         type: 'bigint',
         label: 'input line',
         json: false,
+        stageType: 'bigint',
         stageOnly: true,
         valueOf: (c) => c.line,
       });
@@ -102,6 +122,7 @@ export class StreamEncoder {
           type: 'boolean',
           label: 'delete',
           json: false,
+          stageType: 'boolean',
           stageOnly: true,
           valueOf,
         });

@@ -1,6 +1,7 @@
 import type { Logger } from '@singer-dest/sdk';
 import type { ClientBase } from 'pg';
 import { qualify, quoteIdent, type TableName } from './identifiers';
+import { lockSchema, lockTable } from './table-locks';
 import { conversionOf, kindOfPgType, widenedType, type ColumnKind, type ColumnType } from './type-mapping';
 
 /** A column as the table has it. */
@@ -29,14 +30,29 @@ function cacheKey(name: TableName): string {
   return `${name.schema}\u0000${name.table}`;
 }
 
+function satisfies(info: TableInfo, wanted: readonly WantedColumn[]): boolean {
+  return wanted.every((column) => {
+    const existing = info.columns.get(column.name);
+    return existing !== undefined && widenedType(existing.kind, column.type) === undefined;
+  });
+}
+
 /**
- * Creates, extends and widens tables, and remembers what each table looks like so an unchanged stream costs no
- * catalog query per flush. All DDL runs on the caller's client, inside the caller's transaction: a flush that
- * fails rolls its DDL back too (then call {@link TableManager.forget}).
+ * Creates, extends and widens tables, safely beside other dest-postgres processes loading the same database.
+ *
+ * DDL of a table ({@link TableManager.ensure}) runs under the table's exclusive advisory lock, taken as the first
+ * statement of the caller's transaction, and decides what to change only after re-reading the table under it, so
+ * two processes that both see a column missing add it once, and two that both see the table missing create it
+ * once. A load that needs no DDL starts with {@link TableManager.pinForLoad}: the same lock, shared, then a fresh
+ * read, which no dest-postgres process can change until that transaction ends. What a table looks like is
+ * remembered only to choose between the two. DDL runs inside the caller's transaction: a flush that fails rolls
+ * its DDL back too.
  *
  * @example
  * ```ts
- * const info = await tables.ensure(client, { schema: 'raw', table: 'users' }, [{ name: 'id', type: 'bigint' }], ['id']);
+ * const info = tables.needsDdl(name, wanted)
+ *   ? await tables.ensure(client, name, wanted, ['id'])
+ *   : await tables.pinForLoad(client, name);
  * ```
  */
 export class TableManager {
@@ -44,20 +60,26 @@ export class TableManager {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Drops what is remembered about a table (after a rollback, its DDL may be undone). */
+  /** Drops what is remembered about a table. */
   forget(name: TableName): void {
     this.known.delete(cacheKey(name));
   }
 
-  /** Drops everything remembered (after a reconnect). */
+  /** Drops everything remembered (after a rollback or a reconnect). */
   forgetAll(): void {
     this.known.clear();
   }
 
+  /** False when the table, as last read, already has every wanted column able to hold its type. */
+  needsDdl(name: TableName, wanted: readonly WantedColumn[]): boolean {
+    const info = this.known.get(cacheKey(name));
+    return info === undefined || !satisfies(info, wanted);
+  }
+
   /**
-   * Makes sure the table exists with every wanted column, each able to hold its wanted type: creates the schema
-   * and table (primary key from `keys`) when missing, adds missing columns, widens narrower ones. Columns the
-   * table has beyond the wanted ones are left alone.
+   * As the first statement of the caller's transaction, takes the table's exclusive DDL lock, re-reads
+   * the table, and creates the schema and table (primary key from `keys`) when missing, adds missing columns and
+   * widens narrower ones. Columns the table has beyond the wanted ones are left alone.
    */
   async ensure(
     client: ClientBase,
@@ -65,42 +87,59 @@ export class TableManager {
     wanted: readonly WantedColumn[],
     keys: readonly string[],
   ): Promise<TableInfo> {
-    let info = this.known.get(cacheKey(name));
-    if (info !== undefined && this.satisfies(info, wanted)) return info;
-    info ??= await this.read(client, name);
+    // First statement of the transaction: nothing of the catalog was read before the lock was granted.
+    await lockTable(client, name, 'table-ddl', { shared: false });
+    let info = await this.read(client, name);
     if (info.columns.size === 0) {
       await this.create(client, name, wanted, keys);
-    } else {
-      await this.alter(client, info, wanted);
+      info = await this.read(client, name);
+    } else if (await this.alter(client, info, wanted)) {
+      info = await this.read(client, name);
     }
-    info = await this.read(client, name);
     this.known.set(cacheKey(name), info);
     return info;
   }
 
-  private satisfies(info: TableInfo, wanted: readonly WantedColumn[]): boolean {
-    return wanted.every((column) => {
-      const existing = info.columns.get(column.name);
-      return existing !== undefined && widenedType(existing.kind, column.type) === undefined;
-    });
+  /**
+   * First step of a load transaction: takes the table's DDL lock shared (loads run side by side; DDL waits for
+   * them, and they for it) and reads the table as it is now.
+   */
+  async pinForLoad(client: ClientBase, name: TableName): Promise<TableInfo> {
+    await lockTable(client, name, 'table-ddl', { shared: true });
+    const info = await this.read(client, name);
+    this.known.set(cacheKey(name), info);
+    return info;
   }
 
-  /** Reads the table's columns and unique indexes; no columns when it does not exist. */
+  /** True when the table has every wanted column able to hold its type. */
+  satisfies(info: TableInfo, wanted: readonly WantedColumn[]): boolean {
+    return satisfies(info, wanted);
+  }
+
+  /**
+   * Reads the table's columns and unique indexes; no columns when it does not exist. It scans the catalog tables
+   * by name (not `to_regclass`, which may answer from this backend's cache of names), so a table another process
+   * committed a moment ago is seen.
+   */
   async read(client: ClientBase, name: TableName): Promise<TableInfo> {
-    const relation = qualify(name.schema, name.table);
     const columns = await client.query<{ attname: string; typname: string; sql_type: string }>(
       `SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod) AS sql_type
-         FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
-        WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped
+         FROM pg_catalog.pg_class c
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
         ORDER BY a.attnum`,
-      [relation],
+      [name.schema, name.table],
     );
     const indexes = await client.query<{ cols: string[] }>(
       `SELECT ARRAY(SELECT a.attname FROM unnest(i.indkey) AS k(attnum)
-                      JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)::text[] AS cols
-         FROM pg_index i
-        WHERE i.indrelid = to_regclass($1) AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL`,
-      [relation],
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)::text[] AS cols
+         FROM pg_catalog.pg_index i
+         JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname = $2 AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL`,
+      [name.schema, name.table],
     );
     return {
       name,
@@ -119,14 +158,31 @@ export class TableManager {
   ) {
     const definitions = wanted.map((c) => `${quoteIdent(c.name)} ${c.type}`);
     if (keys.length > 0) definitions.push(`PRIMARY KEY (${keys.map(quoteIdent).join(', ')})`);
-    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(name.schema)}`);
+    await this.createSchema(client, name.schema);
     await client.query(
       `CREATE TABLE IF NOT EXISTS ${qualify(name.schema, name.table)} (${definitions.join(', ')})`,
     );
     this.logger.info({ schema: name.schema, table: name.table, columns: wanted.length }, 'created table');
   }
 
-  private async alter(client: ClientBase, info: TableInfo, wanted: readonly WantedColumn[]) {
+  /** CREATE SCHEMA under the schema's lock, when a scan of the catalog (not a cache) does not find it. */
+  private async createSchema(client: ClientBase, schema: string): Promise<void> {
+    const exists = async () =>
+      (await client.query('SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1', [schema])).rowCount !==
+      0;
+    if (await exists()) return;
+    await lockSchema(client, schema);
+    if (await exists()) return;
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
+    this.logger.info({ schema }, 'created schema');
+  }
+
+  /** Adds and widens columns; true when it changed the table. */
+  private async alter(
+    client: ClientBase,
+    info: TableInfo,
+    wanted: readonly WantedColumn[],
+  ): Promise<boolean> {
     const actions: string[] = [];
     for (const column of wanted) {
       const existing = info.columns.get(column.name);
@@ -138,8 +194,9 @@ export class TableManager {
       const to = widenedType(existing.kind, column.type);
       if (to !== undefined) actions.push(`ALTER COLUMN ${id} TYPE ${to} USING ${conversionOf(id, to)}`);
     }
-    if (actions.length === 0) return;
+    if (actions.length === 0) return false;
     await client.query(`ALTER TABLE ${qualify(info.name.schema, info.name.table)} ${actions.join(', ')}`);
     this.logger.info({ schema: info.name.schema, table: info.name.table, changes: actions }, 'altered table');
+    return true;
   }
 }

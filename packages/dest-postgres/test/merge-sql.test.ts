@@ -27,6 +27,12 @@ describe('merge statements', () => {
     ]);
   });
 
+  it('converts with to_jsonb a column staged as plain values that the table holds as jsonb', () => {
+    assert.deepEqual(mergeStatements({ ...base, mode: 'append', toJsonb: ['name'] }), [
+      'INSERT INTO "raw"."users" ("id", "name") SELECT s."id", to_jsonb(s."name") FROM "_sdc_stage" s',
+    ]);
+  });
+
   it('deletes by key and inserts when the table has no unique index on the keys', () => {
     const statements = mergeStatements({ ...base, uniqueIndex: false });
     assert.equal(statements.length, 2);

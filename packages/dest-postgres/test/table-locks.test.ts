@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { after, describe, it } from 'node:test';
+import { Client } from 'pg';
+import { lockKeys } from '../src/table-locks';
+import { qualify, quoteIdent } from '../src/identifiers';
+import { createTestSchema, getTestServer, type TestSchema } from './support/test-server';
+import { load, NO_METADATA, record, schema, state } from './support/run';
+
+after(async () => (await getTestServer()).stop());
+
+/** A second connection of the test, standing in for another dest-postgres process. */
+async function otherSession(db: TestSchema): Promise<Client> {
+  const client = new Client({
+    host: db.server.host,
+    port: db.server.port,
+    user: db.server.user,
+    password: db.server.password,
+    database: db.server.database,
+  });
+  await client.connect();
+  return client;
+}
+
+const messages = [
+  schema('t', { id: { type: 'integer' }, v: { type: 'string' } }, ['id']),
+  record('t', { id: 1, v: 'a' }),
+  state('s1'),
+];
+
+describe('DDL locks', () => {
+  it('lockKeys gives a stable key per purpose and name', () => {
+    assert.deepEqual(lockKeys('table-ddl', '"raw"."users"'), lockKeys('table-ddl', '"raw"."users"'));
+    assert.notDeepEqual(lockKeys('table-ddl', '"raw"."users"'), lockKeys('table-merge', '"raw"."users"'));
+    assert.notDeepEqual(lockKeys('table-ddl', '"raw"."users"'), lockKeys('table-ddl', '"raw"."orders"'));
+    assert.equal(lockKeys('schema-ddl', '"raw"')[0], 0x53440003);
+  });
+
+  it('waits for another session holding the table DDL lock, then re-reads the table it created instead of creating it again', async () => {
+    const db = await createTestSchema('lock_table');
+    const other = await otherSession(db);
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        'SELECT pg_advisory_xact_lock($1::int4, $2::int4)',
+        lockKeys('table-ddl', qualify(db.schema, 't')),
+      );
+      let finished = false;
+      const run = load(db, messages, NO_METADATA).finally(() => (finished = true));
+      await sleep(400);
+      assert.equal(finished, false, 'the load went on while another session held the DDL lock');
+      // The other session creates the table (with a column of its own) and commits, releasing the lock.
+      await other.query(
+        `CREATE TABLE ${qualify(db.schema, 't')} (id bigint PRIMARY KEY, v text, extra text)`,
+      );
+      await other.query('COMMIT');
+      const result = await run;
+      assert.equal(result.error, undefined);
+      assert.deepEqual(result.states, ['s1']);
+      assert.deepEqual(await db.query(`SELECT id::int, v, extra FROM ${qualify(db.schema, 't')}`), [
+        { id: 1, v: 'a', extra: null },
+      ]);
+    } finally {
+      await other.end();
+      await db.drop();
+    }
+  });
+
+  it('waits for another session holding the schema lock, then finds the schema it created', async () => {
+    const db = await createTestSchema('lock_schema');
+    const target = `${db.schema}_new`;
+    const other = await otherSession(db);
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        'SELECT pg_advisory_xact_lock($1::int4, $2::int4)',
+        lockKeys('schema-ddl', quoteIdent(target)),
+      );
+      await other.query(`CREATE SCHEMA ${quoteIdent(target)}`);
+      let finished = false;
+      const run = load(db, messages, { ...NO_METADATA, default_target_schema: target }).finally(
+        () => (finished = true),
+      );
+      await sleep(400);
+      assert.equal(finished, false, 'the load went on while another session held the schema lock');
+      await other.query('COMMIT');
+      const result = await run;
+      assert.equal(result.error, undefined);
+      assert.deepEqual(await db.query(`SELECT id::int, v FROM ${qualify(target, 't')}`), [{ id: 1, v: 'a' }]);
+    } finally {
+      await other.query(`DROP SCHEMA IF EXISTS ${quoteIdent(target)} CASCADE`);
+      await other.end();
+      await db.drop();
+    }
+  });
+
+  it('8 loads started at once into a new schema create it and the table once, and load every row', async () => {
+    const db = await createTestSchema('lock_race');
+    const target = `${db.schema}_new`;
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, p) =>
+          load(
+            db,
+            [
+              schema(
+                't',
+                { id: { type: 'integer' }, v: { type: 'string' }, [`c${p}`]: { type: 'integer' } },
+                ['id'],
+              ),
+              record('t', { id: p, v: `p${p}`, [`c${p}`]: p }),
+              state(`p${p}`),
+            ],
+            { ...NO_METADATA, default_target_schema: target },
+          ),
+        ),
+      );
+      results.forEach((result, p) => {
+        assert.equal(result.error, undefined, `load ${p}: ${String(result.error)}`);
+        assert.deepEqual(result.states, [`p${p}`]);
+      });
+      const rows = await db.query<{ id: number; v: string }>(
+        `SELECT id::int, v FROM ${qualify(target, 't')} ORDER BY id`,
+      );
+      assert.deepEqual(
+        rows,
+        Array.from({ length: 8 }, (_, p) => ({ id: p, v: `p${p}` })),
+      );
+      const columns = await db.query<{ n: string }>(
+        `SELECT count(*)::text AS n FROM information_schema.columns WHERE table_schema = $1 AND table_name = 't'`,
+        [target],
+      );
+      assert.deepEqual(columns, [{ n: '10' }]);
+    } finally {
+      await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(target)} CASCADE`);
+      await db.drop();
+    }
+  });
+});
