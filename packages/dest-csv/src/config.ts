@@ -10,6 +10,7 @@ import {
   Matches,
   Max,
   Min,
+  MinLength,
   ValidateBy,
 } from 'class-validator';
 
@@ -56,6 +57,17 @@ export class CsvConfig {
   })
   @IsString()
   outputPath = 'output';
+
+  @Setting({
+    name: 'table',
+    description:
+      "File name (in place of {stream_name}) of the input's one stream. Mage sets it to the destination table.",
+    example: 'dim_users',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  table?: string;
 
   @Setting({
     name: 'file_naming_scheme',

@@ -80,6 +80,8 @@ export class CsvDestination {
   private checksRows = false;
   /** The metadata values (add_record_metadata); its run start is shared with the row-writing thread. */
   private metadata: SdcValues | undefined;
+  /** The stream the `table` setting names the file of (there may be only one). */
+  private tableStream: string | undefined;
 
   @BeforeProcess
   async start({ config, mode }: ProcessContext<CsvConfig>): Promise<void> {
@@ -124,7 +126,18 @@ export class CsvDestination {
       Object.assign(output, { plan, rows, checker });
       return;
     }
-    const basePath = this.namer.pathFor(stream);
+    if (config.table !== undefined) {
+      if (this.tableStream !== undefined) {
+        throw new CsvError(
+          'ERR_CSV_TABLE_FOR_ONE_STREAM',
+          `The table setting (${JSON.stringify(config.table)}) names the file of one stream, but the input holds ` +
+            `stream ${JSON.stringify(stream)} after ${JSON.stringify(this.tableStream)}. Load one stream per run ` +
+            '(as Mage does), or unset table.',
+        );
+      }
+      this.tableStream = stream;
+    }
+    const basePath = this.namer.pathFor(config.table ?? stream);
     this.namer.claim(stream, basePath);
     this.streams.set(stream, { basePath, plan, rows, checker, file: undefined, fileColumns: [] });
     logger.info({ stream, file: basePath }, `stream ${JSON.stringify(stream)} is written to ${basePath}`);

@@ -1,7 +1,7 @@
 import { SDC_COLUMNS, normalizeSchema, type JsonSchema, type SdcColumnName } from '@singer-dest/sdk';
 import type { PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
-import { mapNames, tableNameOf, type TableName } from './identifiers';
+import { mapNames, tableNameOf, toPgName, type TableName } from './identifiers';
 import { columnTypeOf, type ColumnType } from './type-mapping';
 
 /** The metadata columns `add_record_metadata` adds (the SDK's, one meaning each), with their column types. */
@@ -60,5 +60,9 @@ export function layoutOf(
     }
     return name;
   });
-  return { table: tableNameOf(stream, config.defaultTargetSchema), properties: columns, keys };
+  const table =
+    config.table === undefined
+      ? tableNameOf(stream, config.defaultTargetSchema)
+      : { schema: toPgName(config.defaultTargetSchema ?? 'public'), table: toPgName(config.table) };
+  return { table, properties: columns, keys };
 }

@@ -78,6 +78,17 @@ export class PostgresConfig {
   defaultTargetSchema?: string;
 
   @Setting({
+    name: 'table',
+    description:
+      "Table of the input's one stream, in place of the stream's name. Mage sets it to the destination table.",
+    example: 'dim_users',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  table?: string;
+
+  @Setting({
     name: 'load_method',
     description:
       'How a batch is loaded: append-only (insert every record), upsert (update rows with the same key, insert the ' +

@@ -17,6 +17,7 @@ import { layoutOf } from './batch-plan';
 import { PostgresConfig } from './config';
 import { connect, describeTarget } from './connection';
 import { qualify, quoteIdent, tableClaims, toPgName } from './identifiers';
+import { PostgresDestinationError } from './errors';
 import { Loader } from './loader';
 import type { StreamEncoder } from './stream-encoder';
 
@@ -50,6 +51,8 @@ export class PostgresDestination {
   private readonly encoders = new Map<string, StreamEncoder>();
   /** Which stream loads each table: two streams must never share one (e.g. "Users" and "users"). */
   private readonly tables = tableClaims();
+  /** The stream the `table` setting names the table of (there may be only one). */
+  private tableStream: string | undefined;
 
   private loaderFor(context: { config: PostgresConfig; logger: ProcessContext['logger'] }): Loader {
     this.loader ??= new Loader(context.config, context.logger);
@@ -70,6 +73,18 @@ export class PostgresDestination {
     config,
     logger,
   }: SchemaContext<PostgresConfig>): Promise<void> {
+    if (config.table !== undefined) {
+      if (this.tableStream !== undefined) {
+        throw new PostgresDestinationError(
+          'ERR_PG_TABLE_FOR_ONE_STREAM',
+          `The table setting (${JSON.stringify(config.table)}) names the table of one stream, but the input holds ` +
+            `stream ${JSON.stringify(stream)} after ${JSON.stringify(this.tableStream)}. Load one stream per run ` +
+            '(as Mage does), or unset table.',
+          { stream },
+        );
+      }
+      this.tableStream = stream;
+    }
     const layout = layoutOf(stream, schema, keyProperties, config);
     this.tables.claim(qualify(layout.table.schema, layout.table.table), stream);
     this.encoders.set(stream, await this.loaderFor({ config, logger }).prepareStream(layout));

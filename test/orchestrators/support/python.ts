@@ -14,8 +14,8 @@ export function runPython(
   script: string,
   args: readonly string[],
   input = '',
-  cwd?: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync('python3', [script, ...args], { input, encoding: 'utf8', cwd, timeout: 30_000 });
+  const result = spawnSync('python3', [script, ...args], { input, encoding: 'utf8', env, timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

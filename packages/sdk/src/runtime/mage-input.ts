@@ -94,7 +94,11 @@ export interface MageLine {
  */
 export class MageInput {
   private readonly skipped = new Map<SkipKind, { count: number; firstLine: number }>();
-  private readonly nonFinite = new Map<string, number>();
+  /** Per "where" text (property and stream): the stream, the property and how many values were replaced. */
+  private readonly nonFinite = new Map<
+    string,
+    { stream: string | undefined; property: string; count: number }
+  >();
 
   constructor(
     private readonly logger: Logger,
@@ -137,9 +141,9 @@ export class MageInput {
         `${this.inputName}: skipped ${count} line(s) that are ${kind} (Mage mode; the first at line ${firstLine}).`,
       );
     }
-    for (const [where, count] of this.nonFinite) {
+    for (const [where, { stream, property, count }] of this.nonFinite) {
       this.logger.info(
-        { nonFinite: count, property: where },
+        { nonFinite: count, stream, property },
         `${this.inputName}: loaded ${count} NaN/Infinity value(s) of ${where} as NULL.`,
       );
     }
@@ -157,9 +161,12 @@ export class MageInput {
     for (const path of paths) {
       const property = message.type === 'RECORD' ? path.replace(/^record\./, '') : path;
       const where = stream === undefined ? `"${property}"` : `property "${property}" of stream "${stream}"`;
-      const count = this.nonFinite.get(where) ?? 0;
-      this.nonFinite.set(where, count + 1);
-      if (count > 0) continue;
+      const seen = this.nonFinite.get(where);
+      if (seen !== undefined) {
+        seen.count++;
+        continue;
+      }
+      this.nonFinite.set(where, { stream, property, count: 1 });
       this.logger.warn(
         { stream, line, property },
         `${this.inputName} line ${line}: ${where} is NaN or Infinity (Python's json.dumps writes a missing number ` +
