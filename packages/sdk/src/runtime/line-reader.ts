@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { InputError } from '../errors';
 import { InputGuard, type GuardFailure } from './input-guard';
 
 const NEWLINE = 0x0a;
@@ -117,4 +118,28 @@ export class LineReader {
     this.input.unpipe(this.guard);
     this.guard.destroy();
   }
+}
+
+/**
+ * The error for a line the guard refused, naming the line and what to do.
+ *
+ * @example
+ * ```ts
+ * if (reader.failure) throw readerFailureError(reader.failure, { inputName: 'stdin', line: 12, maxLineBytes });
+ * ```
+ */
+export function readerFailureError(
+  { code, bytes }: GuardFailure,
+  where: { inputName: string; line: number; maxLineBytes: number },
+): InputError {
+  const { inputName, line, maxLineBytes } = where;
+  return new InputError(
+    code,
+    code === 'ERR_LINE_TOO_LONG'
+      ? `${inputName} line ${line}: the line is longer than max_line_bytes (${maxLineBytes} bytes; at least ` +
+          `${bytes} read). Raise max_line_bytes in the config if such records are expected.`
+      : `${inputName} line ${line}: the line is not valid UTF-8. Singer messages are UTF-8 JSON; ` +
+          "fix the tap's output encoding.",
+    { line },
+  );
 }

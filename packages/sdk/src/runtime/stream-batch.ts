@@ -1,6 +1,14 @@
+import type { JsonSchema } from '../contexts';
 import { ByteArena } from './byte-arena';
 import type { OutstandingBatch } from './checkpoint-ledger';
 import type { ExtraPropertyNote } from './extra-properties';
+
+/** What a batch's records were read under, fixed by its first record and handed to its export. */
+export interface BatchFacts {
+  readonly stream: string;
+  readonly schema: JsonSchema;
+  readonly keyProperties: string[];
+}
 
 /**
  * One stream's buffered records: their line text (or what `@EncodeRecord` made of them) in a {@link ByteArena}
@@ -13,10 +21,15 @@ export class StreamBatch {
   readonly receivedAt: number[] = [];
   /** UTF-8 bytes of the buffered RECORD lines: what the batch size limit counts. */
   bytes = 0;
+  /** Set by the first record: the stream, schema and keys the records were read under. */
+  facts: BatchFacts | undefined;
   /** The batch's entry in the checkpoint ledger, from its first record until its export succeeded. */
   checkpoint: OutstandingBatch | undefined;
   /** Records of this batch that held properties outside the schema (for the batch's one warning). */
   extraProperties: ExtraPropertyNote | undefined;
+  /** Set when flushed: the batch's number in the run and in its stream (1-based). */
+  batchNumber = 0;
+  streamBatchNumber = 0;
 
   constructor(readonly encoded: boolean) {}
 

@@ -1,0 +1,147 @@
+import type { Logger } from 'pino';
+import type { RunSummary } from '../contexts';
+import { ExtraPropertyNote } from './extra-properties';
+import type { CheckpointLedger } from './checkpoint-ledger';
+import type { ExportQueue } from './export-queue';
+import type { LineCursor } from './line-reader';
+import type { RunSettings } from './settings';
+import { StreamBatch } from './stream-batch';
+import type { StreamDefinition } from './stream-registry';
+
+/** One stream's records waiting to be flushed, and its age timer. */
+interface StreamBuffer {
+  batch: StreamBatch;
+  timer: NodeJS.Timeout | undefined;
+  batchesFlushed: number;
+}
+
+/**
+ * Buffers records per stream and decides when a stream's batch goes to the export queue: when it holds
+ * `batch_size_rows` records, when buffered bytes (and held states) pass the memory limit (largest stream first),
+ * when its oldest record waited `batch_wait_limit_seconds`, before a schema change or ACTIVATE_VERSION of its
+ * stream, and at the end of input. Each batch opens its entry in the checkpoint ledger with its first record.
+ *
+ * @example
+ * ```ts
+ * const wait = batcher.add(stream, undefined, cursor, line, Date.now()); // may flush
+ * if (wait) await wait; // back-pressure: exports are behind, or memory is being brought back under the limit
+ * ```
+ */
+export class Batcher {
+  private readonly buffers = new Map<string, StreamBuffer>();
+  private bufferedBytes = 0;
+
+  constructor(
+    private readonly options: {
+      settings: RunSettings;
+      ledger: CheckpointLedger;
+      queue: ExportQueue;
+      summary: RunSummary;
+      logger: Logger;
+      /** Batches hold what `@EncodeRecord` returned, not the lines as read. */
+      encodes: boolean;
+    },
+  ) {}
+
+  /**
+   * Buffers one accepted record: `encoded` (what `@EncodeRecord` returned) or, when undefined, its line as read
+   * under the cursor; `extras` are its undeclared properties, noted for the batch's one warning. Returns a promise
+   * to wait for when the record caused a flush.
+   */
+  add(
+    stream: StreamDefinition,
+    encoded: string | undefined,
+    raw: LineCursor,
+    line: number,
+    now: number,
+    extras?: readonly string[],
+  ): Promise<void> | undefined {
+    const buffer = this.bufferOf(stream.name);
+    const batch = buffer.batch;
+    const { batchSizeRows, batchWaitLimitMs } = this.options.settings;
+    if (batch.size === 0) {
+      batch.facts = { stream: stream.name, schema: stream.schema, keyProperties: stream.keyProperties };
+      batch.checkpoint = this.options.ledger.open(line);
+      if (batchWaitLimitMs !== undefined) this.startTimer(stream.name, buffer, batchWaitLimitMs);
+    } else batch.checkpoint!.extend(line);
+    if (extras !== undefined) (batch.extraProperties ??= new ExtraPropertyNote()).add(extras, line);
+    // Honest size either way: the UTF-8 bytes of the line as read, not a re-serialisation or the encoded text.
+    this.bufferedBytes +=
+      encoded === undefined
+        ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
+        : batch.addEncoded(encoded, raw.bytes, line, now);
+    if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
+      this.flush(stream.name);
+      return this.options.queue.throttle();
+    }
+    return this.overBudget() ? this.reduceMemory() : undefined;
+  }
+
+  /** Whether buffered records and held states pass the memory limit. */
+  overBudget(): boolean {
+    return this.bufferedBytes + this.options.ledger.pendingStateBytes > this.options.settings.maxBatchBytes;
+  }
+
+  /** Takes the stream's buffered records out (synchronously) and queues their export. */
+  flush(name: string): void {
+    const buffer = this.buffers.get(name);
+    if (buffer === undefined || buffer.batch.size === 0) return;
+    const batch = buffer.batch;
+    buffer.batch = new StreamBatch(this.options.encodes);
+    clearTimeout(buffer.timer);
+    buffer.timer = undefined;
+    this.bufferedBytes -= batch.bytes;
+    batch.batchNumber = ++this.options.summary.batches;
+    batch.streamBatchNumber = ++buffer.batchesFlushed;
+    batch.extraProperties?.warn(this.options.logger, name);
+    this.options.queue.push(batch);
+  }
+
+  /** End of input: flush every stream, oldest records first. */
+  flushAll(): void {
+    const buffers = [...this.buffers].sort(([, a], [, b]) => a.batch.firstLine - b.batch.firstLine);
+    for (const [name] of buffers) this.flush(name);
+  }
+
+  /** Brings buffered bytes back under the limit: flush the largest stream until under, then throttle. */
+  async reduceMemory(): Promise<void> {
+    while (this.overBudget()) {
+      let largest: [string, StreamBuffer] | undefined;
+      for (const entry of this.buffers) {
+        const size = entry[1].batch;
+        if (size.size > 0 && (largest === undefined || size.bytes > largest[1].batch.bytes)) largest = entry;
+      }
+      if (largest === undefined) {
+        // Only held states are left: they are released as the exports in flight finish.
+        await this.options.queue.drain();
+        break;
+      }
+      this.flush(largest[0]);
+    }
+    await this.options.queue.throttle();
+  }
+
+  stopTimers(): void {
+    for (const buffer of this.buffers.values()) {
+      clearTimeout(buffer.timer);
+      buffer.timer = undefined;
+    }
+  }
+
+  private bufferOf(name: string): StreamBuffer {
+    let buffer = this.buffers.get(name);
+    if (buffer === undefined) {
+      buffer = { batch: new StreamBatch(this.options.encodes), timer: undefined, batchesFlushed: 0 };
+      this.buffers.set(name, buffer);
+    }
+    return buffer;
+  }
+
+  private startTimer(name: string, buffer: StreamBuffer, ms: number): void {
+    clearTimeout(buffer.timer);
+    buffer.timer = setTimeout(() => {
+      buffer.timer = undefined;
+      this.flush(name);
+    }, ms);
+  }
+}

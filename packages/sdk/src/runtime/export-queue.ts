@@ -1,0 +1,112 @@
+import { collectGarbage } from './collect-garbage';
+import type { CheckpointLedger } from './checkpoint-ledger';
+import type { StreamBatch } from './stream-batch';
+
+// One batch may export while the next fills (reading overlaps a database's work on the previous batch); a
+// second full batch waits. So at most two batches' worth of records are in memory.
+const MAX_BATCHES_IN_FLIGHT = 1;
+// STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
+const MAX_QUEUED_TASKS = 1000;
+// Batches at least this large are followed by a collection (see collect-garbage.ts); small ones are not worth it.
+const GC_AFTER_BYTES = 16 * 1024 * 1024;
+
+/** What the queue runs and whom it tells. */
+export interface ExportQueueOptions {
+  ledger: CheckpointLedger;
+  /** Exports one batch; resolves once the destination stored it. */
+  exportBatch: (batch: StreamBatch) => Promise<void>;
+  /** Writes the newest state the ledger releases, if any (see state-writer.ts). */
+  releaseStates: () => Promise<void>;
+  /** True once nothing more may be exported or written (the run failed, or stdout's reader went away). */
+  halted: () => boolean;
+  /** A task failed: the run stops. */
+  onFailure: (error: unknown) => void;
+  /** The failure that ended the run, if any. */
+  failure: () => unknown;
+}
+
+/**
+ * Runs exports and state writes one after another, in the order they were queued, and gives the reader
+ * back-pressure: {@link ExportQueue.throttle} waits while more than one batch is queued or exporting. A batch
+ * whose export succeeded is settled in the ledger, then the states it held back are released. After a failure
+ * (or a closed stdout) queued batches are dropped: their records are past the last state written.
+ *
+ * @example
+ * ```ts
+ * queue.push(batch);       // exported after the batches before it
+ * await queue.throttle();  // the reader waits here when exports fall behind
+ * await queue.drain();     // everything queued has run; throws the failure if one failed
+ * ```
+ */
+export class ExportQueue {
+  private chain: Promise<void> = Promise.resolve();
+  private queuedTasks = 0;
+  /** Batches queued or exporting, oldest first, with a promise that resolves when each is done. */
+  private readonly inFlight: { done: Promise<void> }[] = [];
+
+  constructor(private readonly options: ExportQueueOptions) {}
+
+  /** Queues a flushed batch's export. */
+  push(batch: StreamBatch): void {
+    let markDone!: () => void;
+    const entry = { done: new Promise<void>((resolve) => (markDone = resolve)) };
+    this.inFlight.push(entry);
+    const { ledger, exportBatch, releaseStates, halted } = this.options;
+    this.enqueue(async () => {
+      try {
+        // The finally still runs for a dropped batch, so a reader waiting for this batch's slot is never left hanging.
+        if (!halted()) {
+          await exportBatch(batch);
+          ledger.settle(batch.checkpoint!);
+        }
+      } finally {
+        const bytes = batch.bytes;
+        batch.release();
+        if (bytes >= GC_AFTER_BYTES) collectGarbage();
+        this.inFlight.splice(this.inFlight.indexOf(entry), 1);
+        markDone();
+      }
+      await releaseStates();
+    });
+  }
+
+  /** Queues a state release (after the tasks already queued). */
+  pushStateRelease(): void {
+    this.enqueue(this.options.releaseStates);
+  }
+
+  /** Too many tiny tasks are queued (one STATE per record while stdout is slow): the reader should drain. */
+  get backlogged(): boolean {
+    return this.queuedTasks > MAX_QUEUED_TASKS;
+  }
+
+  /** Waits until at most one batch is queued or exporting; throws the run's failure. */
+  async throttle(): Promise<void> {
+    while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight[0]!.done;
+    this.throwFailure();
+  }
+
+  /** Waits for every queued task; throws the run's failure if there is one. */
+  async drain(): Promise<void> {
+    await this.chain;
+    this.throwFailure();
+  }
+
+  /** Waits for every queued task, never throwing (a failed run lets a running export finish). */
+  async settled(): Promise<void> {
+    await this.chain;
+  }
+
+  private throwFailure(): void {
+    const failure = this.options.failure();
+    if (failure !== undefined) throw failure;
+  }
+
+  private enqueue(task: () => Promise<void>): void {
+    this.queuedTasks++;
+    this.chain = this.chain
+      .then(task)
+      .catch((error: unknown) => this.options.onFailure(error))
+      .finally(() => this.queuedTasks--);
+  }
+}

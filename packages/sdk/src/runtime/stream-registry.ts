@@ -1,0 +1,101 @@
+import type { ValidateFunction } from 'ajv';
+import type { EncodeContext, JsonSchema } from '../contexts';
+import { InputError } from '../errors';
+import { ExtraPropertyFinder, type ExtraPropertiesPolicy } from './extra-properties';
+import { compileRecordValidator, createAjv } from './record-validator';
+
+type MutableEncodeContext = { -readonly [K in keyof EncodeContext]: EncodeContext[K] };
+
+/** A stream as its latest SCHEMA defined it. */
+export interface StreamDefinition {
+  readonly name: string;
+  readonly schema: JsonSchema;
+  readonly keyProperties: string[];
+  /** Schema and keys as JSON text: an identical repeated SCHEMA (taps resend them) changes nothing. */
+  readonly schemaKey: string;
+  readonly validate: ValidateFunction | undefined;
+  /** Finds undeclared properties (unless extra_properties is "ignore"). */
+  readonly extras: ExtraPropertyFinder | undefined;
+  /** Reused for every `@CheckRecord`/`@EncodeRecord` call of the stream: no object per record. */
+  readonly encodeContext: MutableEncodeContext;
+}
+
+/** What a SCHEMA did to the registry. */
+export interface SchemaChange {
+  stream: StreamDefinition;
+  /** The definition it replaced, if the stream was known. */
+  previous: StreamDefinition | undefined;
+  /** False for an identical repeated SCHEMA. */
+  changed: boolean;
+}
+
+/**
+ * The streams of a run, each as its latest SCHEMA defined it, with its record validator compiled once per
+ * distinct schema.
+ *
+ * @example
+ * ```ts
+ * const registry = new StreamRegistry({ config, validateRecords: true, inputName: 'stdin' });
+ * const { changed } = registry.apply({ stream: 'users', schema, keyProperties: ['id'] }, 1);
+ * registry.get('users')?.validate?.(record);
+ * ```
+ */
+export class StreamRegistry {
+  private readonly streams = new Map<string, StreamDefinition>();
+  private readonly ajv = createAjv();
+
+  constructor(
+    private readonly options: {
+      config: unknown;
+      validateRecords: boolean;
+      extraProperties: ExtraPropertiesPolicy;
+      inputName: string;
+    },
+  ) {}
+
+  get(name: string): StreamDefinition | undefined {
+    return this.streams.get(name);
+  }
+
+  /** The stream a RECORD or ACTIVATE_VERSION names; throws when its SCHEMA has not come first. */
+  require(name: string, type: 'RECORD' | 'ACTIVATE_VERSION', line: number): StreamDefinition {
+    const stream = this.streams.get(name);
+    if (stream !== undefined) return stream;
+    throw new InputError(
+      type === 'RECORD' ? 'ERR_RECORD_BEFORE_SCHEMA' : 'ERR_INVALID_ACTIVATE_VERSION',
+      `${this.options.inputName} line ${line}: ${type} for stream "${name}" arrived before its SCHEMA. ` +
+        `Send a SCHEMA message for "${name}" first.`,
+      { line, stream: name },
+    );
+  }
+
+  /** Records a SCHEMA message read at `line` (compiling its validator: throws on an invalid schema). */
+  apply(
+    message: { stream: string; schema: JsonSchema; keyProperties: string[] },
+    line: number,
+  ): SchemaChange {
+    const { stream: name, schema, keyProperties } = message;
+    const previous = this.streams.get(name);
+    const schemaKey = JSON.stringify([schema, keyProperties]);
+    if (previous !== undefined && previous.schemaKey === schemaKey)
+      return { stream: previous, previous, changed: false };
+    const { config, validateRecords, inputName, extraProperties } = this.options;
+    const validate = validateRecords
+      ? compileRecordValidator(this.ajv, schema, { stream: name, line, source: inputName })
+      : undefined;
+    const encodeContext: MutableEncodeContext = {
+      config,
+      stream: name,
+      schema,
+      keyProperties,
+      record: {},
+      message: undefined!,
+      line: 0,
+      receivedAt: 0,
+    };
+    const extras = extraProperties === 'ignore' ? undefined : new ExtraPropertyFinder(schema);
+    const stream = { name, schema, keyProperties, schemaKey, validate, extras, encodeContext };
+    this.streams.set(name, stream);
+    return { stream, previous, changed: true };
+  }
+}

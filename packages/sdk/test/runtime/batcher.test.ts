@@ -1,0 +1,129 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createMemoryLogger } from '../../src/index';
+import { Batcher } from '../../src/runtime/batcher';
+import { CheckpointLedger } from '../../src/runtime/checkpoint-ledger';
+import type { ExportQueue } from '../../src/runtime/export-queue';
+import { LineCursor } from '../../src/runtime/line-reader';
+import { emptySummary } from '../../src/runtime/process-loop';
+import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../src/runtime/settings';
+import type { StreamBatch } from '../../src/runtime/stream-batch';
+import { StreamRegistry } from '../../src/runtime/stream-registry';
+
+/** A batcher whose queue only records what was flushed. */
+function setUp(settings: Partial<RunSettings>) {
+  const flushed: StreamBatch[] = [];
+  const queue = {
+    push: (batch: StreamBatch) => flushed.push(batch),
+    throttle: () => Promise.resolve(),
+    drain: () => Promise.resolve(),
+  } as unknown as ExportQueue;
+  const ledger = new CheckpointLedger();
+  const summary = emptySummary();
+  const batcher = new Batcher({
+    settings: { ...DEFAULT_RUN_SETTINGS, ...settings },
+    ledger,
+    queue,
+    summary,
+    logger: createMemoryLogger().logger,
+    encodes: false,
+  });
+  const registry = new StreamRegistry({
+    config: {},
+    validateRecords: false,
+    extraProperties: 'warn',
+    inputName: 'stdin',
+  });
+  const cursor = new LineCursor();
+  let line = 0;
+  const add = (stream: string, text = `{"stream":"${stream}"}`) => {
+    line++;
+    const definition =
+      registry.get(stream) ??
+      registry.apply({ stream, schema: { properties: {} }, keyProperties: [] }, line).stream;
+    cursor.reset(Buffer.from(text));
+    cursor.advance();
+    return batcher.add(definition, undefined, cursor, line, 0);
+  };
+  const flushedLines = () => flushed.map((b) => `${b.facts!.stream}:${b.lines.join(',')}`);
+  return { batcher, ledger, summary, add, flushed, flushedLines };
+}
+
+describe('the batcher', () => {
+  it('flushes a stream when it holds batch_size_rows records, numbering batches in the run and the stream', async () => {
+    const { add, flushed, flushedLines } = setUp({ batchSizeRows: 2 });
+    add('a');
+    add('b');
+    await add('a');
+    add('b');
+    assert.deepEqual(flushedLines(), ['a:1,3', 'b:2,4']);
+    assert.deepEqual(
+      flushed.map((b) => [b.batchNumber, b.streamBatchNumber]),
+      [
+        [1, 1],
+        [2, 1],
+      ],
+    );
+  });
+
+  it("opens a ledger entry with each batch's first record, so a state after it waits", () => {
+    const { add, ledger, batcher } = setUp({});
+    add('a');
+    add('a');
+    ledger.addState(3, '"s"');
+    assert.equal(ledger.watermark(), 1);
+    assert.equal(ledger.release(), undefined);
+    batcher.flush('a');
+    assert.equal(ledger.watermark(), 1, 'a flushed batch is still outstanding until it is exported');
+  });
+
+  it('flushes the largest stream first when buffered bytes pass the limit, counting the line bytes', async () => {
+    const { add, flushedLines } = setUp({ maxBatchBytes: 100 });
+    add('small', `{"x":"${'s'.repeat(10)}"}`);
+    add('large', `{"x":"${'l'.repeat(60)}"}`);
+    assert.deepEqual(flushedLines(), []);
+    await add('small', `{"x":"${'s'.repeat(20)}"}`);
+    assert.deepEqual(flushedLines(), ['large:2']);
+  });
+
+  it('counts held states into the memory budget', () => {
+    const { add, ledger, batcher } = setUp({ maxBatchBytes: 50 });
+    add('a', `{"x":"${'a'.repeat(20)}"}`);
+    assert.equal(batcher.overBudget(), false);
+    ledger.addState(2, `"${'s'.repeat(30)}"`);
+    assert.equal(batcher.overBudget(), true);
+  });
+
+  it('flushes a stream when its oldest record waited batch_wait_limit, and no timer is left after stopTimers', async () => {
+    const { add, flushedLines, batcher } = setUp({ batchWaitLimitMs: 5 });
+    add('a');
+    add('b');
+    await sleep(30);
+    assert.deepEqual(flushedLines().sort(), ['a:1', 'b:2']);
+    add('c');
+    batcher.stopTimers();
+    await sleep(20);
+    assert.deepEqual(flushedLines().length, 2);
+  });
+
+  it('flushes every stream at the end, oldest first record first, and skips empty streams', () => {
+    const { add, flushedLines, batcher } = setUp({ batchSizeRows: 2 });
+    add('b'); // 1
+    add('a'); // 2
+    add('b'); // 3: b flushes
+    add('c'); // 4
+    add('b'); // 5
+    batcher.flushAll();
+    assert.deepEqual(flushedLines(), ['b:1,3', 'a:2', 'c:4', 'b:5']);
+    batcher.flushAll();
+    assert.equal(flushedLines().length, 4);
+  });
+
+  it('keeps the schema and keys a batch was read under with the batch', () => {
+    const { add, flushed, batcher } = setUp({});
+    add('a');
+    batcher.flush('a');
+    assert.deepEqual(flushed[0]!.facts, { stream: 'a', schema: { properties: {} }, keyProperties: [] });
+  });
+});

@@ -1,0 +1,52 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { InputError } from '../../src/index';
+import { StreamRegistry } from '../../src/runtime/stream-registry';
+
+const registry = () =>
+  new StreamRegistry({ config: {}, validateRecords: true, extraProperties: 'warn', inputName: 'stdin' });
+const users = { stream: 'users', schema: { properties: { id: { type: 'integer' } } }, keyProperties: ['id'] };
+
+describe('the stream registry', () => {
+  it('defines a stream on its first SCHEMA and compiles its validator', () => {
+    const streams = registry();
+    const change = streams.apply(users, 1);
+    assert.equal(change.changed, true);
+    assert.equal(change.previous, undefined);
+    assert.equal(change.stream.validate!({ id: 1 }), true);
+    assert.equal(change.stream.validate!({ id: 'x' }), false);
+  });
+
+  it('changes nothing for an identical repeated SCHEMA', () => {
+    const streams = registry();
+    const first = streams.apply(users, 1).stream;
+    const again = streams.apply(structuredClone(users), 5);
+    assert.equal(again.changed, false);
+    assert.equal(again.stream, first);
+  });
+
+  it('replaces the definition when the schema or the keys change, and says what it replaced', () => {
+    const streams = registry();
+    const first = streams.apply(users, 1).stream;
+    const change = streams.apply({ ...users, keyProperties: [] }, 4);
+    assert.equal(change.changed, true);
+    assert.equal(change.previous, first);
+    assert.deepEqual(streams.get('users')!.keyProperties, []);
+  });
+
+  it('refuses a RECORD or ACTIVATE_VERSION for a stream without a SCHEMA, naming line and stream', () => {
+    const streams = registry();
+    assert.throws(
+      () => streams.require('orders', 'RECORD', 7),
+      (error: unknown) =>
+        error instanceof InputError &&
+        error.code === 'ERR_RECORD_BEFORE_SCHEMA' &&
+        error.line === 7 &&
+        error.message ===
+          'stdin line 7: RECORD for stream "orders" arrived before its SCHEMA. Send a SCHEMA message for "orders" first.',
+    );
+    assert.throws(() => streams.require('orders', 'ACTIVATE_VERSION', 2), {
+      code: 'ERR_INVALID_ACTIVATE_VERSION',
+    });
+  });
+});
