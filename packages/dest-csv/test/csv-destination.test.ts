@@ -48,6 +48,23 @@ describe('CsvDestination', () => {
     assert.deepEqual(states, [{ done: true }]);
   });
 
+  it("names the file after the table setting (Mage's destination table) and refuses a second stream then", async () => {
+    const { dir, error } = await run([users, record('users', { id: 1, name: 'Ann' })], {
+      table: 'dim_users',
+    });
+    assert.equal(error, undefined);
+    assert.deepEqual(readdirSync(dir), ['dim_users.csv']);
+    const second = await run([users, schema('orders', { id: { type: 'integer' } })], { table: 'dim_users' });
+    assert.ok(second.error instanceof HandlerError);
+    assert.ok(second.error.cause instanceof CsvError);
+    assert.equal(second.error.cause.code, 'ERR_CSV_TABLE_FOR_ONE_STREAM');
+    assert.equal(
+      second.error.cause.message,
+      'The table setting ("dim_users") names the file of one stream, but the input holds stream "orders" after ' +
+        '"users". Load one stream per run (as Mage does), or unset table.',
+    );
+  });
+
   it('writes RFC 4180 text with CRLF line ends by default', async () => {
     const { dir } = await run([users, record('users', { id: 1, name: 'a "quoted", name' })]);
     assert.equal(readFileSync(join(dir, 'users.csv'), 'utf8'), 'id,name\r\n1,"a ""quoted"", name"\r\n');

@@ -481,3 +481,32 @@ describe('batch size', () => {
     }
   });
 });
+
+describe('the table setting (Mage)', () => {
+  it('loads the one stream into the named table of default_target_schema and refuses a second stream', async () => {
+    const db = await createTestSchema('table_setting');
+    try {
+      const users = schema('users', { id: { type: 'integer' } }, ['id']);
+      const result = await load(db, [users, record('users', { id: 1 }), state({ users: 1 })], {
+        ...NO_METADATA,
+        table: 'dim_users',
+      });
+      assert.equal(result.error, undefined);
+      assert.deepEqual(await db.query(`SELECT id::int FROM "${db.schema}".dim_users`), [{ id: 1 }]);
+      const second = await load(db, [users, schema('orders', { id: { type: 'integer' } })], {
+        ...NO_METADATA,
+        table: 'dim_users',
+      });
+      const error = second.error instanceof HandlerError ? second.error.cause : second.error;
+      assert.ok(error instanceof PostgresDestinationError, String(second.error));
+      assert.equal(error.code, 'ERR_PG_TABLE_FOR_ONE_STREAM');
+      assert.equal(error.stream, 'orders');
+      assert.match(
+        error.message,
+        /^The table setting \("dim_users"\) names the table of one stream, but the input holds stream "orders" after "users"\./,
+      );
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -116,4 +116,27 @@ describe('parseArgs', () => {
     assert.equal(parseArgs(['--state-file', 'a', '--state', 'a']).stateFile, 'a');
     assert.equal(parseArgs(['--test-connection', '--test_connection']).mode, 'test-connection');
   });
+
+  it("switches Mage mode on with any of Mage's own flags, and only then", () => {
+    assert.equal(parseArgs(['--config', 'a.json', '--input', 'in', '--state-file', 's']).mage, false);
+    for (const argv of [
+      ['--config_json', '{}'],
+      ['--settings', 'x.yaml'],
+      ['--input_file_path', 'in'],
+      ['--state', 's'],
+      ['--catalog_json', '{}'],
+      ['--log_to_stdout', '1'],
+      ['--test_connection'],
+      ['--show_templates'],
+    ]) {
+      const args = parseArgs(argv);
+      assert.deepEqual([args.mage, args.templateShape], [true, 'mage'], argv.join(' '));
+    }
+  });
+
+  it('parses --catalog_json as a JSON object and refuses anything else as a usage error', () => {
+    assert.deepEqual(parseArgs(['--catalog_json', '{"streams": []}']).catalog, { streams: [] });
+    usageError(['--catalog_json', '[1]'], /^--catalog_json must be a JSON object \(a Singer catalog\)\.$/);
+    usageError(['--catalog_json', '{'], /is not valid JSON/);
+  });
 });
