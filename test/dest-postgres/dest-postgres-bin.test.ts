@@ -1,5 +1,6 @@
 /** End-to-end: the real `dest-postgres` bin against a real PostgreSQL (see packages/dest-postgres/test/support). */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createTestSchema, getTestServer, type TestSchema } from '@singer-dest/dest-postgres/test-server';
@@ -62,35 +63,74 @@ describe('dest-postgres bin', () => {
   it('exits 1 naming the stream, line range and PostgreSQL error of a failed batch, after only the earlier states', async () => {
     const db = await createTestSchema('bin_fail');
     try {
-      const result = await runBin(
-        BIN,
-        ['--config', configFile(db, { batch_size_rows: 2, validate_records: false })],
-        {
-          input: lines(
-            users,
-            user(1, 'a'),
-            user(2, 'b'),
-            state('after-2'),
-            user(3, 'c'),
-            user('four', 'd'),
-            state('after-4'),
-          ),
-        },
-      );
+      // The table's "at" column is inet (made by another tool): a type dest-postgres leaves to PostgreSQL to parse.
+      await db.query(`CREATE TABLE "${db.schema}".users (id bigint PRIMARY KEY, name text, at inet)`);
+      const host = (id: number, at: string) => ({
+        type: 'RECORD',
+        stream: 'users',
+        record: { id, name: 'x', at },
+      });
+      const result = await runBin(BIN, ['--config', configFile(db, { batch_size_rows: 2 })], {
+        input: lines(
+          { ...users, schema: { properties: { ...users.schema.properties, at: { type: 'string' } } } },
+          host(1, '10.0.0.1'),
+          host(2, '10.0.0.2'),
+          state('after-2'),
+          host(3, '10.0.0.3'),
+          host(4, 'four'),
+          state('after-4'),
+        ),
+      });
       assert.equal(result.code, 1);
       assert.equal(result.stdout, '"after-2"\n');
       assert.match(
         result.stderr,
-        /Export of batch 2 failed \(stream \\?"users\\?", 2 records from stdin lines 5-6\): PostgreSQL error 22P02: invalid input syntax for type bigint/,
+        /Export of batch 2 failed \(stream \\?"users\\?", 2 records from stdin lines 5-6\): PostgreSQL error 22P02: invalid input syntax for type inet/,
       );
       assert.match(
         result.stderr,
-        /at input line 6 \(column id\)\. The transaction was rolled back: no row of this batch was written/,
+        /at input line 6 \(column at\)\. The transaction was rolled back: no row of this batch was written/,
       );
       assert.deepEqual(await db.query(`SELECT id::int FROM "${db.schema}".users ORDER BY id`), [
         { id: 1 },
         { id: 2 },
       ]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('refuses a value its column cannot hold as it is read, so invalid_record_policy applies to that record alone', async () => {
+    const db = await createTestSchema('bin_readcheck');
+    try {
+      const deadLetters = join(tempDir(), 'dead.jsonl');
+      const input = lines(users, user(1, 'a'), user('four', 'd'), user(3, 'c'), state('s1'));
+      const failed = await runBin(BIN, ['--config', configFile(db, { validate_records: false })], { input });
+      assert.equal(failed.code, 1);
+      assert.equal(failed.stdout, '');
+      assert.match(
+        failed.stderr,
+        /stdin line 3: RECORD for stream \\?"users\\?" was rejected by the destination: property \\?"id\\?" is a string, not an integer, so its bigint column cannot hold it/,
+      );
+      const config = configFile(db, {
+        validate_records: false,
+        invalid_record_policy: 'dead_letter',
+        dead_letter_path: deadLetters,
+      });
+      const result = await runBin(BIN, ['--config', config], { input });
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, '"s1"\n');
+      assert.deepEqual(await db.query(`SELECT id::int, name FROM "${db.schema}".users ORDER BY id`), [
+        { id: 1, name: 'a' },
+        { id: 3, name: 'c' },
+      ]);
+      const dead = readFileSync(deadLetters, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.equal(dead.length, 1);
+      assert.equal(dead[0]!.line, 3);
+      assert.equal(dead[0]!.code, 'ERR_RECORD_REJECTED');
     } finally {
       await db.drop();
     }

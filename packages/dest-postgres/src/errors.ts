@@ -6,6 +6,7 @@ export type PostgresErrorCode =
   | 'ERR_PG_NO_PROPERTIES'
   | 'ERR_PG_UNKNOWN_KEY'
   | 'ERR_PG_NUL_CHARACTER'
+  | 'ERR_PG_VALUE_REJECTED'
   | 'ERR_PG_LOAD_FAILED'
   | 'ERR_PG_COMMIT_UNKNOWN';
 

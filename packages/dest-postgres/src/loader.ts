@@ -7,9 +7,9 @@ import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import type { LoadMethod, PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
 import { qualify, quoteIdent, type TableName } from './identifiers';
-import { mergeStatements, STAGE_TABLE } from './merge-sql';
+import { keyOnlyFillStatements, mergeStatements, STAGE_TABLE } from './merge-sql';
 import { describePgError, Session } from './session';
-import { DELETE_FLAG_COLUMN, ROW_COLUMN, StreamEncoder } from './stream-encoder';
+import { DELETE_FLAG_COLUMN, KEY_ONLY_COLUMN, ROW_COLUMN, StreamEncoder } from './stream-encoder';
 import { lockTable } from './table-locks';
 import { TableManager, type TableInfo, type WantedColumn } from './table-manager';
 
@@ -85,6 +85,7 @@ export class Loader {
       sqlTypes: new Map([...info.columns].map(([name, column]) => [name, column.sqlType])),
       upsert: this.modeOf(layout) === 'upsert',
       metadata: this.metadata,
+      logger: this.logger,
     });
   }
 
@@ -199,6 +200,8 @@ export class Loader {
         phase = 'COPY into the staging table for';
         await this.copy(client, `COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`, chunks);
         phase = 'merging into';
+        if (lineColumns.some((c) => c.name === KEY_ONLY_COLUMN))
+          await this.fillKeyOnlyDeletes(client, layout);
         const statements = mergeStatements({
           target,
           columns: lineColumns.filter((c) => !c.stageOnly).map((c) => c.name),
@@ -221,6 +224,30 @@ export class Loader {
       throw this.loadError(error, phase, context, targetKey);
     }
     if (truncate) this.overwritten.add(targetKey);
+  }
+
+  /**
+   * Gives each staged key-only delete the values its row keeps (from an earlier full record of the batch, else
+   * from the target), so the merge marks the row deleted without writing NULL over the rest. One cheap query
+   * when the batch has none.
+   */
+  private async fillKeyOnlyDeletes(client: ClientBase, layout: StreamLayout): Promise<void> {
+    const stage = quoteIdent(STAGE_TABLE);
+    const flag = quoteIdent(KEY_ONLY_COLUMN);
+    const found = await client.query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM ${stage} WHERE ${flag}) AS any`,
+    );
+    if (found.rows[0]?.any !== true) return;
+    const carried = layout.properties.filter((p) => !layout.keys.includes(p.name));
+    const statements = keyOnlyFillStatements({
+      target: layout.table,
+      keys: layout.keys,
+      rowColumn: ROW_COLUMN,
+      flag: KEY_ONLY_COLUMN,
+      kept: carried.filter((p) => !p.property.startsWith('_sdc_')).map((p) => p.name),
+      keptWhenNull: carried.filter((p) => p.property.startsWith('_sdc_')).map((p) => p.name),
+    });
+    for (const statement of statements) await client.query(statement);
   }
 
   /** Streams the batch's COPY text to the server. */

@@ -85,3 +85,60 @@ export function mergeStatements(plan: MergePlan): string[] {
   statements.push(insert);
   return statements;
 }
+
+/** How key-only deletes in the staging table get the values their rows keep. */
+export interface KeyOnlyFill {
+  target: TableName;
+  /** Key columns. */
+  keys: readonly string[];
+  /** The staging column holding the input line. */
+  rowColumn: string;
+  /** The staging column that marks key-only deletes. */
+  flag: string;
+  /** Columns a key-only delete does not carry: they keep the row's value. */
+  kept: readonly string[];
+  /** `_sdc_*` property columns: a key-only delete's value is used when it is not null, else the row's. */
+  keptWhenNull: readonly string[];
+}
+
+/**
+ * Statements that fill each key-only delete in the staging table with the values its row keeps, run before the
+ * merge (which then treats it as a full row): first from the latest full record of the same key earlier in the
+ * batch (an insert and its delete in one batch), and for the rest from the row already in the target. A key seen
+ * nowhere keeps NULLs: there is nothing to keep.
+ *
+ * @example
+ * ```ts
+ * keyOnlyFillStatements({ target, keys: ['id'], rowColumn: '_SDC_ROW', flag: '_SDC_KEY_ONLY', kept: ['name'],
+ *   keptWhenNull: [] });
+ * // ['UPDATE "_sdc_stage" s SET "name" = f."name", "_SDC_KEY_ONLY" = false FROM (SELECT DISTINCT ON ("id") * ...',
+ * //  'UPDATE "_sdc_stage" s SET "name" = t."name" FROM "public"."users" t WHERE s."_SDC_KEY_ONLY" AND ...']
+ * ```
+ */
+export function keyOnlyFillStatements(fill: KeyOnlyFill): string[] {
+  const stage = quoteIdent(STAGE_TABLE);
+  const flag = quoteIdent(fill.flag);
+  const row = quoteIdent(fill.rowColumn);
+  const keyList = fill.keys.map(quoteIdent).join(', ');
+  const match = (from: string) =>
+    fill.keys.map((k) => `${from}.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
+  const sets = (from: string) => [
+    ...fill.kept.map((c) => `${quoteIdent(c)} = ${from}.${quoteIdent(c)}`),
+    ...fill.keptWhenNull.map(
+      (c) => `${quoteIdent(c)} = COALESCE(s.${quoteIdent(c)}, ${from}.${quoteIdent(c)})`,
+    ),
+  ];
+  const fromBatch = [...sets('f'), `${flag} = false`].join(', ');
+  const fromTarget = sets('t');
+  const statements = [
+    `UPDATE ${stage} s SET ${fromBatch} FROM (SELECT DISTINCT ON (${keyList}) * FROM ${stage} WHERE NOT ${flag} ` +
+      `ORDER BY ${keyList}, ${row} DESC) f WHERE s.${flag} AND ${match('f')} AND f.${row} < s.${row}`,
+  ];
+  if (fromTarget.length > 0) {
+    statements.push(
+      `UPDATE ${stage} s SET ${fromTarget.join(', ')} FROM ${qualify(fill.target.schema, fill.target.table)} t ` +
+        `WHERE s.${flag} AND ${match('t')}`,
+    );
+  }
+  return statements;
+}

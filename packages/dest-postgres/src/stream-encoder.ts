@@ -1,14 +1,24 @@
-import { ExactNumber, type EncodeContext, type SdcColumnName, type SdcValues } from '@singer-dest/sdk';
+import {
+  ExactNumber,
+  type EncodeContext,
+  type Logger,
+  type SdcColumnName,
+  type SdcValues,
+} from '@singer-dest/sdk';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
+import { checkOf, integerLiteral, type ColumnCheck } from './column-check';
 import type { PostgresConfig } from './config';
 import { COPY_NULL, encodeJsonValue, encodePlainValue, type NulPolicy } from './copy-encoder';
 import { PostgresDestinationError } from './errors';
 import type { ColumnKind, ColumnType } from './type-mapping';
 import { integerOutsideInt64 } from './type-mapping';
+import { deletionOf, isKeyOnlyDelete, DELETED_AT } from './deletes';
 
 /** Staging-only columns. Upper case: no property name maps to them (names are lower-cased). */
 export const ROW_COLUMN = '_SDC_ROW';
 export const DELETE_FLAG_COLUMN = '_SDC_DELETE';
+/** Staging-only: the record is a key-only delete (see {@link isKeyOnlyDelete}), so the row keeps its other values. */
+export const KEY_ONLY_COLUMN = '_SDC_KEY_ONLY';
 
 /** A column of the COPY lines: its PostgreSQL name and type, and where each record's value comes from. */
 export interface LineColumn {
@@ -26,6 +36,8 @@ export interface LineColumn {
   /** Only in the staging table, never in the target. */
   stageOnly: boolean;
   valueOf: (context: EncodeContext) => unknown;
+  /** Why a value cannot go into the column, checked as the record is read; none for text and jsonb. */
+  check: ColumnCheck | undefined;
 }
 
 /** What the encoder needs to know besides the layout. */
@@ -33,18 +45,23 @@ export interface StreamEncoderOptions {
   config: PostgresConfig;
   /** Kinds of the table's existing columns by name (json-ness decides how values are written). */
   kinds: ReadonlyMap<string, ColumnKind>;
-  /** SQL types (`format_type`) of the table's existing columns by name. */
+  /** SQL types (`format_type`) of the table's existing columns by name (with the kind: what is checked). */
   sqlTypes: ReadonlyMap<string, string>;
   /** Upsert: add the input line (to keep the last record per key) and, with hard_delete, the delete flag. */
   upsert: boolean;
   /** The run's metadata values (`_sdc_*`, one meaning each, see the SDK). */
   metadata: SdcValues;
+  /** For warnings about values that were replaced (a malformed `_sdc_deleted_at`). */
+  logger: Logger;
 }
 
 function isDeleted(record: Record<string, unknown>): boolean {
-  const value = record._sdc_deleted_at;
+  const value = record[DELETED_AT];
   return value !== undefined && value !== null;
 }
+
+/** How many malformed `_sdc_deleted_at` values of one stream are warned about one by one. */
+const DELETION_WARNINGS = 10;
 
 /**
  * Turns each record of one stream into one line of COPY text as it is read (`@EncodeRecord`), so a batch is
@@ -53,7 +70,7 @@ function isDeleted(record: Record<string, unknown>): boolean {
  *
  * @example
  * ```ts
- * const encoder = new StreamEncoder(layout, { config, kinds, sqlTypes, upsert: true, metadata: new SdcValues() });
+ * const encoder = new StreamEncoder(layout, { config, kinds, sqlTypes, upsert: true, metadata: new SdcValues(), logger });
  * encoder.encode(context); // '1\tAda\t2024-01-01T00:00:00Z\t...\t17\n'
  * ```
  */
@@ -61,7 +78,12 @@ export class StreamEncoder {
   readonly columns: readonly LineColumn[];
   /** Bigint columns that met an integer beyond 64 bits: the next flush widens them to numeric. */
   readonly needsNumeric = new Set<string>();
-  private readonly bigintColumns: { property: string; name: string }[];
+  /** Integer columns: values are written as plain digits; `widens` marks the bigint ones that may become numeric. */
+  private readonly integerColumns: { index: number; widens: boolean }[];
+  private readonly logger: Logger;
+  private malformedDeletions = 0;
+  private readonly values: unknown[] = [];
+  private readonly sqlTypes: ReadonlyMap<string, string>;
   /** One NUL policy per column, reporting the record being encoded (no object per value). */
   private readonly nulPolicies: NulPolicy[];
   private current: EncodeContext | undefined;
@@ -71,7 +93,13 @@ export class StreamEncoder {
     options: StreamEncoderOptions,
   ) {
     const { config, kinds, sqlTypes } = options;
+    this.logger = options.logger;
+    this.sqlTypes = sqlTypes;
+    const existing = new Map(
+      [...kinds].map(([name, kind]) => [name, { kind, sqlType: sqlTypes.get(name) ?? kind }]),
+    );
     const json = (name: string, type: ColumnType) => (kinds.get(name) ?? type) === 'jsonb';
+    const check = (name: string, type: ColumnType) => checkOf({ type, existing: existing.get(name) });
     // A timestamp-without-zone column is staged as timestamptz: the cast into the table converts to UTC.
     const stageType = (name: string, type: ColumnType) =>
       kinds.get(name) === 'timestamp' ? 'timestamptz' : (sqlTypes.get(name) ?? type);
@@ -83,6 +111,7 @@ export class StreamEncoder {
       stageType: stageType(name, type),
       stageOnly: false,
       valueOf: (c: EncodeContext) => c.record[property],
+      check: check(name, type),
     }));
     const metadata = (name: string, type: ColumnType, valueOf: (c: EncodeContext) => unknown) =>
       columns.push({
@@ -93,6 +122,7 @@ export class StreamEncoder {
         stageType: stageType(name, type),
         stageOnly: false,
         valueOf,
+        check: check(name, type),
       });
     // Per record, in the SDK's order; _sdc_batched_at is one value a batch, set by the merge (see Loader).
     const sdc = options.metadata;
@@ -114,6 +144,7 @@ export class StreamEncoder {
         stageType: 'bigint',
         stageOnly: true,
         valueOf: (c) => c.line,
+        check: undefined,
       });
       if (config.hardDelete) {
         const valueOf = (c: EncodeContext) => isDeleted(c.record);
@@ -125,13 +156,34 @@ export class StreamEncoder {
           stageType: 'boolean',
           stageOnly: true,
           valueOf,
+          check: undefined,
+        });
+      } else {
+        const keyProperties = new Set(
+          layout.properties.filter((p) => layout.keys.includes(p.name)).map((p) => p.property),
+        );
+        columns.push({
+          name: KEY_ONLY_COLUMN,
+          type: 'boolean',
+          label: 'key-only delete',
+          json: false,
+          stageType: 'boolean',
+          stageOnly: true,
+          valueOf: (c) => isKeyOnlyDelete(c.record, keyProperties),
+          check: undefined,
         });
       }
     }
     this.columns = columns;
-    this.bigintColumns = layout.properties
-      .filter((p) => p.type === 'bigint' && (kinds.get(p.name) ?? 'bigint') === 'bigint')
-      .map(({ property, name }) => ({ property, name }));
+    this.integerColumns = [];
+    columns.forEach((column, index) => {
+      if (column.stageOnly) return;
+      const kind = existing.get(column.name)?.kind ?? column.type;
+      if (kind !== 'bigint') return;
+      // Only a bigint column dest-postgres may widen: an int2/int4 column of another tool is checked, not changed.
+      const sqlType = existing.get(column.name)?.sqlType ?? 'bigint';
+      this.integerColumns.push({ index, widens: column.type === 'bigint' && sqlType === 'bigint' });
+    });
     this.nulPolicies = columns.map((column) => ({
       sanitize: config.sanitizeNullTextCharacters,
       onNul: () => {
@@ -147,22 +199,61 @@ export class StreamEncoder {
 
   /** The COPY text line of one record (with its newline). Throws on a NUL character unless sanitizing. */
   encode(context: EncodeContext): string {
-    for (const { property, name } of this.bigintColumns) {
-      const value = context.record[property];
-      if (value instanceof ExactNumber && integerOutsideInt64(value.text)) this.needsNumeric.add(name);
-    }
     this.current = context;
-    let line = '';
     const columns = this.columns;
+    const values = this.values; // reused: encode is synchronous
+    for (let c = 0; c < columns.length; c++) values[c] = columns[c]!.valueOf(context);
+    for (let c = 0; c < columns.length; c++) {
+      const value = values[c];
+      const check = columns[c]!.check;
+      if (value === undefined || value === null || check === undefined) continue;
+      const problem = check(value);
+      if (problem !== undefined) values[c] = this.refused(columns[c]!, problem, context);
+    }
+    for (const { index, widens } of this.integerColumns) {
+      const value = values[index];
+      if (typeof value === 'number' && Number.isSafeInteger(value)) continue;
+      if (typeof value !== 'number' && !(value instanceof ExactNumber)) continue;
+      const literal = integerLiteral(value)!; // the check let only integers through
+      values[index] = literal;
+      if (widens && integerOutsideInt64(literal)) this.needsNumeric.add(columns[index]!.name);
+    }
+    let line = '';
     const last = columns.length - 1;
     for (let c = 0; c <= last; c++) {
-      const column = columns[c]!;
-      const value = column.valueOf(context);
+      const value = values[c];
       if (value === undefined || value === null) line += COPY_NULL;
-      else if (column.json) line += encodeJsonValue(value, this.nulPolicies[c]!);
+      else if (columns[c]!.json) line += encodeJsonValue(value, this.nulPolicies[c]!);
       else line += encodePlainValue(value, this.nulPolicies[c]!);
       line += c === last ? '\n' : '\t';
     }
     return line;
+  }
+
+  /**
+   * A value its column cannot take: the record is rejected by its line, except a malformed `_sdc_deleted_at`,
+   * which must not lose the delete: the row is marked deleted at the record's receive time, with a warning.
+   */
+  private refused(column: LineColumn, problem: string, context: EncodeContext): unknown {
+    if (column.name === DELETED_AT) {
+      const { deletedAt, warning } = deletionOf(context, problem);
+      this.malformedDeletions++;
+      if (this.malformedDeletions <= DELETION_WARNINGS) {
+        const more =
+          this.malformedDeletions === DELETION_WARNINGS
+            ? ` (further ones in stream "${context.stream}" are not logged one by one)`
+            : '';
+        this.logger.warn(
+          { line: context.line, stream: context.stream, code: 'W_PG_DELETED_AT' },
+          warning + more,
+        );
+      }
+      return deletedAt;
+    }
+    throw new PostgresDestinationError(
+      'ERR_PG_VALUE_REJECTED',
+      `property "${column.label}" ${problem}, so its ${this.sqlTypes.get(column.name) ?? column.type} column cannot hold it`,
+      { line: context.line, stream: context.stream },
+    );
   }
 }

@@ -1,0 +1,279 @@
+import { ExactNumber } from '@singer-dest/sdk';
+import type { ColumnKind, ColumnType } from './type-mapping';
+
+/**
+ * Says why a value cannot go into a column, or `undefined` when PostgreSQL will take it. Checked as each record
+ * is read, so a value the column cannot hold rejects that record by its line (under `invalid_record_policy`)
+ * instead of failing the COPY of a whole batch later: the database is never the validator.
+ */
+export type ColumnCheck = (value: unknown) => string | undefined;
+
+/** A column as the check sees it: the type dest-postgres wants, and the table's column when it exists. */
+export interface CheckedColumn {
+  type: ColumnType;
+  existing?: { kind: ColumnKind; sqlType: string } | undefined;
+}
+
+const INT_RANGES: Record<string, [bigint, bigint]> = {
+  smallint: [-(2n ** 15n), 2n ** 15n - 1n],
+  integer: [-(2n ** 31n), 2n ** 31n - 1n],
+};
+/** PostgreSQL's numeric limits: digits before and after the decimal point. */
+const NUMERIC_INTEGER_DIGITS = 131072;
+const NUMERIC_FRACTION_DIGITS = 16383;
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+// Date, 'T' / 't' / space, hh:mm[:ss[.fraction]], then an optional zone: Z, ±hh, ±hhmm, ±hh:mm or ±hh:mm:ss.
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?)?$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?$/;
+const UUID = /^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$/;
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+function jsonTypeOf(value: unknown): string {
+  if (value instanceof ExactNumber) return 'a number';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value}`;
+}
+
+function validDay(year: number, month: number, day: number): boolean {
+  if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= (month === 2 && !leap ? 28 : DAYS[month - 1]!);
+}
+
+/** hh:mm:ss as PostgreSQL takes it: hours 0-23 (or exactly 24:00:00), seconds up to 60 (a leap second). */
+function validClock(
+  hour: string | undefined,
+  minute: string | undefined,
+  second: string | undefined,
+): boolean {
+  if (hour === undefined) return true;
+  const h = Number(hour);
+  const m = Number(minute);
+  const s = second === undefined ? 0 : Number(second);
+  if (h === 24) return m === 0 && s === 0;
+  return h <= 23 && m <= 59 && s <= 60;
+}
+
+/** A zone offset PostgreSQL takes: at most 15:59:59 either way. */
+function validZone(
+  hours: string | undefined,
+  minutes: string | undefined,
+  seconds: string | undefined,
+): boolean {
+  if (hours === undefined) return true;
+  return Number(hours) <= 15 && Number(minutes ?? 0) <= 59 && Number(seconds ?? 0) <= 59;
+}
+
+/**
+ * True when `text` is an ISO 8601 / RFC 3339 date-time (or a date alone) that a timestamptz column takes as
+ * written: a real calendar day in years 1-9999, a valid clock and zone offset. A value without a zone is read as
+ * UTC (dest-postgres's sessions run in UTC). `infinity` and `-infinity` are PostgreSQL's own and kept.
+ *
+ * @example
+ * ```ts
+ * isTimestamp('2019-12-18T13:19:44+00:00'); // true
+ * isTimestamp('2019-12-18T13:19:44+00:00+00:00'); // false (tap-mysql wrote this)
+ * ```
+ */
+export function isTimestamp(text: string): boolean {
+  if (text === 'infinity' || text === '-infinity') return true;
+  const m = DATE_TIME.exec(text);
+  if (m === null) return false;
+  return (
+    validDay(Number(m[1]), Number(m[2]), Number(m[3])) &&
+    validClock(m[4], m[5], m[6]) &&
+    validZone(m[8], m[9], m[10])
+  );
+}
+
+function isDate(text: string): boolean {
+  if (text === 'infinity' || text === '-infinity') return true;
+  const m = DATE.exec(text);
+  if (m !== null) return validDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  // A date column takes a full date-time too (its time part is dropped): singer-python taps write dates so.
+  return isTimestamp(text);
+}
+
+function isTime(text: string): boolean {
+  const m = TIME.exec(text);
+  return m !== null && validClock(m[1], m[2], m[3]) && validZone(m[5], m[6], m[7]);
+}
+
+/** A decimal literal as sign, significant digits and the position of the decimal point. */
+interface Decimal {
+  negative: boolean;
+  /** Digits without leading zeros ('' for zero). */
+  digits: string;
+  /** How many of `digits` are before the decimal point (may be negative, or beyond `digits.length`). */
+  point: number;
+}
+
+function parseDecimal(text: string): Decimal | undefined {
+  const m = DECIMAL.exec(text);
+  if (m === null) return undefined;
+  const whole = m[2]!;
+  const fraction = m[3] ?? '';
+  const exponent = m[4] === undefined ? 0 : Number(m[4]);
+  if (!Number.isSafeInteger(exponent)) return undefined;
+  let digits = whole + fraction;
+  let point = whole.length + exponent;
+  const lead = /^0*/.exec(digits)![0].length;
+  digits = digits.slice(lead).replace(/0+$/, '');
+  point -= lead;
+  return { negative: m[1] === '-', digits, point: digits === '' ? 0 : point };
+}
+
+function decimalOf(value: number | ExactNumber): Decimal | undefined {
+  return parseDecimal(typeof value === 'number' ? String(value) : value.text);
+}
+
+const integerDigits = (d: Decimal) => Math.max(d.point, 0);
+const fractionDigits = (d: Decimal) => Math.max(d.digits.length - d.point, 0);
+
+/** Integer digits after rounding to `scale` decimals, half away from zero (as numeric(p,s) rounds). */
+function integerDigitsRounded(d: Decimal, scale: number): number {
+  if (fractionDigits(d) <= scale) return integerDigits(d);
+  const kept = d.point + scale; // digits kept before rounding
+  if (kept < 0) return 0;
+  const head = d.digits.slice(0, kept);
+  const roundsUp = (d.digits[kept] ?? '0') >= '5';
+  if (!roundsUp) return integerDigits(d);
+  // Rounding carries into a new leading digit only when every kept digit is a 9 (99.995 → 100.00).
+  const carries = /^9*$/.test(head);
+  return carries ? Math.max(d.point + 1, 1) : integerDigits(d);
+}
+
+/**
+ * The integer a JSON number stands for, as plain digits (`1.0`, `1e3` and `12345678901234567890.0` are integers
+ * too, but a bigint column's input syntax takes digits only), or `undefined` when it has a fraction.
+ *
+ * @example
+ * ```ts
+ * integerLiteral(new ExactNumber('1.2345678901234567890e19')); // '12345678901234567890'
+ * integerLiteral(1.5); // undefined
+ * ```
+ */
+export function integerLiteral(value: number | ExactNumber): string | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+  const d = decimalOf(value);
+  if (d === undefined || fractionDigits(d) > 0) return undefined;
+  const digits = d.digits === '' ? '0' : d.digits.padEnd(d.point, '0');
+  return d.negative && digits !== '0' ? `-${digits}` : digits;
+}
+
+function integerCheck(sqlType: string | undefined): ColumnCheck {
+  const range = sqlType === undefined ? undefined : INT_RANGES[sqlType];
+  return (value) => {
+    if (typeof value !== 'number' && !(value instanceof ExactNumber)) {
+      return `is ${jsonTypeOf(value)}, not an integer`;
+    }
+    if (range === undefined && typeof value === 'number' && Number.isSafeInteger(value)) return undefined;
+    const literal = integerLiteral(value);
+    if (literal === undefined) return 'is not an integer';
+    if (range !== undefined) {
+      const n = BigInt(literal);
+      if (n < range[0] || n > range[1]) {
+        return `is outside the range of the table's ${sqlType} column (${range[0]} to ${range[1]}); widen the column to bigint or numeric`;
+      }
+    }
+    return undefined;
+  };
+}
+
+function numericCheck(sqlType: string | undefined): ColumnCheck {
+  const m = sqlType === undefined ? null : /^numeric\((\d+),(\d+)\)$/.exec(sqlType);
+  const precision = m === null ? undefined : Number(m[1]);
+  const scale = m === null ? undefined : Number(m[2]);
+  return (value) => {
+    if (typeof value !== 'number' && !(value instanceof ExactNumber)) {
+      return `is ${jsonTypeOf(value)}, not a number`;
+    }
+    const d = decimalOf(value);
+    if (d === undefined) return 'is not a decimal number';
+    if (integerDigits(d) > NUMERIC_INTEGER_DIGITS || fractionDigits(d) > NUMERIC_FRACTION_DIGITS) {
+      return `has more digits than PostgreSQL numeric holds (${NUMERIC_INTEGER_DIGITS} before the point, ${NUMERIC_FRACTION_DIGITS} after)`;
+    }
+    if (precision !== undefined && scale !== undefined) {
+      if (integerDigitsRounded(d, scale) > precision - scale) {
+        return `does not fit the table's ${sqlType} column (at most ${precision - scale} digits before the point)`;
+      }
+    }
+    return undefined;
+  };
+}
+
+function stringCheck(what: string, test: (text: string) => boolean): ColumnCheck {
+  return (value) => {
+    if (typeof value !== 'string') return `is ${jsonTypeOf(value)}, not a ${what} string`;
+    return test(value) ? undefined : `is not a valid ${what}`;
+  };
+}
+
+/** Length in characters (code points), as PostgreSQL counts them. */
+function characters(text: string): number {
+  let count = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0xd800 || code > 0xdbff) count++;
+  }
+  return count;
+}
+
+function lengthCheck(sqlType: string): ColumnCheck | undefined {
+  const m = /^(character varying|character)\((\d+)\)$/.exec(sqlType);
+  if (m === null) return undefined;
+  const limit = Number(m[2]);
+  const padded = m[1] === 'character';
+  return (value) => {
+    if (typeof value !== 'string' || value.length <= limit) return undefined;
+    // char(n) drops trailing spaces beyond n instead of failing.
+    const text = padded ? value.replace(/ +$/, '') : value;
+    const length = characters(text);
+    return length > limit
+      ? `has ${length} characters, more than the table's ${sqlType} column holds`
+      : undefined;
+  };
+}
+
+/**
+ * The check for one column, from the type dest-postgres wants and (when the table exists) the column it has.
+ * `undefined` when every value can be written (text and jsonb take anything; columns of types dest-postgres does
+ * not create are left to PostgreSQL, except uuid and the sized types it knows).
+ *
+ * @example
+ * ```ts
+ * checkOf({ type: 'timestamptz' })!('2019-12-18T13:19:44+00:00+00:00'); // 'is not a valid date-time'
+ * checkOf({ type: 'bigint', existing: { kind: 'bigint', sqlType: 'integer' } })!(2 ** 31); // 'is outside ...'
+ * checkOf({ type: 'text' }); // undefined
+ * ```
+ */
+export function checkOf(column: CheckedColumn): ColumnCheck | undefined {
+  const existing = column.existing;
+  const kind: ColumnKind = existing?.kind ?? column.type;
+  const sqlType = existing?.sqlType;
+  switch (kind) {
+    case 'bigint':
+      return integerCheck(sqlType);
+    case 'numeric':
+      return numericCheck(sqlType);
+    case 'boolean':
+      return (value) => (typeof value === 'boolean' ? undefined : `is ${jsonTypeOf(value)}, not a boolean`);
+    case 'timestamptz':
+    case 'timestamp':
+      return stringCheck('date-time', isTimestamp);
+    case 'date':
+      return stringCheck('date', isDate);
+    case 'time':
+      return stringCheck('time', isTime);
+    case 'text':
+      return sqlType === undefined ? undefined : lengthCheck(sqlType);
+    case 'jsonb':
+      return undefined;
+    case 'other':
+      return sqlType === 'uuid' ? stringCheck('uuid', (text) => UUID.test(text)) : undefined;
+  }
+}
