@@ -74,3 +74,37 @@ describe('dest-postgres: the state guarantee under slow and failing exports', ()
     }
   });
 });
+
+describe('dest-postgres: an identical SCHEMA re-sent mid-batch', () => {
+  it('loads an integer beyond 64 bits read before the repeat (the widening travels with the batch)', async () => {
+    const db = await createTestSchema('repeat_schema');
+    try {
+      const config = writeJson(tempDir(), 'config.json', { ...db.settings, add_record_metadata: false });
+      const counts = JSON.stringify({
+        type: 'SCHEMA',
+        stream: 'counts',
+        schema: { properties: { id: { type: 'integer' }, n: { type: 'integer' } } },
+        key_properties: ['id'],
+      });
+      const input = [
+        counts,
+        '{"type":"RECORD","stream":"counts","record":{"id":1,"n":99999999999999999999}}',
+        counts, // taps re-send SCHEMAs routinely
+        '{"type":"RECORD","stream":"counts","record":{"id":2,"n":5}}',
+        '{"type":"STATE","value":{"counts":2}}',
+      ];
+      const child = startBin(BIN, ['--config', config]);
+      const result = collect(child);
+      child.stdin.end(input.map((l) => `${l}\n`).join(''));
+      const { code, stdout, stderr } = await result;
+      assert.equal(code, 0, stderr);
+      assert.equal(stdout, '{"counts":2}\n');
+      assert.deepEqual(await db.query(`SELECT id::int, n::text FROM "${db.schema}".counts ORDER BY id`), [
+        { id: 1, n: '99999999999999999999' },
+        { id: 2, n: '5' },
+      ]);
+    } finally {
+      await db.drop();
+    }
+  });
+});

@@ -27,17 +27,22 @@ import { METADATA_COLUMNS, RowEncoder, mergeExtras, type ExtraReport } from './r
 import { RowWriter } from './row-writer';
 import { TextEncoding } from './text-encoding';
 
-/** One stream's output: its columns (from the latest SCHEMA), and the file part being written. */
-interface StreamOutput {
+/** A stream's file: the part being written. Shared by the stream's states from schema to schema. */
+interface StreamFile {
   basePath: string;
+  file: CsvFile | undefined;
+  /** The columns of the open file's header. */
+  fileColumns: readonly string[];
+}
+
+/** One stream's state (what `@OnSchema` returns; the SDK keeps it): its columns from its SCHEMA, and its file. */
+interface StreamOutput {
   plan: ColumnPlan;
   /** Encodes this thread's share of each batch. */
   rows: RowEncoder;
   /** Checks records as they are read, when a record can be refused at all (see checkRecord). */
   checker: RowEncoder | undefined;
-  file: CsvFile | undefined;
-  /** The columns of the open file's header. */
-  fileColumns: readonly string[];
+  target: StreamFile;
 }
 
 /**
@@ -71,7 +76,8 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
   maxBatchMb: 10,
 })
 export class CsvDestination {
-  private readonly streams = new Map<string, StreamOutput>();
+  /** Every stream's file, to close at the end. */
+  private readonly files = new Set<StreamFile>();
   private namer!: FileNamer;
   private encoder!: CsvEncoder;
   private encoding!: TextEncoding;
@@ -107,7 +113,15 @@ export class CsvDestination {
   }
 
   @OnSchema
-  schema({ stream, schema, config, logger }: SchemaContext<CsvConfig>): void {
+  schema({
+    stream,
+    schema,
+    config,
+    logger,
+    changed,
+    state,
+  }: SchemaContext<CsvConfig, StreamOutput>): StreamOutput {
+    if (!changed && state !== undefined) return state;
     const flattening = { enabled: config.flatteningEnabled, maxDepth: config.flatteningMaxDepth };
     const plan = planColumns(schema, flattening, config.addRecordMetadata ? METADATA_COLUMNS : [], stream);
     const rowOptions = {
@@ -120,12 +134,8 @@ export class CsvDestination {
     const rows = new RowEncoder(rowOptions);
     const checker = this.checksRows ? new RowEncoder(rowOptions) : undefined;
     this.writer?.defineStream(stream, plan);
-    const output = this.streams.get(stream);
-    if (output !== undefined) {
-      // The SDK exported the stream's records before this call; a different header starts a new part.
-      Object.assign(output, { plan, rows, checker });
-      return;
-    }
+    // The SDK exported the stream's records before a changed SCHEMA; a different header starts a new part.
+    if (state !== undefined) return { plan, rows, checker, target: state.target };
     if (config.table !== undefined) {
       if (this.tableStream !== undefined) {
         throw new CsvError(
@@ -139,8 +149,10 @@ export class CsvDestination {
     }
     const basePath = this.namer.pathFor(config.table ?? stream);
     this.namer.claim(stream, basePath);
-    this.streams.set(stream, { basePath, plan, rows, checker, file: undefined, fileColumns: [] });
+    const target: StreamFile = { basePath, file: undefined, fileColumns: [] };
+    this.files.add(target);
     logger.info({ stream, file: basePath }, `stream ${JSON.stringify(stream)} is written to ${basePath}`);
+    return { plan, rows, checker, target };
   }
 
   /**
@@ -149,9 +161,9 @@ export class CsvDestination {
    * thrown away, and so is the checker's note of skipped properties: both come again when the batch is written.
    */
   @CheckRecord
-  checkRecord({ stream, message, receivedAt, line }: EncodeContext<CsvConfig>): void {
-    if (!this.checksRows) return; // the default settings: nothing to refuse, no lookup per record
-    const checker = this.streams.get(stream)!.checker!;
+  checkRecord({ streamState, message, receivedAt, line }: EncodeContext<CsvConfig, StreamOutput>): void {
+    if (!this.checksRows) return; // the default settings: nothing to refuse
+    const checker = streamState.checker!;
     checker.encode(message, receivedAt, receivedAt, line);
     checker.takeExtras();
   }
@@ -161,8 +173,8 @@ export class CsvDestination {
    * first part of the batch while this thread encodes the rest, which it appends after; then the file is fsynced.
    */
   @ExportBatch
-  async write({ config, logger, stream, lineBytes, lines, receivedAt, batchedAt }: BatchContext<CsvConfig>) {
-    const output = this.streams.get(stream)!;
+  async write(context: BatchContext<CsvConfig, StreamOutput>) {
+    const { config, logger, stream, lineBytes, lines, receivedAt, batchedAt, streamState: output } = context;
     const file = await this.fileFor(stream, output, config, logger);
     const batch = { lines: lineBytes!, lineNumbers: lines, receivedAt, batchedAt: batchedAt.getTime() };
     const split = Math.ceil(lines.length * (1 - MAIN_THREAD_SHARE));
@@ -206,7 +218,7 @@ export class CsvDestination {
   @AfterProcess
   async close(): Promise<void> {
     await this.writer?.close();
-    for (const output of this.streams.values()) await output.file?.close();
+    for (const target of this.files) await target.file?.close();
   }
 
   @TestConnection
@@ -233,7 +245,8 @@ export class CsvDestination {
     logger: Logger,
   ): Promise<CsvFile> {
     const { columns } = output.plan;
-    if (output.file !== undefined && sameColumns(output.fileColumns, columns)) return output.file;
+    const target = output.target;
+    if (target.file !== undefined && sameColumns(target.fileColumns, columns)) return target.file;
     const header = config.header ? this.encoder.header(columns) : '';
     if (this.encoding.firstUnrepresentable(header) >= 0) {
       throw new CsvError(
@@ -246,14 +259,14 @@ export class CsvDestination {
       prefix: Buffer.concat([this.encoding.bom, this.encoding.encode(header)]),
       terminator: this.encoding.encode(config.lineTerminator),
     };
-    const previous = output.file;
+    const previous = target.file;
     const fromPart = previous === undefined ? 1 : previous.part + 1;
     await previous?.close();
-    output.file = undefined;
+    target.file = undefined;
     const replace = previous === undefined && config.overwriteBehavior === 'replace_file';
-    const file = await CsvFile.open(output.basePath, fromPart, format, replace);
-    output.file = file;
-    output.fileColumns = columns;
+    const file = await CsvFile.open(target.basePath, fromPart, format, replace);
+    target.file = file;
+    target.fileColumns = columns;
     this.namer.claim(stream, file.path);
     if (previous !== undefined || file.skippedOtherHeader) {
       const why =

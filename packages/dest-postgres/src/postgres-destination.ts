@@ -47,8 +47,6 @@ const DEFAULT_MAX_BATCH_MB = 20;
 })
 export class PostgresDestination {
   private loader: Loader | undefined;
-  /** Each stream's COPY line encoder, made on its SCHEMA (after its table exists). */
-  private readonly encoders = new Map<string, StreamEncoder>();
   /** Which stream loads each table: two streams must never share one (e.g. "Users" and "users"). */
   private readonly tables = tableClaims();
   /** The stream the `table` setting names the table of (there may be only one). */
@@ -59,12 +57,11 @@ export class PostgresDestination {
     return this.loader;
   }
 
-  private encoderOf(stream: string): StreamEncoder {
-    const encoder = this.encoders.get(stream);
-    if (encoder === undefined) throw new Error(`no SCHEMA was handled for stream "${stream}"`);
-    return encoder;
-  }
-
+  /**
+   * Each stream's state is its COPY line encoder, made on its SCHEMA (after its table exists). The SDK hands each
+   * batch the encoder its records were encoded with, which also knows the columns they need widened: an identical
+   * repeated SCHEMA keeps it (a new one would forget that a buffered record needs a numeric column).
+   */
   @OnSchema
   async schema({
     stream,
@@ -72,9 +69,12 @@ export class PostgresDestination {
     keyProperties,
     config,
     logger,
-  }: SchemaContext<PostgresConfig>): Promise<void> {
+    changed,
+    state,
+  }: SchemaContext<PostgresConfig, StreamEncoder>): Promise<StreamEncoder> {
+    if (!changed && state !== undefined) return state;
     if (config.table !== undefined) {
-      if (this.tableStream !== undefined) {
+      if (this.tableStream !== undefined && this.tableStream !== stream) {
         throw new PostgresDestinationError(
           'ERR_PG_TABLE_FOR_ONE_STREAM',
           `The table setting (${JSON.stringify(config.table)}) names the table of one stream, but the input holds ` +
@@ -87,27 +87,33 @@ export class PostgresDestination {
     }
     const layout = layoutOf(stream, schema, keyProperties, config);
     this.tables.claim(qualify(layout.table.schema, layout.table.table), stream);
-    this.encoders.set(stream, await this.loaderFor({ config, logger }).prepareStream(layout));
+    return this.loaderFor({ config, logger }).prepareStream(layout);
   }
 
   @EncodeRecord
-  encode(context: EncodeContext<PostgresConfig>): string {
-    return this.encoderOf(context.stream).encode(context);
+  encode(context: EncodeContext<PostgresConfig, StreamEncoder>): string {
+    return context.streamState.encode(context);
   }
 
   @ExportBatch
-  async write(context: BatchContext<PostgresConfig>): Promise<void> {
-    const { stream, config, logger } = context;
-    await this.loaderFor({ config, logger }).loadBatch(context, this.encoderOf(stream));
+  async write(context: BatchContext<PostgresConfig, StreamEncoder>): Promise<void> {
+    const { config, logger, streamState } = context;
+    await this.loaderFor({ config, logger }).loadBatch(context, streamState);
   }
 
   @OnActivateVersion
-  async activate({ stream, version, config, logger }: ActivateVersionContext<PostgresConfig>): Promise<void> {
+  async activate({
+    stream,
+    version,
+    config,
+    logger,
+    streamState,
+  }: ActivateVersionContext<PostgresConfig, StreamEncoder>): Promise<void> {
     if (!config.activateVersion) {
       logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
       return;
     }
-    const layout = this.encoderOf(stream).layout;
+    const layout = streamState.layout;
     await this.loaderFor({ config, logger }).activateVersion(layout, version, config.hardDelete);
   }
 

@@ -46,21 +46,36 @@ export interface HandlerContext<C = any> {
   readonly logger: Logger;
 }
 
-/** What `@OnSchema` receives, for every SCHEMA message (after the stream's buffered records were exported). */
-export interface SchemaContext<C = any> extends HandlerContext<C> {
+/**
+ * What `@OnSchema` receives, for every SCHEMA message: after the stream's buffered records were exported when the
+ * schema changed; an identical repeated SCHEMA (`changed: false`) leaves them buffered.
+ *
+ * What `@OnSchema` returns is the stream's state (`S`: an encoder, a table handle, a file): the SDK keeps it with
+ * the stream and hands it to `@CheckRecord`, `@EncodeRecord`, `@ExportBatch` and `@OnActivateVersion` as
+ * `streamState`. Each batch keeps the state its records were read under, so a later SCHEMA cannot swap it under a
+ * buffered batch: when `@OnSchema` returns a different state, the stream's buffered records are flushed first
+ * (with the state they were read under). Return `state` unchanged to keep it (and the batch).
+ */
+export interface SchemaContext<C = any, S = any> extends HandlerContext<C> {
   readonly stream: string;
   readonly schema: JsonSchema;
   readonly keyProperties: readonly string[];
   readonly bookmarkProperties: readonly string[];
   /** 1-based input line of the SCHEMA message. */
   readonly line: number;
-  /** The stream's previous schema in this run, when this SCHEMA replaces one. */
+  /** The stream's previous schema in this run, when the stream had one. */
   readonly previous: { schema: JsonSchema; keyProperties: readonly string[] } | undefined;
+  /** False when this SCHEMA repeats the stream's current schema and keys exactly (taps resend them). */
+  readonly changed: boolean;
+  /** What `@OnSchema` returned for the stream's previous SCHEMA; undefined on its first. */
+  readonly state: S | undefined;
 }
 
 /** What `@ExportBatch` receives: one stream's batch of parsed, validated records. */
-export interface BatchContext<C = any> extends HandlerContext<C> {
+export interface BatchContext<C = any, S = any> extends HandlerContext<C> {
   readonly stream: string;
+  /** The stream state (what `@OnSchema` returned) the batch's records were read under. */
+  readonly streamState: S;
   /**
    * The records, in input order; parsed from the buffered lines on first access. For big batches prefer
    * {@link BatchContext.eachMessage}, which parses one record at a time and keeps memory at the batch limit.
@@ -106,9 +121,11 @@ export interface BatchContext<C = any> extends HandlerContext<C> {
  * What `@CheckRecord` and `@EncodeRecord` receive for each record, as it is read and after it was validated. One object per stream,
  * reused for every record: read it during the call, do not keep it.
  */
-export interface EncodeContext<C = any> {
+export interface EncodeContext<C = any, S = any> {
   readonly config: C;
   readonly stream: string;
+  /** The stream's state: what `@OnSchema` returned for its latest SCHEMA. */
+  readonly streamState: S;
   readonly record: SingerRecord;
   readonly message: RecordMessage;
   readonly schema: JsonSchema;
@@ -120,8 +137,10 @@ export interface EncodeContext<C = any> {
 }
 
 /** What `@OnActivateVersion` receives, after every record of the stream read before it was exported. */
-export interface ActivateVersionContext<C = any> extends HandlerContext<C> {
+export interface ActivateVersionContext<C = any, S = any> extends HandlerContext<C> {
   readonly stream: string;
+  /** The stream's state: what `@OnSchema` returned for its latest SCHEMA. */
+  readonly streamState: S;
   readonly version: number;
   readonly line: number;
   readonly schema: JsonSchema;

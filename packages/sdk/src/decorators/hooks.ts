@@ -23,15 +23,20 @@ type MaybeAsync<T> = T | Promise<T>;
 export const ExportBatch = handlerDecorator<(context: BatchContext<any>) => MaybeAsync<void>>('exportBatch');
 
 /**
- * Called for every SCHEMA message, after the stream's buffered records were exported: create or alter tables here.
+ * Called for every SCHEMA message (after the stream's buffered records were exported, when the schema changed):
+ * create or alter tables here. What it returns is the stream's state, handed to the other hooks as
+ * `streamState` (see {@link SchemaContext}).
  *
  * @example
  * ```ts
  * @OnSchema
- * async schema({ stream, schema, keyProperties }: SchemaContext) { await ensureTable(stream, schema, keyProperties); }
+ * async schema({ stream, schema, changed, state }: SchemaContext<MyConfig, Table>): Promise<Table> {
+ *   return !changed && state ? state : await ensureTable(stream, schema);
+ * }
  * ```
  */
-export const OnSchema = handlerDecorator<(context: SchemaContext<any>) => MaybeAsync<void>>('onSchema');
+export const OnSchema =
+  handlerDecorator<(context: SchemaContext<any, any>) => MaybeAsync<unknown>>('onSchema');
 
 /**
  * Called for an ACTIVATE_VERSION message, after every record of the stream read before it was exported.

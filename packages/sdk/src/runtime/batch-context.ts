@@ -9,6 +9,7 @@ interface BatchFacts {
   config: unknown;
   logger: Logger;
   stream: string;
+  streamState: unknown;
   schema: JsonSchema;
   keyProperties: string[];
   batchNumber: number;

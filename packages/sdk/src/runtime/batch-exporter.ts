@@ -38,7 +38,7 @@ export interface BatchExporterOptions {
  */
 export async function exportBatch(batch: StreamBatch, options: BatchExporterOptions): Promise<void> {
   const started = performance.now();
-  const { stream, schema, keyProperties } = batch.facts!;
+  const { stream, schema, keyProperties, streamState } = batch.facts!;
   const { lines, batchNumber, streamBatchNumber } = batch;
   const firstLine = lines[0]!;
   const lastLine = lines[lines.length - 1]!;
@@ -47,6 +47,7 @@ export async function exportBatch(batch: StreamBatch, options: BatchExporterOpti
     config: options.config,
     logger: options.logger,
     stream,
+    streamState,
     schema,
     keyProperties,
     batchNumber,

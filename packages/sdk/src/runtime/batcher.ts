@@ -60,7 +60,8 @@ export class Batcher {
     const batch = buffer.batch;
     const { batchSizeRows, batchWaitLimitMs } = this.options.settings;
     if (batch.size === 0) {
-      batch.facts = { stream: stream.name, schema: stream.schema, keyProperties: stream.keyProperties };
+      const { name, schema, keyProperties, state: streamState } = stream;
+      batch.facts = { stream: name, schema, keyProperties, streamState };
       batch.checkpoint = this.options.ledger.open(line);
       if (batchWaitLimitMs !== undefined) this.startTimer(stream.name, buffer, batchWaitLimitMs);
     } else batch.checkpoint!.extend(line);

@@ -15,7 +15,8 @@ export interface BoundHandlers {
   encodeRecord: ((context: EncodeContext) => string) | undefined;
   /** Synchronous, like encodeRecord. */
   checkRecord: ((context: EncodeContext) => void) | undefined;
-  onSchema: ((context: SchemaContext) => Promise<void>) | undefined;
+  /** Resolves with the stream's new state. */
+  onSchema: ((context: SchemaContext) => Promise<unknown>) | undefined;
   onActivateVersion: ((context: ActivateVersionContext) => Promise<void>) | undefined;
   beforeProcess: ((context: ProcessContext) => Promise<void>) | undefined;
   afterProcess: ((context: AfterProcessContext) => Promise<void>) | undefined;
@@ -54,7 +55,7 @@ export function bindHandlers(definition: DestinationDefinition, instance: object
     exportBatch: bind<void>(instance, handlers.exportBatch)!,
     encodeRecord: bindSync<string>(instance, handlers.encodeRecord),
     checkRecord: bindSync<void>(instance, handlers.checkRecord),
-    onSchema: bind<void>(instance, handlers.onSchema),
+    onSchema: bind<unknown>(instance, handlers.onSchema),
     onActivateVersion: bind<void>(instance, handlers.onActivateVersion),
     beforeProcess: bind<void>(instance, handlers.beforeProcess),
     afterProcess: bind<void>(instance, handlers.afterProcess),

@@ -237,8 +237,8 @@ export class ProcessLoop {
     if (changed) this.batcher.flush(stream.name);
     if (changed || handlers.onSchema !== undefined) await this.queue.drain();
     if (handlers.onSchema === undefined) return;
-    const { schema, keyProperties, name } = stream;
-    await callStreamHook('OnSchema', { stream: name, line, inputName }, () =>
+    const { schema, keyProperties, name, state } = stream;
+    const returned = await callStreamHook('OnSchema', { stream: name, line, inputName }, () =>
       handlers.onSchema!({
         config,
         logger,
@@ -248,8 +248,14 @@ export class ProcessLoop {
         bookmarkProperties: message.bookmarkProperties,
         line,
         previous: previous && { schema: previous.schema, keyProperties: previous.keyProperties },
+        changed,
+        state,
       }),
     );
+    if (returned === state) return;
+    // A batch holds records read under one state: the buffered ones are exported with the state they were read under.
+    this.batcher.flush(name);
+    this.streams.setState(name, returned);
   }
 
   private handleState(value: unknown, line: number): Promise<void> | undefined {
@@ -286,6 +292,7 @@ export class ProcessLoop {
         line,
         schema,
         keyProperties,
+        streamState: stream.state,
       }),
     );
   }

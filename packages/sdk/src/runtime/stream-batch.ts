@@ -8,6 +8,8 @@ export interface BatchFacts {
   readonly stream: string;
   readonly schema: JsonSchema;
   readonly keyProperties: string[];
+  /** The stream state (what `@OnSchema` returned) the records were read under. */
+  readonly streamState: unknown;
 }
 
 /**

@@ -18,6 +18,8 @@ export interface StreamDefinition {
   readonly extras: ExtraPropertyFinder | undefined;
   /** Reused for every `@CheckRecord`/`@EncodeRecord` call of the stream: no object per record. */
   readonly encodeContext: MutableEncodeContext;
+  /** The stream's state: what `@OnSchema` returned last (kept across schema changes until it returns another). */
+  readonly state: unknown;
 }
 
 /** What a SCHEMA did to the registry. */
@@ -57,6 +59,13 @@ export class StreamRegistry {
     return this.streams.get(name);
   }
 
+  /** Keeps what `@OnSchema` returned as the stream's state (records read from now on are read under it). */
+  setState(name: string, state: unknown): void {
+    const stream = this.streams.get(name) as { state: unknown; encodeContext: MutableEncodeContext };
+    stream.state = state;
+    stream.encodeContext.streamState = state;
+  }
+
   /** The stream a RECORD or ACTIVATE_VERSION names; throws when its SCHEMA has not come first. */
   require(name: string, type: 'RECORD' | 'ACTIVATE_VERSION', line: number): StreamDefinition {
     const stream = this.streams.get(name);
@@ -83,9 +92,11 @@ export class StreamRegistry {
     const validate = validateRecords
       ? compileRecordValidator(this.ajv, schema, { stream: name, line, source: inputName })
       : undefined;
+    const state = previous?.state;
     const encodeContext: MutableEncodeContext = {
       config,
       stream: name,
+      streamState: state,
       schema,
       keyProperties,
       record: {},
@@ -94,7 +105,7 @@ export class StreamRegistry {
       receivedAt: 0,
     };
     const extras = extraProperties === 'ignore' ? undefined : new ExtraPropertyFinder(schema);
-    const stream = { name, schema, keyProperties, schemaKey, validate, extras, encodeContext };
+    const stream = { name, schema, keyProperties, schemaKey, validate, extras, encodeContext, state };
     this.streams.set(name, stream);
     return { stream, previous, changed: true };
   }

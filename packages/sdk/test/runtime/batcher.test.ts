@@ -124,6 +124,11 @@ describe('the batcher', () => {
     const { add, flushed, batcher } = setUp({});
     add('a');
     batcher.flush('a');
-    assert.deepEqual(flushed[0]!.facts, { stream: 'a', schema: { properties: {} }, keyProperties: [] });
+    assert.deepEqual(flushed[0]!.facts, {
+      stream: 'a',
+      schema: { properties: {} },
+      keyProperties: [],
+      streamState: undefined,
+    });
   });
 });
