@@ -19,6 +19,7 @@ import { CsvConfig } from './config';
 import { CsvEncoder } from './csv-encoder';
 import { CsvError } from './csv-error';
 import { CsvFile, writeFully } from './csv-file';
+import { lockPathOf } from './part-lock';
 import { formatStrftime } from './date-format';
 import { FileNamer } from './file-naming';
 import { planColumns, type ColumnPlan } from './flatten';
@@ -268,6 +269,14 @@ export class CsvDestination {
     target.file = file;
     target.fileColumns = columns;
     this.namer.claim(stream, file.path);
+    for (const busy of file.busyParts) {
+      logger.warn(
+        { stream, file: file.path, busy: busy.path, pid: busy.pid, host: busy.host },
+        `Stream ${JSON.stringify(stream)}: ${relative(this.namer.outputDir, busy.path)} is being written by ` +
+          `another process (pid ${busy.pid ?? '?'} on ${busy.host}); this run writes ` +
+          `${relative(this.namer.outputDir, file.path)}. If that process is gone, remove ${lockPathOf(busy.path)}.`,
+      );
+    }
     if (previous !== undefined || file.skippedOtherHeader) {
       const why =
         previous !== undefined ? 'the schema changed the columns' : 'the existing file has another header';

@@ -3,6 +3,7 @@ import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CsvError } from './csv-error';
 import { partPath } from './file-naming';
+import { acquirePartLock, type BusyPart, type PartLock } from './part-lock';
 
 /** What a file of a stream must start and end with. */
 export interface FileFormat {
@@ -54,6 +55,10 @@ async function syncDirectory(path: string): Promise<void> {
 export class CsvFile {
   /** True when an existing part with another header was skipped to get to this one. */
   skippedOtherHeader = false;
+  /** Parts skipped because another running process writes them (see {@link acquirePartLock}). */
+  busyParts: (BusyPart & { path: string })[] = [];
+  /** This process's claim on the file, released by {@link CsvFile.close}. */
+  lock: PartLock | undefined;
   private created: boolean;
 
   private constructor(
@@ -70,6 +75,7 @@ export class CsvFile {
    * Opens the stream's file to append to, starting at part `fromPart`: an absent or empty part is started with
    * `format.prefix`; an existing part is appended to when it starts with the same prefix (same header), otherwise
    * the next part is tried. With `replace`, the first part is emptied and later parts from earlier runs removed.
+   * A part is only opened once this process holds its lock; a part another running process holds is skipped.
    *
    * @example
    * ```ts
@@ -90,31 +96,49 @@ export class CsvFile {
       }
     }
     let skippedOtherHeader = false;
+    const busyParts: CsvFile['busyParts'] = [];
     for (let part = fromPart; ; part++) {
       const path = partPath(basePath, part);
-      const existing = await sizeOf(path);
       const emptied = replace && part === fromPart;
-      if (!emptied && existing !== undefined && (await sizeOf(partPath(basePath, part + 1))) !== undefined)
+      if (
+        !emptied &&
+        (await sizeOf(path)) !== undefined &&
+        (await sizeOf(partPath(basePath, part + 1))) !== undefined
+      )
         continue;
-      // Always O_APPEND: after a failed batch is cut off, the next write lands at the new end, never past a hole.
-      const handle = await open(path, APPEND_NO_FOLLOW, 0o666).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'ELOOP') throw error;
-        throw new CsvError(
-          'ERR_CSV_UNSAFE_PATH',
-          `${path} is a symbolic link; dest-csv never writes through links, so nothing lands outside output_path. ` +
-            'Remove the link.',
-        );
-      });
+      const lock = await acquirePartLock(path);
+      if (!('release' in lock)) {
+        busyParts.push({ ...lock, path });
+        continue;
+      }
+      let file: CsvFile | undefined;
       try {
-        if (emptied) await handle.truncate(0);
-        const size = emptied ? 0 : (existing ?? 0);
-        const file = await CsvFile.adopt(path, part, handle, size, format, existing === undefined);
-        if (file !== undefined) return Object.assign(file, { skippedOtherHeader });
+        // Read under the lock: no other process changes the part from here on.
+        const existing = await sizeOf(path);
+        // Always O_APPEND: after a failed batch is cut off, the next write lands at the new end, never past a hole.
+        const handle = await open(path, APPEND_NO_FOLLOW, 0o666).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ELOOP') throw error;
+          throw new CsvError(
+            'ERR_CSV_UNSAFE_PATH',
+            `${path} is a symbolic link; dest-csv never writes through links, so nothing lands outside output_path. ` +
+              'Remove the link.',
+          );
+        });
+        try {
+          if (emptied) await handle.truncate(0);
+          const size = emptied ? 0 : (existing ?? 0);
+          file = await CsvFile.adopt(path, part, handle, size, format, existing === undefined);
+        } catch (error) {
+          await handle.close();
+          throw error;
+        }
+        if (file === undefined) await handle.close();
       } catch (error) {
-        await handle.close();
+        await lock.release();
         throw error;
       }
-      await handle.close();
+      if (file !== undefined) return Object.assign(file, { skippedOtherHeader, busyParts, lock });
+      await lock.release();
       skippedOtherHeader = true;
     }
   }
@@ -182,5 +206,7 @@ export class CsvFile {
 
   async close(): Promise<void> {
     await this.handle.close();
+    await this.lock?.release();
+    this.lock = undefined;
   }
 }
