@@ -1,7 +1,7 @@
 /**
  * Kill and resume: loads a large generated input with a real bin, SIGKILLs it at random points, and re-runs it
  * from the last STATE it wrote, as a tap resumes from its bookmark. Afterwards the destination must hold every
- * record: with dest-postgres (key properties, upsert) exactly once; with dest-csv at least once, with duplicates
+ * record: with dest-postgres and dest-duckdb (key properties, upsert) exactly once; with dest-csv at least once, with duplicates
  * only for records after the last state of a killed run. After every kill, every record before the last state
  * written must already be stored (no state ahead of the data).
  *
@@ -9,17 +9,17 @@
  * `node test/build/chaos/kill-resume.js --records 50000 --kills 5 --target dest-csv --seed 7`.
  * The default `npm test` runs a short variant (test/reliability/kill-resume.test.ts).
  */
-import { createReadStream, createWriteStream, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, writeFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse/sync';
 import { readFileSync, readdirSync } from 'node:fs';
-import { DEST_CSV, DEST_POSTGRES, startBin, tempDir } from '../reliability/support/bins';
-import { testServerModule } from '../reliability/support/targets';
+import { DEST_CSV, DEST_DUCKDB, DEST_POSTGRES, startBin, tempDir } from '../reliability/support/bins';
+import { duckdbQuery, testServerModule } from '../reliability/support/targets';
 
 export interface ChaosOptions {
-  target: 'dest-csv' | 'dest-postgres';
+  target: 'dest-csv' | 'dest-postgres' | 'dest-duckdb';
   records: number;
   /** A STATE after every this many records. */
   stateEvery: number;
@@ -196,6 +196,39 @@ async function postgresStore(dir: string, batchSizeRows: number): Promise<Store>
   };
 }
 
+function duckdbStore(dir: string, batchSizeRows: number): Store {
+  const file = join(dir, 'chaos.duckdb');
+  const config = join(dir, 'config.json');
+  writeFileSync(config, JSON.stringify({ path: file, batch_size_rows: batchSizeRows }));
+  // Read after each run (the killed one's lock is gone with it); opening the file replays its WAL.
+  const count = async (sql: string) => {
+    if (!existsSync(file)) return undefined;
+    try {
+      return Number((await duckdbQuery(file, sql))[0]?.[0]);
+    } catch (error) {
+      if (/does not exist/.test(String(error))) return undefined;
+      throw error;
+    }
+  };
+  return {
+    config,
+    async missingBelow(pos) {
+      if (pos === 0) return 0;
+      return pos - ((await count(`SELECT count(DISTINCT id) FROM items WHERE id < ${pos}`)) ?? 0);
+    },
+    async ids() {
+      if ((await count('SELECT count(*) FROM items')) === undefined) return [];
+      return (await duckdbQuery(file, 'SELECT id FROM items')).map(([id]) => Number(id));
+    },
+    async corrupt() {
+      const sql = `SELECT count(*) FROM items WHERE amount IS DISTINCT FROM id / 4
+        OR payload IS DISTINCT FROM 'p' || id || '-' || repeat('x', (id % 40)::INT)`;
+      return (await count(sql)) ?? 0;
+    },
+    async cleanup() {},
+  };
+}
+
 function csvStore(dir: string, batchSizeRows: number): Store {
   const output = join(dir, 'out');
   const config = join(dir, 'config.json');
@@ -242,8 +275,12 @@ export async function runKillResume(options: ChaosOptions): Promise<ChaosReport>
   const store =
     options.target === 'dest-postgres'
       ? await postgresStore(dir.path, options.batchSizeRows)
-      : csvStore(dir.path, options.batchSizeRows);
-  const bin = options.target === 'dest-postgres' ? DEST_POSTGRES : DEST_CSV;
+      : options.target === 'dest-duckdb'
+        ? duckdbStore(dir.path, options.batchSizeRows)
+        : csvStore(dir.path, options.batchSizeRows);
+  const bin = { 'dest-postgres': DEST_POSTGRES, 'dest-duckdb': DEST_DUCKDB, 'dest-csv': DEST_CSV }[
+    options.target
+  ];
   const report: ChaosReport = {
     target: options.target,
     records: options.records,
@@ -318,8 +355,7 @@ export async function runKillResume(options: ChaosOptions): Promise<ChaosReport>
     for (const [id, count] of counts) {
       if (count === 1) continue;
       report.duplicates++;
-      if (options.target === 'dest-postgres')
-        throw new Error(`dest-postgres: id ${id} stored ${count} times`);
+      if (options.target !== 'dest-csv') throw new Error(`${options.target}: id ${id} stored ${count} times`);
       const allowed = 1 + resumePoints.filter((p) => p <= id).length;
       if (count > allowed)
         throw new Error(
@@ -342,7 +378,7 @@ function argument(name: string): string | undefined {
 async function main(): Promise<void> {
   const targets = argument('target')
     ? [argument('target') as ChaosOptions['target']]
-    : (['dest-postgres', 'dest-csv'] as const);
+    : (['dest-postgres', 'dest-duckdb', 'dest-csv'] as const);
   let failed = false;
   for (const target of targets) {
     const options: ChaosOptions = {

@@ -6,6 +6,7 @@ import { resolveDestination } from '@singer-dest/sdk';
 import { formatBinVersion } from '@singer-dest/sdk/bin';
 import { CsvDestination } from '@singer-dest/dest-csv';
 import { PostgresDestination } from '@singer-dest/dest-postgres';
+import { DuckDbDestination } from '@singer-dest/dest-duckdb';
 import { DEST_CSV, ROOT, runBin } from './support/spawn-bin';
 
 const packageJson = (name: string) =>
@@ -18,6 +19,7 @@ describe('the bins answer --version before loading the destination', () => {
   for (const [name, destination] of [
     ['dest-csv', CsvDestination],
     ['dest-postgres', PostgresDestination],
+    ['dest-duckdb', DuckDbDestination],
   ] as const) {
     it(`${name}: the fast answer from package.json is the destination's own name and version`, () => {
       const definition = resolveDestination(destination);

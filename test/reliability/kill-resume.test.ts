@@ -13,6 +13,13 @@ describe('kill -9 and resume from the last state (short variant of npm run test:
     assert.equal(report.distinct, 20_000);
   });
 
+  it('dest-duckdb ends with every record exactly once', async () => {
+    const report = await runKillResume({ ...SHORT, target: 'dest-duckdb' });
+    assert.equal(report.runs.filter((r) => r.kill !== undefined).length, 3);
+    assert.equal(report.stored, 20_000);
+    assert.equal(report.distinct, 20_000);
+  });
+
   it('dest-csv ends with every record, duplicated only after a killed run’s last state', async () => {
     const report = await runKillResume({ ...SHORT, target: 'dest-csv' });
     assert.equal(report.runs.filter((r) => r.kill !== undefined).length, 3);

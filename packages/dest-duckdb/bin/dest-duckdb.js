@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 'use strict';
-const { runCli } = require('@singer-dest/sdk');
-const { DuckDbDestination } = require('../build/src/index.js');
-runCli(DuckDbDestination);
+// runBin answers --version from package.json without loading the destination; anything else goes to runCli.
+const { runBin } = require('@singer-dest/sdk/bin');
+runBin(require('../package.json'), () => require('../build/src/index.js').DuckDbDestination);

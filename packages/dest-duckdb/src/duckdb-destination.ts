@@ -66,6 +66,7 @@ const METADATA = (sequenceBase: number): [string, string, (c: EncodeContext) => 
   description:
     'Loads DuckDB (an embedded warehouse in one file): one transaction per batch, upserts, Parquet.',
   config: DuckDbConfig,
+  capabilities: ['target-schema', 'hard-delete', 'soft-delete', 'activate-version'],
 })
 export class DuckDbDestination {
   private instance: DuckDBInstance | undefined;
@@ -74,6 +75,8 @@ export class DuckDbDestination {
   private readonly streams = new Map<string, StreamTable>();
   private readonly tableOwners = new Map<string, string>();
   private readonly sequenceBase = Date.now() * 1000;
+  /** The longest CSV line encoded so far (UTF-16 units), for read_csv's line limit (2 MB unless raised). */
+  private longestLine = 0;
 
   private get db(): DuckDBConnection {
     if (this.connection === undefined)
@@ -211,6 +214,7 @@ export class DuckDbDestination {
       }
       line += `${csvFieldOf(value, column.type)},`;
     }
+    if (line.length > this.longestLine) this.longestLine = line.length;
     return `${line}${context.line}\n`;
   }
 
@@ -224,7 +228,11 @@ export class DuckDbDestination {
     const spec = [...columns, { name: '_sdc_row', type: 'BIGINT' }].map(
       (c) => `${quoteText(c.name)}: ${quoteText(c.type)}`,
     );
-    const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false)`;
+    // A line of up to 3 UTF-8 bytes per UTF-16 unit; read_csv refuses lines over 2 MB unless told otherwise.
+    const lineBytes = this.longestLine * 3 + 1024;
+    const limits =
+      lineBytes > 2_000_000 ? `, max_line_size = ${lineBytes}, buffer_size = ${2 * lineBytes}` : '';
+    const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false${limits})`;
     const names = columns.map((c) => quoteIdent(c.name));
     const metadata = addRecordMetadata || hardDelete;
     const target = `${qualified} (${names.join(', ')}${metadata ? ', _sdc_batched_at' : ''})`;
@@ -252,7 +260,10 @@ export class DuckDbDestination {
       });
       table.overwrite = false;
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      // DuckDB's CSV errors quote the whole row ("Original Line: ..."): keep only the first lines, never a record.
+      const message = error instanceof Error ? error.message : String(error);
+      const kept = message.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Original Line'));
+      const reason = kept.slice(0, 2).join(' ').slice(0, 300);
       throw new DuckDbDestinationError(
         'ERR_DUCKDB_LOAD_FAILED',
         `${reason} while loading input lines ${context.firstLine}-${context.lastLine} into ${qualified}. The transaction was rolled back: no row of this batch was written.`,

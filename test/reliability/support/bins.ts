@@ -13,6 +13,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 export const DEST_CSV = join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js');
 export const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
+export const DEST_DUCKDB = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js');
 /** The fault-injecting test destination (compiled from test/reliability/fixtures/fault-dest.ts). */
 export const FAULT_DEST = join(ROOT, 'test', 'build', 'reliability', 'fixtures', 'fault-dest.js');
 
@@ -71,7 +72,9 @@ export interface BinResult {
 /** A clean environment: no DEST_CSV_* / DEST_POSTGRES_* / FAULT_* settings leak in from outside. */
 export function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(DEST_CSV|DEST_POSTGRES|FAULT_DEST|FAULT)_/.test(k)),
+    Object.entries(process.env).filter(
+      ([k]) => !/^(DEST_CSV|DEST_POSTGRES|DEST_DUCKDB|FAULT_DEST|FAULT)_/.test(k),
+    ),
   );
   return { ...env, ...extra };
 }

