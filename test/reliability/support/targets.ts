@@ -131,7 +131,7 @@ export async function duckdbValues(
   if (!existsSync(file)) return [];
   try {
     const sql = `SELECT "${column}"::VARCHAR AS v FROM "main"."${table}" ORDER BY "${orderBy}"`;
-    return (await duckdbQuery(file, sql)).map(([v]) => (v === null ? null : String(v)));
+    return (await duckdbQuery(file, sql)).map(([v]) => (v === null ? null : (v as string)));
   } catch (error) {
     if (/does not exist/.test(String(error))) return [];
     throw error;
