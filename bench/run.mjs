@@ -26,6 +26,7 @@ import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { BENCH_DIR, SHAPES, ensureInput } from './generate.mjs';
 import { HAVE_GNU_TIME, measure, tail } from './measure.mjs';
+import { duckdbRows } from './duckdb-rows.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const NODE = process.execPath;
@@ -42,7 +43,7 @@ const { values: opts } = parseArgs({
   options: {
     records: { type: 'string', default: '1000000' },
     runs: { type: 'string' },
-    only: { type: 'string', default: 'a,a2,b,br,c,d,e,f,fk,s0,s' },
+    only: { type: 'string', default: 'a,a2,b,br,c,d,e,f,fk,dd,ddu,ddr,s0,s' },
     input: { type: 'string', default: 'standard,real' },
     'rss-growth': { type: 'boolean', default: false },
     'rss-records': { type: 'string', default: '1000000,5000000' },
@@ -55,7 +56,7 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   process.stdout.write(
-    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,f,fk,fp,s0,s,sa,st] [--input standard,real]\n' +
+    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,f,fk,fp,dd,ddu,ddr,s0,s,sa,st] [--input standard,real]\n' +
       '                          [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
       '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n',
   );
@@ -394,6 +395,8 @@ const ROWS = {
   s: startupRow('start-up: dest-csv --version', [bin('dest-csv'), '--version'], /dest-csv/),
   sa: startupRow('start-up: dest-csv --about', [bin('dest-csv'), '--about'], /dest-csv/),
   st: startupRow('start-up: dest-csv --show-templates', [bin('dest-csv'), '--show-templates'], /output_path/),
+  // dest-duckdb append-only (dd) and upsert (ddu) against DuckDB's own read_csv of the same rows (ddr).
+  ...duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState }),
 };
 
 // ---------------------------------------------------------------- running and reporting
@@ -669,7 +672,8 @@ async function runRssGrowth() {
   const sizes = opts['rss-records'].split(',').map(Number);
   const runs = Number(opts.runs ?? 1);
   // Issue 18: peak RSS flat (within 5%) from 1M to 5M records and at most 2 × the batch limit + 80 MB, every row.
-  const ids = opts.only === 'a,a2,b,br,c,d,e,f,fk,s0,s' ? ['b', 'c', 'd', 'e'] : opts.only.split(',');
+  const ids =
+    opts.only === 'a,a2,b,br,c,d,e,f,fk,dd,ddu,ddr,s0,s' ? ['b', 'c', 'd', 'e'] : opts.only.split(',');
   const shape = opts.input.split(',')[0];
   const figures = {};
   for (const records of sizes) {

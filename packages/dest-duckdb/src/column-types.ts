@@ -1,4 +1,11 @@
-import { ExactNumber, stringifyJson, type JsonSchema } from '@singer-dest/sdk';
+import {
+  ExactNumber,
+  schemaNumberText,
+  stringifyJson,
+  type PropertyConstraints,
+  type PropertySchema,
+  type SchemaNumber,
+} from '@singer-dest/sdk';
 
 const INT64 = 2n ** 63n;
 const INT128 = 2n ** 127n;
@@ -20,81 +27,80 @@ function digitsOf(text: string): { int: number; frac: number } {
 }
 
 /**
- * What a value's bounds allow: `digits`, the integer digits of the largest magnitude, and `high`, the largest
+ * What a property's bounds allow: `digits`, the integer digits of the largest magnitude, and `high`, the largest
  * magnitude with a negative bound counted one less (an integer type holds one more negative value). Undefined
  * when the schema gives no bound.
  */
-function boundOf(schema: JsonSchema): { digits: number; high: bigint } | undefined {
-  const isNumber = (b: unknown): b is number | ExactNumber =>
-    typeof b === 'number' || b instanceof ExactNumber;
-  const draft4 = (flag: unknown) => flag === true;
-  const bounds: [unknown, boolean][] = [
-    [schema.maximum, draft4(schema.exclusiveMaximum)],
-    [schema.minimum, draft4(schema.exclusiveMinimum)],
-    [schema.exclusiveMaximum, true],
-    [schema.exclusiveMinimum, true],
+function boundOf(constraints: PropertyConstraints): { digits: number; high: bigint } | undefined {
+  const { minimum, maximum, exclusiveMinimum, exclusiveMaximum } = constraints;
+  const bounds: [SchemaNumber | boolean | undefined, boolean][] = [
+    [maximum, exclusiveMaximum === true],
+    [minimum, exclusiveMinimum === true],
+    [exclusiveMaximum, true],
+    [exclusiveMinimum, true],
   ];
   let found: { digits: number; high: bigint } | undefined;
   for (const [bound, exclusive] of bounds) {
-    if (!isNumber(bound)) continue;
-    const text = String(bound);
+    if (bound === undefined || typeof bound === 'boolean') continue;
+    const text = schemaNumberText(bound);
     const { digits, point } = literalOf(text);
     const whole = point <= 0 ? 0n : BigInt(digits.padEnd(point, '0').slice(0, point) || '0');
     const magnitude = exclusive && digits.length <= point && whole > 0n ? whole - 1n : whole;
     const high = text.startsWith('-') && magnitude > 0n ? magnitude - 1n : magnitude;
     const length = magnitude === 0n ? 1 : magnitude.toString().length;
-    found = {
-      digits: Math.max(found?.digits ?? 0, length),
-      high: high > (found?.high ?? -1n) ? high : found!.high,
-    };
+    const higher = found === undefined || high > found.high ? high : found.high;
+    found = { digits: Math.max(found?.digits ?? 0, length), high: higher };
   }
   return found;
 }
 
 /** The decimal scale `multipleOf` fixes (10^-s), or undefined when it is absent or not a power of ten. */
-function scaleOf(schema: JsonSchema): number | undefined {
-  const step = schema.multipleOf;
-  if (typeof step !== 'number' && !(step instanceof ExactNumber)) return undefined;
-  const match = /^(?:1(?:\.0*)?|0?\.(0*)1|1e-(\d+))$/i.exec(String(step));
-  if (match === null) return undefined;
-  return match[2] !== undefined ? Number(match[2]) : (match[1]?.length ?? -1) + 1;
+function scaleOf(step: SchemaNumber | undefined): number | undefined {
+  if (step === undefined) return undefined;
+  const { digits, point } = literalOf(schemaNumberText(step));
+  return /^10*$/.test(digits) && point <= 1 ? 1 - point : undefined;
 }
 
 /**
- * The DuckDB column type of one JSON Schema property (see the README's type table). Integers are BIGINT, or
- * HUGEINT when their bounds pass 64 bits; numbers are DECIMAL(p,s) when multipleOf fixes s, else DECIMAL(38,9)
- * or (asText) VARCHAR; what no exact type holds is VARCHAR text.
+ * The DuckDB column type of one property, from the SDK's normalized schema (the README's type table): integers
+ * are BIGINT, or HUGEINT when their bounds pass 64 bits; decimals (multipleOf 10^-s) DECIMAL(p,s) sized by the
+ * bounds; other numbers DECIMAL(38,9), or VARCHAR with `asText`; what no exact type holds is VARCHAR text.
  *
  * @example
  * ```ts
- * columnTypeOf({ type: ['null', 'number'], multipleOf: 0.01, maximum: 1e8 }, false); // 'DECIMAL(11,2)'
+ * const [price] = normalizeSchema({ properties: { price: { type: 'number', multipleOf: 0.01, maximum: 1e8 } } }).properties;
+ * columnTypeOf(price!, false); // 'DECIMAL(11,2)'
  * ```
  */
-export function columnTypeOf(schema: JsonSchema, asText: boolean): string {
-  const branches = schema.anyOf ?? schema.oneOf;
-  const nonNull = branches?.filter((b) => b.type !== 'null');
-  if (nonNull !== undefined) return nonNull.length === 1 ? columnTypeOf(nonNull[0]!, asText) : 'JSON';
-  const types = (Array.isArray(schema.type) ? schema.type : [schema.type]).filter((t) => t !== 'null');
-  if (types.length !== 1) return 'JSON';
-  const bound = boundOf(schema);
-  switch (types[0]) {
-    case 'boolean':
-      return 'BOOLEAN';
-    case 'string':
-      return { 'date-time': 'TIMESTAMPTZ', date: 'DATE', time: 'TIME' }[schema.format ?? ''] ?? 'VARCHAR';
+export function columnTypeOf(property: PropertySchema, asText: boolean): string {
+  const bound = boundOf(property.constraints);
+  const scale = property.type === 'decimal' ? scaleOf(property.constraints.multipleOf) : undefined;
+  switch (property.type) {
     case 'integer':
       return bound === undefined || bound.high < INT64
         ? 'BIGINT'
         : bound.high < INT128
           ? 'HUGEINT'
           : 'VARCHAR';
-    case 'number': {
-      const scale = scaleOf(schema);
-      if (scale === 0) return columnTypeOf({ ...schema, type: 'integer' }, asText);
-      if (scale === undefined || scale > 38) return asText ? 'VARCHAR' : 'DECIMAL(38,9)';
-      const digits = bound === undefined ? 38 : bound.digits + scale;
-      return digits > 38 ? 'VARCHAR' : `DECIMAL(${Math.max(digits, scale + 1)},${scale})`;
-    }
+    case 'decimal':
+      if (scale === 0) return columnTypeOf({ ...property, type: 'integer' }, asText);
+      if (scale !== undefined && scale <= 38) {
+        const digits = bound === undefined ? 38 : bound.digits + scale;
+        return digits > 38 ? 'VARCHAR' : `DECIMAL(${Math.max(digits, scale + 1)},${scale})`;
+      }
+      return asText ? 'VARCHAR' : 'DECIMAL(38,9)';
+    case 'number':
+      return asText ? 'VARCHAR' : 'DECIMAL(38,9)';
+    case 'boolean':
+      return 'BOOLEAN';
+    case 'string':
+      return 'VARCHAR';
+    case 'date-time':
+      return 'TIMESTAMPTZ';
+    case 'date':
+      return 'DATE';
+    case 'time':
+      return 'TIME';
     default:
       return 'JSON';
   }

@@ -8,8 +8,10 @@ import {
   Destination,
   EncodeRecord,
   ExportBatch,
+  NameClaims,
   OnActivateVersion,
   OnSchema,
+  SdcValues,
   TestConnection,
   type ActivateVersionContext,
   type AfterProcessContext,
@@ -21,33 +23,8 @@ import {
 import { csvFieldOf, columnTypeOf, misfitOf } from './column-types';
 import { databaseFileOf, DuckDbConfig } from './config';
 import { DuckDbDestinationError } from './errors';
+import { streamTableOf, tableCollision, type StreamTable } from './stream-table';
 import { ensureTable, inTransaction, quoteIdent, quoteText } from './table-sql';
-
-/** A column of a stream's CSV lines: its name, its type in the table, and where each record's value comes from. */
-interface LineColumn {
-  name: string;
-  type: string;
-  label: string;
-  valueOf: (context: EncodeContext) => unknown;
-}
-
-/** How one stream loads, fixed at its SCHEMA (whose buffered records the SDK exports before calling @OnSchema). */
-interface StreamTable {
-  schema: string;
-  table: string;
-  qualified: string;
-  columns: LineColumn[];
-  keys: string[];
-  upsert: boolean;
-  overwrite: boolean;
-}
-
-const METADATA = (sequenceBase: number): [string, string, (c: EncodeContext) => unknown][] => [
-  ['_sdc_extracted_at', 'TIMESTAMPTZ', (c) => c.message.time_extracted],
-  ['_sdc_received_at', 'TIMESTAMPTZ', (c) => new Date(c.receivedAt).toISOString()],
-  ['_sdc_deleted_at', 'TIMESTAMPTZ', (c) => c.record._sdc_deleted_at],
-  ['_sdc_sequence', 'BIGINT', (c) => sequenceBase + c.line],
-];
 
 /**
  * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (DuckDB's own CSV
@@ -73,8 +50,8 @@ export class DuckDbDestination {
   private connection: DuckDBConnection | undefined;
   private batchDir = '';
   private readonly streams = new Map<string, StreamTable>();
-  private readonly tableOwners = new Map<string, string>();
-  private readonly sequenceBase = Date.now() * 1000;
+  private readonly tables = new NameClaims(tableCollision);
+  private readonly sdc = new SdcValues();
   /** The longest CSV line encoded so far (UTF-16 units), for read_csv's line limit (2 MB unless raised). */
   private longestLine = 0;
 
@@ -107,86 +84,15 @@ export class DuckDbDestination {
 
   @OnSchema
   async schema({ stream, schema, keyProperties, config }: SchemaContext<DuckDbConfig>): Promise<void> {
-    const parts = stream.split('-');
-    const named = (parts.length === 2 || parts.length === 3) && parts.every((p) => p.length > 0);
-    const table = (named ? parts[parts.length - 1]! : stream).toLowerCase();
-    const schemaName = (
-      config.defaultTargetSchema ?? (named ? parts[parts.length - 2]! : 'main')
-    ).toLowerCase();
-    const qualified = `${quoteIdent(schemaName)}.${quoteIdent(table)}`;
-    this.claim(
-      this.tableOwners,
-      qualified,
-      stream,
-      `Streams "${this.tableOwners.get(qualified)}" and "${stream}" both map to table ${qualified}`,
-    );
-    const columns: LineColumn[] = [];
-    const owners = new Map<string, string>();
-    const add = (name: string, type: string, label: string, valueOf: LineColumn['valueOf']) => {
-      if (owners.has(name)) return; // a metadata column of the same name wins over the property
-      owners.set(name, label);
-      columns.push({ name, type, label, valueOf });
-    };
-    let metadataCount = 0;
-    const metadata = config.addRecordMetadata || config.hardDelete;
-    if (metadata)
-      for (const [name, type, valueOf] of METADATA(this.sequenceBase)) add(name, type, name, valueOf);
-    if (metadata || config.activateVersion)
-      add('_sdc_table_version', 'BIGINT', 'version', (c) => c.message.version);
-    metadataCount = columns.length;
-    const propertyNames = new Map<string, string>();
-    for (const [property, propertySchema] of Object.entries(schema.properties ?? {})) {
-      const name = property.toLowerCase();
-      const other = propertyNames.get(name);
-      if (other !== undefined)
-        this.claim(
-          propertyNames,
-          name,
-          property,
-          `Properties "${other}" and "${property}" of stream "${stream}" both become column "${name}"`,
-        );
-      propertyNames.set(name, property);
-      add(
-        name,
-        columnTypeOf(propertySchema, config.unboundedNumbersAsText),
-        property,
-        (c) => c.record[property],
-      );
-    }
-    columns.push(...columns.splice(0, metadataCount)); // properties first, then metadata
-    const wanted = [...columns, ...(metadata ? [{ name: '_sdc_batched_at', type: 'TIMESTAMPTZ' }] : [])];
-    const types = await ensureTable(this.db, schemaName, table, wanted);
-    for (const column of columns) column.type = types.get(column.name) ?? column.type;
-    const keys = keyProperties.map((key) => {
-      if (schema.properties?.[key] !== undefined) return key.toLowerCase();
-      throw new DuckDbDestinationError(
-        'ERR_DUCKDB_UNKNOWN_KEY',
-        `The key property "${key}" of stream "${stream}" is not among its schema's properties, so it has no column. Add it to the schema or fix key_properties.`,
-        { stream },
-      );
-    });
-    const method = config.loadMethod ?? (keys.length > 0 ? 'upsert' : 'append-only');
-    const previous = this.streams.get(stream);
-    const overwrite = method === 'overwrite' && (previous?.overwrite ?? true);
-    this.streams.set(stream, {
-      schema: schemaName,
-      table,
-      qualified,
-      columns,
-      keys,
-      upsert: keys.length > 0 && (method === 'upsert' || method === 'overwrite'),
-      overwrite,
-    });
-  }
-
-  private claim(owners: Map<string, string>, name: string, owner: string, clash: string): void {
-    const current = owners.get(name);
-    if (current !== undefined && current !== owner)
-      throw new DuckDbDestinationError(
-        'ERR_DUCKDB_NAME_COLLISION',
-        `${clash} (names are lower-cased), so their values would mix. Rename one of them in the tap or with a stream map.`,
-      );
-    owners.set(name, owner);
+    const layout = streamTableOf(stream, schema, keyProperties, config, this.sdc);
+    this.tables.claim(layout.qualified, stream);
+    const batchedAt =
+      config.addRecordMetadata || config.hardDelete ? [{ name: '_sdc_batched_at', type: 'TIMESTAMPTZ' }] : [];
+    const types = await ensureTable(this.db, layout.schema, layout.table, [...layout.columns, ...batchedAt]);
+    for (const column of layout.columns) column.type = types.get(column.name) ?? column.type;
+    // A later SCHEMA of an overwrite stream must not empty the table again.
+    layout.overwrite &&= this.streams.get(stream)?.overwrite ?? true;
+    this.streams.set(stream, layout);
   }
 
   private tableOf(stream: string): StreamTable {
@@ -222,7 +128,7 @@ export class DuckDbDestination {
   @ExportBatch
   async write(context: BatchContext<DuckDbConfig>): Promise<void> {
     const { qualified, columns, keys, upsert } = this.tableOf(context.stream);
-    const { hardDelete, addRecordMetadata } = context.config;
+    const { hardDelete } = context.config;
     const file = join(this.batchDir, `batch-${context.batchNumber}.csv`);
     await writeFile(file, context.encoded ?? []);
     const spec = [...columns, { name: '_sdc_row', type: 'BIGINT' }].map(
@@ -234,7 +140,7 @@ export class DuckDbDestination {
       lineBytes > 2_000_000 ? `, max_line_size = ${lineBytes}, buffer_size = ${2 * lineBytes}` : '';
     const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false${limits})`;
     const names = columns.map((c) => quoteIdent(c.name));
-    const metadata = addRecordMetadata || hardDelete;
+    const metadata = context.config.addRecordMetadata || hardDelete;
     const target = `${qualified} (${names.join(', ')}${metadata ? ', _sdc_batched_at' : ''})`;
     const select = `SELECT ${names.join(', ')}${metadata ? `, TIMESTAMPTZ ${quoteText(context.batchedAt.toISOString())}` : ''}`;
     const match = keys

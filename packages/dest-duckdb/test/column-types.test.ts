@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ExactNumber } from '@singer-dest/sdk';
-import { columnTypeOf, csvFieldOf, misfitOf } from '../src/column-types';
+import { ExactNumber, normalizeSchema, type JsonSchema } from '@singer-dest/sdk';
+import { columnTypeOf as typeOfProperty, csvFieldOf, misfitOf } from '../src/column-types';
 import { widerType } from '../src/table-sql';
 
 const exact = (text: string) => new ExactNumber(text);
+/** The column type of one property schema, normalized by the SDK first as the destination does. */
+const columnTypeOf = (schema: JsonSchema, asText: boolean) =>
+  typeOfProperty(normalizeSchema({ properties: { p: schema } }).properties[0]!, asText);
 
 describe('columnTypeOf', () => {
   it('maps integers to BIGINT, or HUGEINT when the bounds pass 64 bits, or VARCHAR past 128 bits', () => {
