@@ -7,6 +7,8 @@ import {
   type SchemaNumber,
 } from '@singer-dest/sdk';
 
+/** The type of a number whose schema fixes no scale: 29 integer digits and 9 decimals. */
+export const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
 const INT64 = 2n ** 63n;
 const INT128 = 2n ** 127n;
 
@@ -88,9 +90,9 @@ export function columnTypeOf(property: PropertySchema, asText: boolean): string 
         const digits = bound === undefined ? 38 : bound.digits + scale;
         return digits > 38 ? 'VARCHAR' : `DECIMAL(${Math.max(digits, scale + 1)},${scale})`;
       }
-      return asText ? 'VARCHAR' : 'DECIMAL(38,9)';
+      return asText ? 'VARCHAR' : UNBOUNDED_NUMBER_TYPE;
     case 'number':
-      return asText ? 'VARCHAR' : 'DECIMAL(38,9)';
+      return asText ? 'VARCHAR' : UNBOUNDED_NUMBER_TYPE;
     case 'boolean':
       return 'BOOLEAN';
     case 'string':

@@ -20,7 +20,7 @@ import {
   type ProcessContext,
   type SchemaContext,
 } from '@singer-dest/sdk';
-import { csvFieldOf, columnTypeOf, misfitOf } from './column-types';
+import { csvFieldOf, misfitOf } from './column-types';
 import { databaseFileOf, DuckDbConfig } from './config';
 import { DuckDbDestinationError } from './errors';
 import { streamTableOf, tableCollision, type StreamTable } from './stream-table';
@@ -105,16 +105,18 @@ export class DuckDbDestination {
   @EncodeRecord
   encode(context: EncodeContext<DuckDbConfig>): string {
     let line = '';
-    for (const column of this.tableOf(context.stream).columns) {
+    const table = this.tableOf(context.stream);
+    for (const column of table.columns) {
       const value = column.valueOf(context);
       const misfit = misfitOf(value, column.type);
-      if (misfit !== undefined) {
-        const hint = column.type.startsWith('DECIMAL')
-          ? '. Give it a multipleOf in the schema, or set unbounded_numbers_as_text'
-          : '';
+      if (misfit !== undefined && column.widensToText) {
+        // Monotone, so safe for batches already encoded: VARCHAR takes the text of any number.
+        column.type = 'VARCHAR';
+        table.toText.set(column.name, context.line);
+      } else if (misfit !== undefined) {
         throw new DuckDbDestinationError(
           'ERR_DUCKDB_VALUE_DOES_NOT_FIT',
-          `property "${column.label}": ${misfit}${hint}`,
+          `property "${column.label}": ${misfit}`,
           { line: context.line, stream: context.stream },
         );
       }
@@ -127,13 +129,17 @@ export class DuckDbDestination {
   /** Loads one batch in one transaction: read_csv over the batch file, then insert, or dedupe and upsert by key. */
   @ExportBatch
   async write(context: BatchContext<DuckDbConfig>): Promise<void> {
-    const { qualified, columns, keys, upsert } = this.tableOf(context.stream);
-    const { hardDelete } = context.config;
-    const file = join(this.batchDir, `batch-${context.batchNumber}.csv`);
-    await writeFile(file, context.encoded ?? []);
+    const table = this.tableOf(context.stream);
+    const { qualified, columns, keys, upsert } = table;
+    // Taken before any await: the column types of this file's read_csv and the ALTERs they need agree, however
+    // the next batch's encoding (which runs while this one loads) moves on.
+    const toText = [...table.toText];
     const spec = [...columns, { name: '_sdc_row', type: 'BIGINT' }].map(
       (c) => `${quoteText(c.name)}: ${quoteText(c.type)}`,
     );
+    const { hardDelete } = context.config;
+    const file = join(this.batchDir, `batch-${context.batchNumber}.csv`);
+    await writeFile(file, context.encoded ?? []);
     // A line of up to 3 UTF-8 bytes per UTF-16 unit; read_csv refuses lines over 2 MB unless told otherwise.
     const lineBytes = this.longestLine * 3 + 1024;
     const limits =
@@ -146,9 +152,16 @@ export class DuckDbDestination {
     const match = keys
       .map((k) => `${qualified}.${quoteIdent(k)} IS NOT DISTINCT FROM s.${quoteIdent(k)}`)
       .join(' AND ');
-    const table = this.tableOf(context.stream);
     try {
       await inTransaction(this.db, async () => {
+        for (const [name, line] of toText) {
+          await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE VARCHAR`);
+          context.logger.warn(
+            { stream: context.stream, column: name, line },
+            `Column ${name} of ${qualified} is now VARCHAR: input line ${line} has a number with more digits than ` +
+              'DECIMAL(38,9) holds, and the schema fixes no scale (multipleOf). Values are kept exactly as text.',
+          );
+        }
         if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
         if (!upsert && !(hardDelete && keys.length > 0))
           return void (await this.db.run(`INSERT INTO ${target} ${select} FROM ${source}`));
@@ -165,6 +178,7 @@ export class DuckDbDestination {
         await this.db.run('DROP TABLE _sdc_stage');
       });
       table.overwrite = false;
+      for (const [name] of toText) table.toText.delete(name);
     } catch (error) {
       // DuckDB's CSV errors quote the whole row ("Original Line: ..."): keep only the first lines, never a record.
       const message = error instanceof Error ? error.message : String(error);

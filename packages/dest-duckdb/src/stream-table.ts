@@ -8,7 +8,7 @@ import {
   type EncodeContext,
   type JsonSchema,
 } from '@singer-dest/sdk';
-import { columnTypeOf } from './column-types';
+import { columnTypeOf, UNBOUNDED_NUMBER_TYPE } from './column-types';
 import type { DuckDbConfig } from './config';
 import { DuckDbDestinationError } from './errors';
 import { quoteIdent } from './table-sql';
@@ -19,6 +19,8 @@ export interface LineColumn {
   type: string;
   label: string;
   valueOf: (context: EncodeContext) => unknown;
+  /** A number the schema does not fix (DECIMAL(38,9)): becomes VARCHAR when a value needs more digits. */
+  widensToText: boolean;
 }
 
 /** How one stream loads, fixed at its SCHEMA (whose buffered records the SDK exports before calling @OnSchema). */
@@ -32,17 +34,22 @@ export interface StreamTable {
   upsert: boolean;
   /** Overwrite: the next flush empties the table first (once a run). */
   overwrite: boolean;
+  /** Columns the next flush turns into VARCHAR, with the input line of the value that needed it. */
+  toText: Map<string, number>;
 }
 
 /** DuckDB folds unquoted names to lower case and compares quoted ones without case: lower-case them all. */
 const NAMES = { maxBytes: 255, case: 'lower' } as const;
 
-const collision = (what: string) => (owner: string, other: string, name: string) =>
-  new DuckDbDestinationError(
-    'ERR_DUCKDB_NAME_COLLISION',
-    `${what} "${owner}" and "${other}" both become ${name} (names are lower-cased), so their values would mix. ` +
-      'Rename one of them in the tap or with a stream map.',
-  );
+/** The NameClaims error for two sources that fold to one name; `clash` says which two and onto what. */
+const collision =
+  (clash: (owner: string, other: string, name: string) => string) =>
+  (owner: string, other: string, name: string) =>
+    new DuckDbDestinationError(
+      'ERR_DUCKDB_NAME_COLLISION',
+      `${clash(owner, other, name)} (names are lower-cased), so their values would mix. Rename one of them in ` +
+        'the tap or with a stream map.',
+    );
 
 /** The metadata columns a stream's table gets: all six with add_record_metadata or hard_delete, else the version. */
 export function metadataColumns(config: DuckDbConfig): string[] {
@@ -80,20 +87,22 @@ export function streamTableOf(
   const names = foldNames(
     properties.map((p) => p.name),
     NAMES,
-    collision(`Properties of stream "${stream}":`),
+    collision(
+      (a, b, name) => `Properties "${a}" and "${b}" of stream "${stream}" both become column "${name}"`,
+    ),
   );
-  const columns: LineColumn[] = properties.map((property) => ({
-    name: names.get(property.name)!,
-    type: columnTypeOf(property, config.unboundedNumbersAsText),
-    label: property.name,
-    valueOf: (c) => c.record[property.name],
-  }));
+  const columns: LineColumn[] = properties.map((property) => {
+    const type = columnTypeOf(property, config.unboundedNumbersAsText);
+    const name = names.get(property.name)!;
+    const widensToText = type === UNBOUNDED_NUMBER_TYPE && property.type !== 'integer';
+    return { name, type, label: property.name, valueOf: (c) => c.record[property.name], widensToText };
+  });
   for (const name of metadata) {
     if (isSdcColumn(name) && name !== '_sdc_batched_at') {
       const type = SDC_COLUMNS.find((c) => c.name === name)!.type === 'integer' ? 'BIGINT' : 'TIMESTAMPTZ';
       const valueOf = (c: EncodeContext) =>
         sdc.valueOf(name, { message: c.message, receivedAt: c.receivedAt, batchedAt: 0, line: c.line });
-      columns.push({ name, type, label: name, valueOf });
+      columns.push({ name, type, label: name, valueOf, widensToText: false });
     }
   }
   const keys = keyProperties.map((key) => {
@@ -115,8 +124,11 @@ export function streamTableOf(
     keys,
     upsert: keys.length > 0 && (method === 'upsert' || method === 'overwrite'),
     overwrite: method === 'overwrite',
+    toText: new Map(),
   };
 }
 
 /** The NameClaims collision error for two streams on one table. */
-export const tableCollision = collision('Streams');
+export const tableCollision = collision(
+  (a, b, name) => `Streams "${a}" and "${b}" both map to table ${name}`,
+);

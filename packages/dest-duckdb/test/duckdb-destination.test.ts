@@ -88,29 +88,28 @@ describe('dest-duckdb values', { concurrency: 4 }, () => {
       ]);
     }));
 
-  it('refuses, by line, a value its column would round or overflow (invalid_record_policy applies)', () =>
-    withDb('misfit', async (db) => {
+  it('turns a DECIMAL(38,9) column into VARCHAR when a value needs more digits, keeping every digit, warned', () =>
+    withDb('widen', async (db) => {
       const messages = [
-        schema('m', { id: { type: 'integer' }, price: { type: 'number' } }),
+        schema('m', { id: { type: 'integer' }, price: { type: ['null', 'number'] } }),
         record('m', { id: 1, price: 999.99 }),
         state({ at: 1 }),
-        '{"type":"RECORD","stream":"m","record":{"id":2,"price":1.0000000005}}',
+        '{"type":"RECORD","stream":"m","record":{"id":2,"price":1.1734567890123456789}}',
         record('m', { id: 3, price: 1 }),
+        state({ at: 3 }),
       ];
-      const failed = await db.load(messages, {}, { batchSizeRows: 1 });
-      assert.ok(failed.error instanceof InputError);
-      assert.equal(failed.error.code, 'ERR_RECORD_REJECTED');
-      assert.equal(failed.error.line, 4);
+      const result = await db.load(messages, {}, { batchSizeRows: 1 });
+      assert.equal(result.error, undefined);
+      assert.deepEqual(result.states, [{ at: 1 }, { at: 3 }]);
+      const warning = result.logs.find((l) => l.level === 'warn' && /is now VARCHAR/.test(String(l.msg)));
       assert.match(
-        failed.error.message,
-        /^stdin line 4: RECORD for stream "m" was rejected by the destination: property "price": 1.0000000005 has 10 decimals; DECIMAL\(38,9\) keeps 9 and would round it\. Give it a multipleOf in the schema, or set unbounded_numbers_as_text\./,
+        String(warning?.msg),
+        /^Column price of "main"\."m" is now VARCHAR: input line 4 has a number with more digits than DECIMAL\(38,9\) holds/,
       );
-      const skipped = await db.load(messages, {}, { batchSizeRows: 1, invalidRecordPolicy: 'skip' });
-      assert.equal(skipped.error, undefined);
-      // The failed run may have committed line 2 before it stopped; line 4 is in neither run.
-      assert.deepEqual(await db.query('SELECT DISTINCT id::INT id, price::VARCHAR p FROM m ORDER BY id'), [
-        { id: 1, p: '999.990000000' },
-        { id: 3, p: '1.000000000' },
+      assert.deepEqual(await db.query('SELECT id::INT id, price, typeof(price) t FROM m ORDER BY id'), [
+        { id: 1, price: '999.990000000', t: 'VARCHAR' },
+        { id: 2, price: '1.1734567890123456789', t: 'VARCHAR' },
+        { id: 3, price: '1', t: 'VARCHAR' },
       ]);
     }));
 
