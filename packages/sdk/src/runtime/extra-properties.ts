@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { JsonSchema, SingerRecord } from '../contexts';
+import { SDC_COLUMNS } from '../toolkit/sdc-columns';
 
 /**
  * What to do with a record property its stream's schema does not declare (a destination has no column for it):
@@ -11,8 +12,9 @@ export type ExtraPropertiesPolicy = 'warn' | 'fail' | 'ignore';
 const MAX_NAMED = 10;
 
 /**
- * Finds a record's top-level properties that its schema does not declare; made once per SCHEMA. Nested values
- * are part of their property's value (a JSON column keeps them whole), so only the top level is checked.
+ * Finds a record's top-level properties that its schema does not declare, other than the `_sdc_*` metadata
+ * names; made once per SCHEMA. Nested values are part of their property's value (a JSON column keeps them
+ * whole), so only the top level is checked.
  *
  * @example
  * ```ts
@@ -25,7 +27,8 @@ export class ExtraPropertyFinder {
   private readonly declared: ReadonlySet<string>;
 
   constructor(schema: JsonSchema) {
-    this.declared = new Set(Object.keys(schema.properties ?? {}));
+    // A metadata column's name is never extra: `_sdc_deleted_at` in a CDC record is what marks the delete.
+    this.declared = new Set([...Object.keys(schema.properties ?? {}), ...SDC_COLUMNS.map((c) => c.name)]);
   }
 
   /** Up to ten undeclared property names (never values), or undefined when there is none. */

@@ -14,7 +14,7 @@ const messages = [
   schema('users', { id: { type: 'integer' }, address: { type: 'object' } }, ['id']),
   record('users', { id: 1, address: { city: 'x', extra: 1 } }),
   record('users', { id: 2, note: 'n', other: 1 }),
-  record('users', { id: 3, note: 'm' }),
+  record('users', { id: 3, note: 'm', _sdc_deleted_at: '2024-01-01T00:00:00Z' }),
   state({ users: 3 }),
 ];
 
@@ -56,6 +56,15 @@ describe('extra properties (the SDK applies extra_properties for every destinati
     assert.equal(result.error, undefined);
     assert.deepEqual(result.batches[0]!.records, [{ id: 1, address: { city: 'x', extra: 1 } }]);
     assert.deepEqual(result.summary?.invalidRecords, { users: 2 });
+  });
+
+  it('never counts a metadata name (_sdc_deleted_at marks a CDC delete)', async () => {
+    const result = await runTestDestination(Collect, {
+      messages: [messages[0]!, record('users', { id: 1, _sdc_deleted_at: '2024-01-01T00:00:00Z' })],
+      settings: { extraProperties: 'fail' },
+    });
+    assert.equal(result.error, undefined);
+    assert.equal(result.batches[0]!.records.length, 1);
   });
 
   it('ignore: loads without a warning', async () => {
