@@ -13,3 +13,13 @@ export {
   type TestRunOptions,
   type TestRunResult,
 } from './run-test-destination';
+export { runConformance, type ConformanceOptions, type ReadBackRow } from './run-conformance';
+export {
+  CONFORMANCE_CASES,
+  CONFORMANCE_DIR,
+  conformanceFile,
+  type ConformanceCase,
+  type FailCase,
+  type LoadCase,
+} from './conformance-cases';
+export { sameValue } from './same-value';

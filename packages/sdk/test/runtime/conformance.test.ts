@@ -1,12 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { Destination, ExportBatch, InputError } from '../../src/index';
-import { runTestDestination } from '../../src/testing/index';
+import { conformanceFile, runTestDestination } from '../../src/testing/index';
 
-// The Meltano SDK's own target test streams that exercise the core (Apache-2.0; see fixtures/meltano-sdk).
-const fixture = (name: string) =>
-  join(__dirname, '..', '..', '..', 'test', 'fixtures', 'meltano-sdk', `${name}.singer`);
+// The Meltano SDK's own target test streams that exercise the core (Apache-2.0; shipped in conformance/meltano-sdk).
+const fixture = (name: string) => conformanceFile(`meltano-sdk/${name}`);
 
 @Destination()
 class Noop {
