@@ -99,7 +99,10 @@ describe('config sources', () => {
     const warning = lines(stderr)
       .map((l) => JSON.parse(l))
       .find((l) => l.level === 40);
-    assert.match(warning.msg, /^Ignoring unknown config keys: exprot_log \(.*c\.json\)/);
+    assert.match(
+      warning.msg,
+      /^Ignoring unknown config keys: exprot_log \(.*c\.json; did you mean export_log\?\)\. /,
+    );
   });
 });
 

@@ -68,6 +68,21 @@ describe('dest-csv command line', () => {
     );
   });
 
+  it('ends with a summary naming the files written, part files of a schema change included', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    const wider = {
+      ...usersSchema,
+      schema: { type: 'object', properties: { ...usersSchema.schema.properties, age: { type: 'integer' } } },
+    };
+    const run = await runBin([], lines(usersSchema, user(1, 'Ann'), wider, user(2, 'Bo')), cwd);
+    assert.equal(run.code, 0, run.stderr);
+    const summary = run.stderr.split('\n').find((l) => l.includes('"summary"'));
+    assert.match(
+      JSON.parse(summary!).msg,
+      /^Loaded 2 records \(users 2\) in 2 batches; 0 states emitted; \d+\.\d s\. Written to output\/users\.csv and output\/users\.part2\.csv\.$/,
+    );
+  });
+
   it('takes target-csv settings from --config', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
     writeFileSync(

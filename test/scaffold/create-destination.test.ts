@@ -100,12 +100,23 @@ describe('npm init @singer-dest', () => {
   it('its bin loads the example file and prints its states; --help names its setting', async () => {
     const bin = join(pkg, 'bin', `${NAME}.js`);
     const input = readFileSync(join(root, 'examples', 'shop.singer'), 'utf8');
-    const { stdout } = await run(root, process.execPath, [bin], input);
+    const { stdout, stderr } = await run(root, process.execPath, [bin], input);
     assert.equal(stdout.trim().split('\n').length, 3);
     const orders = readFileSync(join(root, 'output', 'orders.jsonl'), 'utf8').split('\n');
     assert.match(orders[0]!, /^\{"id":9007199254740993,.*"exchange_rate":1\.1734567890123456789,/);
     const help = (await run(root, process.execPath, [bin, '--help'])).stdout;
     assert.match(help, /output_path\s+DEST_SHOP_ORDERS_OUTPUT_PATH/);
+    const examples = help
+      .slice(help.lastIndexOf('Examples:\n') + 'Examples:\n'.length)
+      .trimEnd()
+      .split('\n');
+    assert.deepEqual(examples, [
+      `  ${NAME} < tap-output.singer`,
+      `  ${NAME} --config config.json < tap-output.singer`,
+    ]);
+    const readme = readFileSync(join(pkg, 'README.md'), 'utf8').split('\n');
+    for (const example of examples) assert.ok(readme.includes(example.trim()), example);
+    assert.match(stderr, /Written to output\/customers\.jsonl and output\/orders\.jsonl\./);
     assert.equal((await run(root, process.execPath, [bin, '--version'])).stdout, `${NAME} 0.1.0\n`);
   });
 

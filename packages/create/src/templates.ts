@@ -17,38 +17,41 @@ export interface TemplateLayout {
 
 /** The destination class and its settings: the file an author edits first. */
 export function destinationSource(n: DestinationNames): string {
-  return `import { Destination, ExportBatch, Setting, stringifyJson, type BatchContext } from '@singer-dest/sdk';
-import { IsString, MinLength } from 'class-validator';
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync } from 'node:fs';
+  return `import { DescribeOutput, Destination, ExportBatch, Setting, stringifyJson } from '@singer-dest/sdk';
+import type { BatchContext, DescribeOutputContext } from '@singer-dest/sdk';
+import { IsString } from 'class-validator';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The settings of ${n.binName}: keys of a JSON config file, or \`${n.envPrefix}<KEY>\` environment variables. */
+/** Settings: JSON config keys, or \`${n.envPrefix}<KEY>\` environment variables. */
 export class ${n.configName} {
   @Setting({ name: 'output_path', description: 'Directory of the <stream>.jsonl files; created if missing.' })
   @IsString()
-  @MinLength(1)
   outputPath = 'output';
 }
+
+const fileOf = (dir: string, stream: string) => join(dir, \`\${stream.replace(/[^\\w-]/g, '_')}.jsonl\`);
 
 /** Writes each stream's records as JSON lines to \`<output_path>/<stream>.jsonl\`. Replace the export with yours. */
 @Destination({
   name: '${n.binName}',
   config: ${n.configName},
   version: '0.1.0',
-  description: 'Writes one JSON-lines file per stream.',
+  description: 'One JSON-lines file per stream.',
+  examples: ['${n.binName} < tap-output.singer', '${n.binName} --config config.json < tap-output.singer'],
 })
 export class ${n.className} {
   @ExportBatch
   write({ stream, records, config }: BatchContext<${n.configName}>): void {
     mkdirSync(config.outputPath, { recursive: true });
-    const fd = openSync(join(config.outputPath, \`\${stream.replace(/[^\\w-]/g, '_')}.jsonl\`), 'a');
-    try {
-      // stringifyJson writes big integers and long decimals digit for digit.
-      appendFileSync(fd, records.map((record) => \`\${stringifyJson(record)}\\n\`).join(''));
-      fsyncSync(fd); // durable before returning: the SDK prints the STATEs this batch covers right after
-    } finally {
-      closeSync(fd);
-    }
+    // stringifyJson keeps big numbers exact; flush fsyncs before returning (the SDK prints the STATE next)
+    const lines = records.map((record) => \`\${stringifyJson(record)}\\n\`).join('');
+    appendFileSync(fileOf(config.outputPath, stream), lines, { flush: true });
+  }
+
+  @DescribeOutput // where a stream went, for the summary at the end of a run
+  where({ stream, config }: DescribeOutputContext<${n.configName}>): string {
+    return fileOf(config.outputPath, stream);
   }
 }
 `;
@@ -160,15 +163,17 @@ export function tsconfigJson(layout: TemplateLayout): string {
 export function readme(n: DestinationNames): string {
   return `# ${n.binName}
 
-\`npx ${n.binName} < input.singer\` writes one JSON-lines file per stream into \`./output\` and prints each Singer
+\`${n.binName} < tap-output.singer\` writes one JSON-lines file per stream into \`./output\` and prints each Singer
 STATE on stdout once the records before it are written and fsynced. Built with
 [@singer-dest/sdk](https://www.npmjs.com/package/@singer-dest/sdk).
 
 \`\`\`sh
-npx ${n.binName} < input.singer                         # load a tap's output
-npx ${n.binName} --config config.json < input.singer    # settings from a file (or ${n.envPrefix}* variables)
-npx ${n.binName} --about --format markdown              # every setting, with its environment variable
+${n.binName} < tap-output.singer
+${n.binName} --config config.json < tap-output.singer
 \`\`\`
+
+(From the workspace: \`npx ${n.binName} ...\`.) Settings come from \`--config\` files or \`${n.envPrefix}<SETTING>\`
+variables; \`${n.binName} --help\` ends with these same examples (\`@Destination({ examples })\`).
 
 ## Settings
 

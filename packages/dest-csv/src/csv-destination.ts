@@ -1,15 +1,17 @@
 import { mkdir, open, unlink } from 'node:fs/promises';
-import { join, relative, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   AfterProcess,
   BeforeProcess,
   CheckRecord,
+  DescribeOutput,
   Destination,
   ExportBatch,
   OnSchema,
   SdcValues,
   TestConnection,
   type BatchContext,
+  type DescribeOutputContext,
   type EncodeContext,
   type Logger,
   type ProcessContext,
@@ -72,6 +74,12 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
   description: 'Writes one CSV file per stream.',
   config: CsvConfig,
   capabilities: ['schema-flattening'],
+  // The README's first lines; test/cli/help-examples.test.ts keeps them equal.
+  examples: [
+    'npx dest-csv --config config.json < input.singer      # settings below; MeltanoLabs target-csv configs work as is',
+    'npx dest-csv --test-connection --config config.json    # checks that output_path can be created and written',
+    'npx dest-csv --about --format markdown                 # every setting, with types and environment variables',
+  ],
   // A batch is held as the lines were read, and one is written while the next fills: with two threads, 10 MB
   // batches kept both busy and peak memory near 200 MB; 100 MB batches were 10% slower and peaked at 350 MB.
   maxBatchMb: 10,
@@ -79,6 +87,8 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
 export class CsvDestination {
   /** Every stream's file, to close at the end. */
   private readonly files = new Set<StreamFile>();
+  /** Every file (part) each stream wrote to in this run, in order: the closing summary names them. */
+  private readonly written = new Map<string, string[]>();
   private namer!: FileNamer;
   private encoder!: CsvEncoder;
   private encoding!: TextEncoding;
@@ -216,6 +226,15 @@ export class CsvDestination {
     }
   }
 
+  /** The files each stream went to, as the user would type them (relative to the working folder when inside it). */
+  @DescribeOutput
+  where({ stream }: DescribeOutputContext<CsvConfig>): string[] {
+    return (this.written.get(stream) ?? []).map((path) => {
+      const shown = relative(process.cwd(), path);
+      return shown.startsWith('..') || isAbsolute(shown) ? path : shown;
+    });
+  }
+
   @AfterProcess
   async close(): Promise<void> {
     await this.writer?.close();
@@ -268,6 +287,7 @@ export class CsvDestination {
     const file = await CsvFile.open(target.basePath, fromPart, format, replace);
     target.file = file;
     target.fileColumns = columns;
+    this.written.set(stream, [...(this.written.get(stream) ?? []), file.path]);
     this.namer.claim(stream, file.path);
     for (const busy of file.busyParts) {
       logger.warn(

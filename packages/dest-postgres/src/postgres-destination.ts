@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   AfterProcess,
+  DescribeOutput,
   Destination,
   EncodeRecord,
   ExportBatch,
@@ -9,6 +10,7 @@ import {
   TestConnection,
   type ActivateVersionContext,
   type BatchContext,
+  type DescribeOutputContext,
   type EncodeContext,
   type ProcessContext,
   type SchemaContext,
@@ -43,6 +45,12 @@ const DEFAULT_MAX_BATCH_MB = 20;
   config: PostgresConfig,
   // default_target_schema; hard_delete; _sdc_deleted_at kept (CDC soft deletes); ACTIVATE_VERSION handled.
   capabilities: ['target-schema', 'hard-delete', 'soft-delete', 'activate-version'],
+  // The README's first lines; test/cli/help-examples.test.ts keeps them equal.
+  examples: [
+    'tap-github --config tap.json | dest-postgres --config config.json > state.json',
+    'dest-postgres --config config.json --test-connection   # connects, prints the server version, checks CREATE TABLE',
+    'DEST_POSTGRES_HOST=db.internal DEST_POSTGRES_DEFAULT_TARGET_SCHEMA=raw dest-postgres < tap-output.singer',
+  ],
   maxBatchMb: DEFAULT_MAX_BATCH_MB,
 })
 export class PostgresDestination {
@@ -51,6 +59,8 @@ export class PostgresDestination {
   private readonly tables = tableClaims();
   /** The stream the `table` setting names the table of (there may be only one). */
   private tableStream: string | undefined;
+  /** The table each stream's batches went into in this run, as `schema.table`: the closing summary names them. */
+  private readonly loadedInto = new Map<string, string>();
 
   private loaderFor(context: { config: PostgresConfig; logger: ProcessContext['logger'] }): Loader {
     this.loader ??= new Loader(context.config, context.logger);
@@ -99,6 +109,8 @@ export class PostgresDestination {
   async write(context: BatchContext<PostgresConfig, StreamEncoder>): Promise<void> {
     const { config, logger, streamState } = context;
     await this.loaderFor({ config, logger }).loadBatch(context, streamState);
+    const { table } = streamState.layout;
+    this.loadedInto.set(context.stream, `${table.schema}.${table.table}`);
   }
 
   @OnActivateVersion
@@ -136,6 +148,12 @@ export class PostgresDestination {
     } finally {
       await client.end();
     }
+  }
+
+  /** The table each stream was loaded into, as `schema.table` (names as PostgreSQL stores them). */
+  @DescribeOutput
+  where({ stream }: DescribeOutputContext<PostgresConfig>): string | undefined {
+    return this.loadedInto.get(stream);
   }
 
   @AfterProcess

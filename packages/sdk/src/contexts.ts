@@ -166,6 +166,18 @@ export interface RunSummary {
   elapsedMs: number;
   /** Why reading stopped: the input ended, a signal asked to stop, or the reader of stdout went away. */
   stoppedBy: 'end-of-input' | 'signal' | 'output-closed';
+  /**
+   * Where each stream's records went (files, tables), by stream, as the destination's `@DescribeOutput` says;
+   * absent when it has none. The CLI's closing summary names them.
+   */
+  outputs?: Record<string, readonly string[]>;
+}
+
+/** What `@DescribeOutput` receives: once per stream that had records exported, after the input ended. */
+export interface DescribeOutputContext<C = any> extends HandlerContext<C> {
+  readonly stream: string;
+  /** Records of the stream exported in this run. */
+  readonly records: number;
 }
 
 /** What `@AfterProcess` receives: always called, after success and after failure, so connections close. */

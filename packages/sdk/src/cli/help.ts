@@ -11,7 +11,8 @@ function flagLine(flag: FlagSpec): string {
 
 /**
  * The `--help` text: usage, flags (Meltano-style, then Mage's spellings), the settings with their environment
- * variables, and the exit codes.
+ * variables, the exit codes, and last the destination's example command lines (`@Destination({ examples })`), where
+ * a reader's eye lands after the output scrolls.
  *
  * @example
  * ```ts
@@ -48,5 +49,8 @@ export function formatHelp(definition: DestinationDefinition): string {
     `Exit codes: ${EXIT.ok} done, ${EXIT.failed} data or destination error, ${EXIT.usage} usage or config error, ` +
       `${EXIT.sigint} interrupted (SIGINT), ${EXIT.sigterm} interrupted (SIGTERM).`,
     '',
+    ...(definition.examples.length > 0
+      ? ['Examples:', ...definition.examples.map((example) => `  ${example}`), '']
+      : []),
   ].join('\n');
 }

@@ -1,5 +1,6 @@
 import { parseArgs as parseNodeArgs } from 'node:util';
 import { UsageError } from '../errors';
+import { nearestName } from './nearest-name';
 
 /** What the process is asked to do. */
 export type CliMode = 'run' | 'test-connection' | 'about' | 'show-templates' | 'version' | 'help';
@@ -125,31 +126,13 @@ export const FLAGS: readonly FlagSpec[] = [
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        previous[j]! + 1,
-        current[j - 1]! + 1,
-        previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /** The flag a mistyped one most likely meant: the other spelling (`-` for `_`), or one or two letters off. */
 function suggestFlag(name: string): FlagSpec | undefined {
-  const normal = (text: string) => text.toLowerCase().replace(/_/g, '-');
-  const exact = FLAGS.find((f) => normal(f.name) === normal(name));
-  if (exact) return exact;
-  const ranked = FLAGS.map((f) => ({ f, d: editDistance(normal(f.name), normal(name)) })).sort(
-    (x, y) => x.d - y.d,
+  const hint = nearestName(
+    name,
+    FLAGS.map((f) => f.name),
   );
-  return ranked[0] && ranked[0].d <= 2 ? ranked[0].f : undefined;
+  return FLAGS.find((f) => f.name === hint);
 }
 
 type Values = Record<string, string | boolean | string[] | undefined>;

@@ -5,7 +5,21 @@ import type { BatchReport } from '../runtime/batch-exporter';
 const CLEAR_LINE = '\r\x1b[K';
 const MIB = 1024 * 1024;
 
-/** Counts of a run in progress, fed by the loop's batch reports and the input's bytes. */
+/** `12 s`, `3 min 05 s`, `2 h 10 min`: a duration as a person reads it on a status line. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(Math.round(seconds), 0);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+}
+
+/** Before this much of the run has passed, a time-left estimate is mostly start-up noise. */
+const ESTIMATE_AFTER_MS = 1000;
+
+/**
+ * Counts of a run in progress, fed by the loop's batch reports and the input's bytes. With the input's size
+ * (`totalBytes`: a file given with `--input`, or a regular file on stdin) it also knows how far the run is.
+ */
 export class RunProgress {
   readonly records: Record<string, number> = {};
   batches = 0;
@@ -13,7 +27,11 @@ export class RunProgress {
   bytesExported = 0;
   private readonly started: number;
 
-  constructor(now = Date.now()) {
+  constructor(
+    now = Date.now(),
+    /** The input's size in bytes, when known. */
+    readonly totalBytes?: number,
+  ) {
     this.started = now;
   }
 
@@ -33,10 +51,27 @@ export class RunProgress {
   }
 
   /**
-   * One line: records/s, records per stream, batches exported, and the input bytes read but not yet exported
-   * (records buffered or exporting, plus SCHEMA and STATE lines).
+   * How far the input is read and the time left at the rate so far (`37% read, 12 s left`), when its size is
+   * known; undefined otherwise. Reading runs ahead of exporting by at most a batch or two, so the estimate is of
+   * the reading, which is most of a run; the last batch's export comes after it.
+   */
+  howFar(now = Date.now()): string | undefined {
+    if (this.totalBytes === undefined || this.totalBytes <= 0) return undefined;
+    const fraction = Math.min(this.bytesRead / this.totalBytes, 1);
+    // Floor, so 100% means every byte was read.
+    const percent = `${Math.floor(fraction * 100)}% read`;
+    const elapsed = now - this.started;
+    if (fraction >= 1) return `${percent}, exporting the last batches`;
+    if (elapsed < ESTIMATE_AFTER_MS || fraction === 0) return `${percent}, estimating time left`;
+    return `${percent}, ${formatDuration(((elapsed / 1000) * (1 - fraction)) / fraction)} left`;
+  }
+
+  /**
+   * One line: how far (when the input's size is known), records/s, records per stream, batches exported, and the
+   * input bytes read but not yet exported (records buffered or exporting, plus SCHEMA and STATE lines).
    */
   render(now = Date.now()): string {
+    const far = this.howFar(now);
     const seconds = Math.max((now - this.started) / 1000, 0.001);
     const total = Object.values(this.records).reduce((sum, n) => sum + n, 0);
     const streams = Object.entries(this.records)
@@ -44,7 +79,7 @@ export class RunProgress {
       .join(', ');
     const pending = Math.max(this.bytesRead - this.bytesExported, 0) / MIB;
     return (
-      `${Math.round(total / seconds)} records/s | ${total} records${streams ? ` (${streams})` : ''} | ` +
+      `${far ? `${far} | ` : ''}${Math.round(total / seconds)} records/s | ${total} records${streams ? ` (${streams})` : ''} | ` +
       `${this.batches} batches | ${pending.toFixed(1)} MiB read, not yet exported`
     );
   }

@@ -7,7 +7,7 @@ import { SdkError, UsageError, describeError } from '../errors';
 import type { Constructor } from '../metadata/records';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import { createLogger, type LogFormat, type LogSink } from '../runtime/logger';
-import { openInputFile, openStdin } from '../runtime/input-stream';
+import { openInputFile, openStdin, regularFileSize } from '../runtime/input-stream';
 import { runDestination, testConnection } from '../runtime/run-destination';
 import { buildAbout, formatAboutMarkdown } from './about';
 import { EXIT, exitCodeFor } from './exit-codes';
@@ -20,6 +20,7 @@ import { SecretRedactor } from './redact';
 import { interruptedExitCode, watchSignals } from './signals';
 import { writeStateFile } from './state-file';
 import { formatSummary } from './summary';
+import { describeUnknownKeys, describeUnknownVariables } from './unknown-settings';
 import { buildConfigTemplate } from './templates';
 
 export { EXIT } from './exit-codes';
@@ -37,6 +38,8 @@ export interface CliIo {
   exitNow(code: number): void;
   /** Collects the config's secret values; runCli shares it with its last-resort error handlers. */
   redactor?: SecretRedactor;
+  /** The size of standard input when it is a regular file (`dest < file`), for progress; runCli checks fd 0. */
+  stdinSize?(): number | undefined;
 }
 
 interface Session {
@@ -94,13 +97,9 @@ function loadConfig(
   // Known before validation, so not even a validation message can show a secret.
   session.redactor.add(secretValues(definition, sources));
   const validated = validateConfig(definition, sources.raw, sources.description, sources.keySources);
-  if (validated.unknownKeys.length > 0) {
-    const keys = validated.unknownKeys.map((k) => `${k} (${sources.keySources[k]})`).join(', ');
-    session.logger.warn(
-      { keys: validated.unknownKeys },
-      `Ignoring unknown config keys: ${keys}. Check their spelling; run with --about to list the settings.`,
-    );
-  }
+  const unknownKeys = describeUnknownKeys(definition, validated.unknownKeys, sources.keySources);
+  if (unknownKeys !== undefined) session.logger.warn({ keys: validated.unknownKeys }, unknownKeys);
+  for (const warning of describeUnknownVariables(definition, io.env)) session.logger.warn(warning);
   session.logger.debug({ sources: sources.description }, `Config read from ${sources.description}`);
   return validated;
 }
@@ -157,7 +156,8 @@ async function runProcess(
   const onState = args.stateFile === undefined ? undefined : stateWriter(args.stateFile);
   // Not when stdout is the same terminal: STATE lines would land in the middle of the status line.
   const stdoutIsTty = Boolean((io.stdout as { isTTY?: boolean }).isTTY);
-  const progress = status.isTTY && !stdoutIsTty ? new RunProgress() : undefined;
+  const totalBytes = args.input !== undefined ? regularFileSize(args.input) : io.stdinSize?.();
+  const progress = status.isTTY && !stdoutIsTty ? new RunProgress(Date.now(), totalBytes) : undefined;
   const watch = watchSignals(
     {
       onFirst: (signal) =>
@@ -334,6 +334,7 @@ export function runCli(destination: Constructor, argv: readonly string[] = proce
     get stdin() {
       return (stdin ??= openStdin());
     },
+    stdinSize: () => regularFileSize(0),
     stdout: process.stdout,
     stderr: process.stderr,
     signals: process,

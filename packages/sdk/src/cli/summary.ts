@@ -5,12 +5,13 @@ function plural(count: number, word: string): string {
 }
 
 /**
- * The one-line summary printed at the end of a run: records per stream, batches, states, elapsed time, and why it
- * stopped when it was not the end of the input.
+ * The one-line summary printed at the end of a run: records per stream, batches, states, elapsed time, why it
+ * stopped when it was not the end of the input, and where the data went (from `@DescribeOutput`).
  *
  * @example
  * ```ts
  * formatSummary(summary); // 'Loaded 3 records (users 2, orders 1) in 2 batches; 1 state emitted; 0.4 s'
+ * // with outputs: '...; 0.4 s. Written to public.users and public.orders.'
  * ```
  */
 export function formatSummary(summary: RunSummary): string {
@@ -30,5 +31,22 @@ export function formatSummary(summary: RunSummary): string {
       : summary.stoppedBy === 'output-closed'
         ? ' (stdout was closed)'
         : '';
-  return `${parts.join('; ')}${stop}`;
+  return `${parts.join('; ')}${stop}${formatOutputs(summary.outputs)}`;
+}
+
+/** At most this many places are named; a run over hundreds of streams says how many more. */
+const MAX_OUTPUTS_SHOWN = 8;
+
+function formatOutputs(outputs: RunSummary['outputs']): string {
+  const places = Object.values(outputs ?? {}).flat();
+  if (places.length === 0) return '';
+  const shown = places.slice(0, MAX_OUTPUTS_SHOWN);
+  const more = places.length - shown.length;
+  const list =
+    more > 0
+      ? `${shown.join(', ')} and ${more} more`
+      : shown.length === 1
+        ? shown[0]!
+        : `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)!}`;
+  return `. Written to ${list}.`;
 }

@@ -3,6 +3,7 @@ import type {
   ActivateVersionContext,
   AfterProcessContext,
   BatchContext,
+  DescribeOutputContext,
   EncodeContext,
   ProcessContext,
   SchemaContext,
@@ -115,3 +116,20 @@ export const EncodeRecord = handlerDecorator<(context: EncodeContext<any>) => st
  * ```
  */
 export const CheckRecord = handlerDecorator<(context: EncodeContext<any>) => void>('checkRecord');
+
+/**
+ * Optional: says where a stream's records went in this run (file paths, `schema.table`), so the closing summary
+ * can name them: `Loaded 7 records ... into output/users.csv, output/orders.csv`. Called once per stream that had
+ * records exported, after the last export and before `@AfterProcess`; return a text, several, or nothing. A
+ * failure here is logged as a warning and never fails the run: the data is already stored.
+ *
+ * @example
+ * ```ts
+ * @DescribeOutput
+ * where({ stream, config }: DescribeOutputContext<MyConfig>) { return `${config.schema}.${stream}`; }
+ * ```
+ */
+export const DescribeOutput =
+  handlerDecorator<(context: DescribeOutputContext<any>) => MaybeAsync<string | readonly string[] | void>>(
+    'describeOutput',
+  );

@@ -28,6 +28,12 @@ export interface DestinationOptions {
    * {@link MELTANO_TARGET_CAPABILITIES} are accepted.
    */
   capabilities?: readonly MeltanoTargetCapability[];
+  /**
+   * Two or three command lines that show the destination at work, ending `--help` (take them from its README, so
+   * a reader sees the same ones in both), e.g. `'dest-csv --config config.json < tap-output.singer'`. A
+   * `# comment` after a command is shown as it is.
+   */
+  examples?: readonly string[];
 }
 
 /**
@@ -66,7 +72,8 @@ export type HandlerKind =
   | 'onActivateVersion'
   | 'beforeProcess'
   | 'afterProcess'
-  | 'testConnection';
+  | 'testConnection'
+  | 'describeOutput';
 
 /** The record each method decorator writes. */
 export interface HandlerRecord {

@@ -27,6 +27,8 @@ export interface DestinationDefinition {
   readonly configClass: Constructor | undefined;
   /** The Meltano capabilities `@Destination` declared (the CLI adds the derived ones). */
   readonly capabilities: readonly MeltanoTargetCapability[];
+  /** Example command lines for `--help`. */
+  readonly examples: readonly string[];
   readonly limits: Readonly<{ maxBatchMb: number; batchSizeRows?: number; batchWaitLimitSeconds?: number }>;
   /** The method name of each hook the class has. `exportBatch` is always there. */
   readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & {
@@ -43,6 +45,7 @@ const SINGLE_HANDLERS: readonly HandlerKind[] = [
   'beforeProcess',
   'afterProcess',
   'testConnection',
+  'describeOutput',
 ];
 
 const DECORATOR_NAMES: Record<HandlerKind, string> = {
@@ -54,7 +57,16 @@ const DECORATOR_NAMES: Record<HandlerKind, string> = {
   beforeProcess: '@BeforeProcess',
   afterProcess: '@AfterProcess',
   testConnection: '@TestConnection',
+  describeOutput: '@DescribeOutput',
 };
+
+function checkExamples(examples: unknown, problems: string[]): void {
+  if (examples === undefined) return;
+  const valid =
+    Array.isArray(examples) &&
+    examples.every((e) => typeof e === 'string' && e.trim() !== '' && !e.includes('\n'));
+  if (!valid) problems.push('examples must be a list of one-line command strings');
+}
 
 function checkLimits(options: DestinationOptions, problems: string[]): void {
   const positive = (value: number | undefined, label: string) => {
@@ -119,6 +131,7 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
     problems.push(`${className} has no @Destination decorator; add @Destination() above the class`);
   const options = record?.options ?? {};
   checkLimits(options, problems);
+  checkExamples(options.examples, problems);
   const handlers = collectHandlers(readHandlerRecords(target), problems);
   if (!handlers.exportBatch) {
     problems.push('no method has @ExportBatch; mark the method that writes a batch with @ExportBatch');
@@ -133,6 +146,7 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
     description: options.description,
     configClass: options.config,
     capabilities: Object.freeze([...(options.capabilities ?? [])]),
+    examples: Object.freeze([...(options.examples ?? [])]),
     limits: Object.freeze({
       maxBatchMb: options.maxBatchMb ?? DEFAULT_MAX_BATCH_MB,
       ...(options.batchSizeRows !== undefined && { batchSizeRows: options.batchSizeRows }),

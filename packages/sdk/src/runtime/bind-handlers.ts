@@ -3,6 +3,7 @@ import type {
   ActivateVersionContext,
   AfterProcessContext,
   BatchContext,
+  DescribeOutputContext,
   EncodeContext,
   ProcessContext,
   SchemaContext,
@@ -21,6 +22,8 @@ export interface BoundHandlers {
   beforeProcess: ((context: ProcessContext) => Promise<void>) | undefined;
   afterProcess: ((context: AfterProcessContext) => Promise<void>) | undefined;
   testConnection: ((context: ProcessContext) => Promise<string | void>) | undefined;
+  describeOutput:
+    ((context: DescribeOutputContext) => Promise<string | readonly string[] | void>) | undefined;
 }
 
 type Method = (context: unknown) => unknown;
@@ -60,5 +63,6 @@ export function bindHandlers(definition: DestinationDefinition, instance: object
     beforeProcess: bind<void>(instance, handlers.beforeProcess),
     afterProcess: bind<void>(instance, handlers.afterProcess),
     testConnection: bind<string | void>(instance, handlers.testConnection),
+    describeOutput: bind<string | readonly string[] | void>(instance, handlers.describeOutput),
   };
 }

@@ -1,4 +1,4 @@
-import { createReadStream, fstatSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /**
@@ -34,4 +34,22 @@ export function openStdin(): Readable {
 /** An input file, read in {@link INPUT_READ_BYTES} pieces. */
 export function openInputFile(path: string): Readable {
   return createReadStream(path, { highWaterMark: INPUT_READ_BYTES });
+}
+
+/**
+ * The size of an input (a path, or a file descriptor such as 0 for stdin) when it is a regular file, so progress
+ * can say how far a run is; undefined for pipes, terminals, sockets and anything that cannot be checked.
+ *
+ * @example
+ * ```ts
+ * regularFileSize(0); // 1048576 for `dest < input.singer`, undefined for `tap | dest`
+ * ```
+ */
+export function regularFileSize(input: string | number): number | undefined {
+  try {
+    const stats = typeof input === 'number' ? fstatSync(input) : statSync(input);
+    return stats.isFile() ? stats.size : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@ import type { Constructor } from '../metadata/records';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import type { BatchContext, RunMode, RunSummary } from '../contexts';
 import { bindHandlers, type BoundHandlers } from './bind-handlers';
+import { describeOutputs } from './describe-outputs';
 import { openStdin } from './input-stream';
 import { createLogger } from './logger';
 import { ProcessLoop, emptySummary, type BatchReport } from './process-loop';
@@ -140,7 +141,11 @@ export async function runDestination(destination: DestinationLike, options: RunO
     handlers,
     { config, logger, mode: 'process' },
     () => summary ?? loop.summary,
-    async () => (summary = await loop.run(options.input ?? openStdin())),
+    async () => {
+      summary = await loop.run(options.input ?? openStdin());
+      await describeOutputs(handlers.describeOutput, summary, { config, logger });
+      return summary;
+    },
   );
 }
 

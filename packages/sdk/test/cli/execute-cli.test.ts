@@ -3,7 +3,18 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { IsOptional, IsString } from 'class-validator';
-import { Destination, ExportBatch, Setting, TestConnection, type ProcessContext } from '../../src/index';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeOutput,
+  Destination,
+  ExportBatch,
+  Setting,
+  TestConnection,
+  type DescribeOutputContext,
+  type ProcessContext,
+} from '../../src/index';
 import { executeCli, type CliIo } from '../../src/cli/run-cli';
 
 function fakeIo(argv: string[], stdoutWrite?: (text: string) => void) {
@@ -99,5 +110,64 @@ describe('executeCli', () => {
     const { io, stderr } = fakeIo(['--about']);
     assert.equal(await executeCli(NotADestination, io), 1);
     assert.match(JSON.parse(stderr.join('')).msg, /NotADestination is not a valid destination/);
+  });
+
+  describe('on a terminal', () => {
+    const input = [
+      '{"type": "SCHEMA", "stream": "users", "schema": {"properties": {"id": {"type": "integer"}}}, "key_properties": ["id"]}',
+      ...Array.from(
+        { length: 50 },
+        (_, i) => `{"type": "RECORD", "stream": "users", "record": {"id": ${i}}}`,
+      ),
+      '{"type": "STATE", "value": {"users": 49}}',
+      '',
+    ].join('\n');
+
+    /** An export that takes longer than the progress interval, so the line is drawn while it runs. */
+    function slowDestination() {
+      @Destination({ name: 'dest-slow' })
+      class SlowDestination {
+        @ExportBatch
+        async write() {
+          await new Promise((resolve) => setTimeout(resolve, 1300));
+        }
+        @DescribeOutput
+        where({ stream }: DescribeOutputContext) {
+          return `warehouse.${stream}`;
+        }
+      }
+      return SlowDestination;
+    }
+
+    function terminalIo(argv: string[], stdin: Readable, stdinSize?: number) {
+      const { io, stderr } = fakeIo(argv);
+      const terminal = { isTTY: true, columns: 200, write: (text: string) => stderr.push(text) };
+      return { io: { ...io, stdin, stderr: terminal, stdinSize: () => stdinSize }, stderr };
+    }
+
+    it('shows how far a --input file is read beside records/s, and names where the data went at the end', async () => {
+      const file = join(mkdtempSync(join(tmpdir(), 'progress-')), 'in.singer');
+      writeFileSync(file, input);
+      const { io, stderr } = terminalIo(['--input', file], Readable.from([]));
+      assert.equal(await executeCli(slowDestination(), io), 0);
+      const text = stderr.join('');
+      const line = '\r\x1b[K100% read, exporting the last batches | 0 records/s | 0 records | 0 batches';
+      assert.ok(text.includes(line), text);
+      assert.match(
+        text,
+        /Loaded 50 records \(users 50\) in 1 batch; 1 state emitted; \d+\.\d s\. Written to warehouse\.users\./,
+      );
+    });
+
+    it('uses the size of a file on stdin, and shows no percentage for a pipe', async () => {
+      const sized = terminalIo([], Readable.from([Buffer.from(input)]), Buffer.byteLength(input));
+      assert.equal(await executeCli(slowDestination(), sized.io), 0);
+      assert.match(sized.stderr.join(''), /100% read, exporting the last batches \| 0 records\/s/);
+      const piped = terminalIo([], Readable.from([Buffer.from(input)]));
+      assert.equal(await executeCli(slowDestination(), piped.io), 0);
+      const text = piped.stderr.join('');
+      assert.ok(text.includes('\r\x1b[K0 records/s | 0 records | 0 batches'), text);
+      assert.doesNotMatch(text, /% read/);
+    });
   });
 });

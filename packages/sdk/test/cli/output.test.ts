@@ -66,4 +66,33 @@ describe('metrics and summary', () => {
       'Loaded 0 records in 0 batches; 0 states emitted; 1.5 s',
     );
   });
+
+  it('names where the data went, as @DescribeOutput said, up to eight places', () => {
+    const summary = {
+      records: { users: 2, orders: 1 },
+      invalidRecords: {},
+      batches: 2,
+      statesEmitted: 1,
+      elapsedMs: 400,
+      stoppedBy: 'end-of-input' as const,
+    };
+    const base = 'Loaded 3 records (users 2, orders 1) in 2 batches; 1 state emitted; 0.4 s';
+    assert.equal(
+      formatSummary({ ...summary, outputs: { users: ['public.users'] } }),
+      `${base}. Written to public.users.`,
+    );
+    assert.equal(
+      formatSummary({
+        ...summary,
+        outputs: { users: ['out/users.csv', 'out/users.part2.csv'], orders: ['out/orders.csv'] },
+      }),
+      `${base}. Written to out/users.csv, out/users.part2.csv and out/orders.csv.`,
+    );
+    const many = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`s${i}`, [`t${i}`]]));
+    assert.equal(
+      formatSummary({ ...summary, outputs: many }),
+      `${base}. Written to t0, t1, t2, t3, t4, t5, t6, t7 and 3 more.`,
+    );
+    assert.equal(formatSummary({ ...summary, outputs: {} }), base);
+  });
 });

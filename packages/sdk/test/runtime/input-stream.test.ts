@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { INPUT_READ_BYTES } from '../../src/runtime/input-stream';
+import { INPUT_READ_BYTES, regularFileSize } from '../../src/runtime/input-stream';
 
 const MODULE = join(__dirname, '..', '..', 'src', 'runtime', 'input-stream.js');
 // A child reads its stdin through openStdin and reports what it got: the stream kind, each read's size, the text.
@@ -51,5 +51,33 @@ describe('openStdin', () => {
     const got = readThrough('pipe', 'a\nb\n');
     assert.equal(got.isProcessStdin, true);
     assert.equal(got.text, 'a\nb\n');
+  });
+});
+
+describe('regularFileSize', () => {
+  it('is the size of a regular file, by path or descriptor, and undefined for a pipe, a folder or nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'input-size-'));
+    const file = join(dir, 'in.singer');
+    writeFileSync(file, 'x'.repeat(1234));
+    assert.equal(regularFileSize(file), 1234);
+    const fd = openSync(file, 'r');
+    try {
+      assert.equal(regularFileSize(fd), 1234);
+    } finally {
+      closeSync(fd);
+    }
+    assert.equal(regularFileSize(dir), undefined);
+    assert.equal(regularFileSize(join(dir, 'missing')), undefined);
+    // fd 0 of a child whose stdin is a pipe, then a file
+    const child = `process.stdout.write(String(require(${JSON.stringify(MODULE)}).regularFileSize(0)))`;
+    const piped = spawnSync(process.execPath, ['-e', child], { input: 'abc' });
+    assert.equal(piped.stdout.toString(), 'undefined');
+    const fromFile = openSync(file, 'r');
+    try {
+      const redirected = spawnSync(process.execPath, ['-e', child], { stdio: [fromFile, 'pipe', 'pipe'] });
+      assert.equal(redirected.stdout.toString(), '1234');
+    } finally {
+      closeSync(fromFile);
+    }
   });
 });
