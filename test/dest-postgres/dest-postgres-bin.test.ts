@@ -51,7 +51,10 @@ describe('dest-postgres bin', () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, '{"users":3}\n');
       const summary = result.stderr.split('\n').find((l) => l.includes('"summary"'));
-      assert.match(JSON.parse(summary!).msg, new RegExp(`; \\d+\\.\\d s\\. Written to ${db.schema}\\.users\\.$`));
+      assert.match(
+        JSON.parse(summary!).msg,
+        new RegExp(`; \\d+\\.\\d s\\. Written to ${db.schema}\\.users\\.$`),
+      );
       const rows = await db.query(`SELECT id::int, name, at::text FROM "${db.schema}".users ORDER BY id`);
       assert.deepEqual(rows, [
         { id: 1, name: 'Ada L.', at: '2024-06-01 10:00:00+00' },
