@@ -130,7 +130,7 @@ describe('on a terminal', () => {
   const hasScript = spawnSync('script', ['--version']).status === 0;
 
   it(
-    'shows a live progress line on stderr (records/s, per stream, batches, bytes) and readable logs',
+    'shows a live progress line on stderr (how far, records/s, per stream, batches, bytes) and readable logs',
     { skip: !hasScript && 'no `script` command' },
     () => {
       const dir = tempDir();
@@ -148,7 +148,8 @@ describe('on a terminal', () => {
       assert.match(
         run.stdout,
         new RegExp(
-          String.raw`\r\u001b\[K\d+ records\/s \| \d+ records \(users \d+\) \| \d+ batches \| \d+\.\d MiB read, not yet exported`,
+          // --input names a file, so its size is known: the line starts with how far the reading is.
+          String.raw`\r\u001b\[K\d+% read(, [\d a-z]+ left)? \| \d+ records\/s \| \d+ records \(users \d+\) \| \d+ batches \| \d+\.\d MiB read, not yet exported`,
         ),
       );
       assert.match(run.stdout, /INFO.*: .*Loaded 500 records \(users 500\) in 5 batches; 1 state emitted/);

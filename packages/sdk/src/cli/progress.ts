@@ -53,7 +53,8 @@ export class RunProgress {
   /**
    * How far the input is read and the time left at the rate so far (`37% read, 12 s left`), when its size is
    * known; undefined otherwise. Reading runs ahead of exporting by at most a batch or two, so the estimate is of
-   * the reading, which is most of a run; the last batch's export comes after it.
+   * the reading, which is most of a run; the last batches' export comes after it (`100% read`). No estimate in
+   * the first second, when the rate is mostly start-up.
    */
   howFar(now = Date.now()): string | undefined {
     if (this.totalBytes === undefined || this.totalBytes <= 0) return undefined;
@@ -61,8 +62,7 @@ export class RunProgress {
     // Floor, so 100% means every byte was read.
     const percent = `${Math.floor(fraction * 100)}% read`;
     const elapsed = now - this.started;
-    if (fraction >= 1) return `${percent}, exporting the last batches`;
-    if (elapsed < ESTIMATE_AFTER_MS || fraction === 0) return `${percent}, estimating time left`;
+    if (fraction >= 1 || elapsed < ESTIMATE_AFTER_MS || fraction === 0) return percent;
     return `${percent}, ${formatDuration(((elapsed / 1000) * (1 - fraction)) / fraction)} left`;
   }
 
