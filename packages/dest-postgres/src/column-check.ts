@@ -80,6 +80,8 @@ function validZone(
  * ```
  */
 export function isTimestamp(text: string): boolean {
+  const common = commonTimestamp(text);
+  if (common !== undefined) return common;
   if (text === 'infinity' || text === '-infinity') return true;
   const m = DATE_TIME.exec(text);
   if (m === null) return false;
@@ -87,6 +89,64 @@ export function isTimestamp(text: string): boolean {
     validDay(Number(m[1]), Number(m[2]), Number(m[3])) &&
     validClock(m[4], m[5], m[6]) &&
     validZone(m[8], m[9], m[10])
+  );
+}
+
+/** Where the common date-time shape has its digits. */
+const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const isDigit = (text: string, at: number) => {
+  const code = text.charCodeAt(at);
+  return code >= 48 && code <= 57;
+};
+const twoDigits = (text: string, at: number) =>
+  (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+
+/**
+ * The shape nearly every tap writes, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked without a regular
+ * expression (it runs for every date-time value); `undefined` for any other shape (then the full pattern decides).
+ */
+function commonTimestamp(text: string): boolean | undefined {
+  const length = text.length;
+  if (length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':')
+    return undefined;
+  if (text[16] !== ':') return undefined;
+  for (const at of DIGITS_AT) if (!isDigit(text, at)) return undefined;
+  let at = 19;
+  if (text[at] === '.') {
+    at++;
+    const start = at;
+    while (at < length && isDigit(text, at)) at++;
+    if (at === start) return undefined;
+  }
+  let zoneHours = 0;
+  let zoneMinutes = 0;
+  if (at === length - 1 && text[at] === 'Z') {
+    // UTC
+  } else if (at === length - 6 && (text[at] === '+' || text[at] === '-') && text[at + 3] === ':') {
+    if (
+      !isDigit(text, at + 1) ||
+      !isDigit(text, at + 2) ||
+      !isDigit(text, at + 4) ||
+      !isDigit(text, at + 5)
+    ) {
+      return undefined;
+    }
+    zoneHours = twoDigits(text, at + 1);
+    zoneMinutes = twoDigits(text, at + 4);
+  } else {
+    return undefined;
+  }
+  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  return (
+    validDay(year, twoDigits(text, 5), twoDigits(text, 8)) &&
+    (hour === 24 ? minute === 0 && second === 0 && !/[1-9]/.test(text.slice(20, at)) : hour <= 23) &&
+    minute <= 59 &&
+    second <= 60 &&
+    zoneHours <= 15 &&
+    zoneMinutes <= 59
   );
 }
 
@@ -189,6 +249,8 @@ function numericCheck(sqlType: string | undefined): ColumnCheck {
   const precision = m === null ? undefined : Number(m[1]);
   const scale = m === null ? undefined : Number(m[2]);
   return (value) => {
+    // Any double fits an unbounded numeric (at most 309 digits before the point, 324 after).
+    if (typeof value === 'number' && precision === undefined) return undefined;
     if (typeof value !== 'number' && !(value instanceof ExactNumber)) {
       return `is ${jsonTypeOf(value)}, not a number`;
     }

@@ -60,6 +60,19 @@ function isDeleted(record: Record<string, unknown>): boolean {
   return value !== undefined && value !== null;
 }
 
+/** A check that remembers its last value's verdict (for a value most records repeat). */
+function lastVerdict(check: ColumnCheck): ColumnCheck {
+  let last: unknown;
+  let verdict: string | undefined;
+  return (value) => {
+    if (value !== last) {
+      verdict = check(value);
+      last = value;
+    }
+    return verdict;
+  };
+}
+
 /** How many malformed `_sdc_deleted_at` values of one stream are warned about one by one. */
 const DELETION_WARNINGS = 10;
 
@@ -134,6 +147,12 @@ export class StreamEncoder {
           ? config.addRecordMetadata || config.activateVersion
           : config.addRecordMetadata;
       if (wanted && name !== '_sdc_batched_at') metadata(name, type, valueOf(name));
+    }
+    for (const column of columns) {
+      // Values the run makes itself need no check; the tap's time_extracted repeats, so its last verdict is kept.
+      if (column.name === '_sdc_received_at' || column.name === '_sdc_sequence') column.check = undefined;
+      else if (column.name === '_sdc_extracted_at' && column.check !== undefined)
+        column.check = lastVerdict(column.check);
     }
     if (options.upsert) {
       columns.push({
