@@ -80,12 +80,13 @@ describe('npm init @singer-dest', () => {
     assert.deepEqual(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).workspaces, ['packages/*']);
   });
 
-  it('keeps the destination to 40 lines and its test to 10 lines after the imports', () => {
+  it('keeps the destination to 40 lines and its conformance test to 10 lines after the imports', () => {
     const source = readFileSync(join(pkg, 'src', 'shop-orders-destination.ts'), 'utf8');
     assert.ok(source.trimEnd().split('\n').length <= 40, `${source.split('\n').length} lines`);
     assert.match(source, /@Destination\(\{\n\s+name: 'dest-shop-orders',\n\s+config: ShopOrdersConfig,/);
     assert.match(source, /@IsString\(\)/);
     const test = readFileSync(join(pkg, 'test', 'shop-orders-destination.test.ts'), 'utf8');
+    assert.match(test, /^import \{ runConformance, type ReadBackRow \} from '@singer-dest\/sdk\/testing';$/m);
     const body = test.split('\n').filter((l) => !l.startsWith('import ') && l.trim() !== '');
     assert.ok(body.length <= 10, body.join('\n'));
   });
@@ -94,7 +95,10 @@ describe('npm init @singer-dest', () => {
     await run(root, 'npm', ['run', 'build', '--workspace', `packages/${NAME}`]);
     await run(root, 'npm', ['run', 'lint', '--workspace', `packages/${NAME}`]);
     const test = await run(root, 'npm', ['test', '--workspace', `packages/${NAME}`]);
-    assert.match(test.stdout, /# pass 1\n# fail 0/);
+    // The SDK's conformance kit: every case passes (none skipped), each a test of its own.
+    const passed = Number(/# pass (\d+)/.exec(test.stdout)?.[1]);
+    assert.ok(passed >= 20, test.stdout);
+    assert.match(test.stdout, /# fail 0\n# cancelled 0\n# skipped 0/);
   });
 
   it('its bin loads the example file and prints its states; --help names its setting', async () => {

@@ -8,7 +8,6 @@ import {
   indexSource,
   packageJson,
   readme,
-  testFixture,
   testSource,
   tsconfigJson,
 } from './templates';
@@ -55,7 +54,6 @@ export async function scaffoldDestination(
     [`src/${names.fileStem}.ts`, destinationSource(names)],
     ['src/index.ts', indexSource(names)],
     [`test/${names.fileStem}.test.ts`, testSource(names)],
-    ['test/fixtures/users.singer', testFixture()],
     [`bin/${names.binName}.js`, binSource(names)],
   ];
   for (const [path, text] of files) {

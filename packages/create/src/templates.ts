@@ -30,7 +30,7 @@ export class ${n.configName} {
   outputPath = 'output';
 }
 
-const fileOf = (dir: string, stream: string) => join(dir, \`\${stream.replace(/[^\\w-]/g, '_')}.jsonl\`);
+export const fileOf = (dir: string, stream: string) => join(dir, \`\${stream.replace(/[^\\w-]/g, '_')}.jsonl\`);
 
 /** Writes each stream's records as JSON lines to \`<output_path>/<stream>.jsonl\`. Replace the export with yours. */
 @Destination({
@@ -57,42 +57,29 @@ export class ${n.className} {
 `;
 }
 
-/** The test: runs the destination on a Singer file and checks what it wrote and which state it printed. */
+/** The test: the SDK's conformance kit, every row read back from the files the destination wrote. */
 export function testSource(n: DestinationNames): string {
-  return `import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+  return `import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { it } from 'node:test';
-import { runTestDestination } from '@singer-dest/sdk/testing';
-import { ${n.configName}, ${n.className} } from '../src/index';
+import { parseJsonExact } from '@singer-dest/sdk';
+import { runConformance, type ReadBackRow } from '@singer-dest/sdk/testing';
+import { ${n.className}, fileOf } from '../src/index';
 
-const file = join(__dirname, '..', '..', 'test', 'fixtures', 'users.singer');
+const lines = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\\n').filter(Boolean) : []);
 
-it('writes every record exactly, then prints the state after them', async () => {
-  const config = Object.assign(new ${n.configName}(), { outputPath: mkdtempSync(join(tmpdir(), 'test-')) });
-  const { stdoutLines, error } = await runTestDestination(${n.className}, { file, config });
-  assert.equal(error, undefined);
-  const written = readFileSync(join(config.outputPath, 'users.jsonl'), 'utf8');
-  assert.equal(written, '{"id":9007199254740993,"price":1.1}\\n');
-  assert.deepEqual(stdoutLines, ['{"bookmarks":{"users":{"id":9007199254740993}}}']);
+runConformance(${n.className}, {
+  setup: () => mkdtempSync(join(tmpdir(), '${n.binName}-')),
+  config: (dir) => ({ output_path: dir }),
+  readBack: (dir, stream) => lines(fileOf(dir, stream)).map((line) => parseJsonExact(line).value as ReadBackRow),
+  keys: 'append', // a JSON-lines file has no upsert: every record is a line
 });
 `;
 }
 
-/** The test's input, shaped as a tap writes it: a big integer and a decimal that must arrive exactly. */
-export function testFixture(): string {
-  return [
-    '{"type": "SCHEMA", "stream": "users", "schema": {"type": "object", "properties": {"id": {"type": ["null", "integer"]}, "price": {"type": ["null", "number"]}}}, "key_properties": ["id"]}',
-    '{"type": "RECORD", "stream": "users", "record": {"id": 9007199254740993, "price": 1.10}}',
-    '{"type": "STATE", "value": {"bookmarks": {"users": {"id": 9007199254740993}}}}',
-    '',
-  ].join('\n');
-}
-
 /** The package's public surface. */
 export function indexSource(n: DestinationNames): string {
-  return `export { ${n.className}, ${n.configName} } from './${n.fileStem}';\n`;
+  return `export { ${n.className}, ${n.configName}, fileOf } from './${n.fileStem}';\n`;
 }
 
 /** The executable: the whole Singer command line from one call (`--version` answered without loading it). */
