@@ -99,6 +99,27 @@ describe('dest-csv command line', () => {
     assert.equal(readFileSync(join(cwd, 'csv', 'x-users.tsv'), 'utf8'), 'id\tname\n1\t"a\tb"\n');
   });
 
+  it('keeps a delete whose _sdc_deleted_at is malformed: a text column holds the marker as the tap sent it', async () => {
+    // tap-mysql's shape: not in the schema, not a valid timestamp. CSV cells are text, so nothing can fail or be lost.
+    const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
+    writeFileSync(join(cwd, 'config.json'), JSON.stringify({ add_record_metadata: true }));
+    const deleted = {
+      ...user(2, 'gone'),
+      record: { id: 2, name: 'gone', _sdc_deleted_at: '2019-12-18T13:19:44+00:00+00:00' },
+    };
+    const run = await runBin(
+      ['--config', 'config.json'],
+      lines(usersSchema, deleted, { type: 'STATE', value: 1 }),
+      cwd,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, '1\n');
+    const [header, row] = readCsv(join(cwd, 'output', 'users.csv'));
+    const at = header!.indexOf('_sdc_deleted_at');
+    assert.ok(at > 0);
+    assert.deepEqual([row![0], row![1], row![at]], ['2', 'gone', '2019-12-18T13:19:44+00:00+00:00']);
+  });
+
   it('appends on a second run and keeps both runs rows', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'dest-csv-e2e-'));
     await runBin([], lines(usersSchema, user(1, 'a')), cwd);
