@@ -40,7 +40,7 @@ for (const stream of manifest.streams) {
   await connection.run('BEGIN TRANSACTION');
   await connection.run(
     `INSERT INTO ${quote(stream)} SELECT * FROM read_csv(${text(file)}, columns = {${spec}}, header = false, ` +
-      `auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false)`,
+      `auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n')`,
   );
   await connection.run('COMMIT');
 }

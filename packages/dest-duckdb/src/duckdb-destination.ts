@@ -83,7 +83,9 @@ export class DuckDbDestination {
   }
 
   @OnSchema
-  async schema({ stream, schema, keyProperties, config }: SchemaContext<DuckDbConfig>): Promise<void> {
+  async schema(context: SchemaContext<DuckDbConfig, StreamTable>): Promise<StreamTable> {
+    const { stream, schema, keyProperties, config, changed, state } = context;
+    if (!changed && state !== undefined) return state; // a re-sent SCHEMA: same table, batch kept
     const layout = streamTableOf(stream, schema, keyProperties, config, this.sdc);
     this.tables.claim(layout.qualified, stream);
     const batchedAt =
@@ -91,21 +93,16 @@ export class DuckDbDestination {
     const types = await ensureTable(this.db, layout.schema, layout.table, [...layout.columns, ...batchedAt]);
     for (const column of layout.columns) column.type = types.get(column.name) ?? column.type;
     // A later SCHEMA of an overwrite stream must not empty the table again.
-    layout.overwrite &&= this.streams.get(stream)?.overwrite ?? true;
-    this.streams.set(stream, layout);
-  }
-
-  private tableOf(stream: string): StreamTable {
-    const table = this.streams.get(stream);
-    if (table === undefined) throw new Error(`no SCHEMA was handled for stream "${stream}"`);
-    return table;
+    layout.overwrite &&= state?.overwrite ?? true;
+    this.streams.set(stream, layout); // the latest layout of each stream, for the Parquet export
+    return layout;
   }
 
   /** One CSV line per record, as it is read: a value no column type holds exactly is refused here, by line. */
   @EncodeRecord
-  encode(context: EncodeContext<DuckDbConfig>): string {
+  encode(context: EncodeContext<DuckDbConfig, StreamTable>): string {
     let line = '';
-    const table = this.tableOf(context.stream);
+    const table = context.streamState;
     for (const column of table.columns) {
       const value = column.valueOf(context);
       const misfit = misfitOf(value, column.type);
@@ -128,8 +125,8 @@ export class DuckDbDestination {
 
   /** Loads one batch in one transaction: read_csv over the batch file, then insert, or dedupe and upsert by key. */
   @ExportBatch
-  async write(context: BatchContext<DuckDbConfig>): Promise<void> {
-    const table = this.tableOf(context.stream);
+  async write(context: BatchContext<DuckDbConfig, StreamTable>): Promise<void> {
+    const table = context.streamState;
     const { qualified, columns, keys, upsert } = table;
     // Taken before any await: the column types of this file's read_csv and the ALTERs they need agree, however
     // the next batch's encoding (which runs while this one loads) moves on.
@@ -140,11 +137,13 @@ export class DuckDbDestination {
     const { hardDelete } = context.config;
     const file = join(this.batchDir, `batch-${context.batchNumber}.csv`);
     await writeFile(file, context.encoded ?? []);
-    // A line of up to 3 UTF-8 bytes per UTF-16 unit; read_csv refuses lines over 2 MB unless told otherwise.
+    // new_line is given: DuckDB would take it from the first row, and a first string holding \r\n made every
+    // row after it a parse error. A line is up to 3 UTF-8 bytes per UTF-16 unit; read_csv refuses lines over 2 MB
+    // unless told otherwise.
     const lineBytes = this.longestLine * 3 + 1024;
     const limits =
       lineBytes > 2_000_000 ? `, max_line_size = ${lineBytes}, buffer_size = ${2 * lineBytes}` : '';
-    const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false${limits})`;
+    const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n'${limits})`;
     const names = columns.map((c) => quoteIdent(c.name));
     const metadata = context.config.addRecordMetadata || hardDelete;
     const target = `${qualified} (${names.join(', ')}${metadata ? ', _sdc_batched_at' : ''})`;
@@ -197,10 +196,11 @@ export class DuckDbDestination {
 
   /** ACTIVATE_VERSION: rows of older versions (or none) are deleted (hard_delete) or marked in _sdc_deleted_at. */
   @OnActivateVersion
-  async activate({ stream, version, config, logger }: ActivateVersionContext<DuckDbConfig>): Promise<void> {
+  async activate(context: ActivateVersionContext<DuckDbConfig, StreamTable>): Promise<void> {
+    const { stream, version, config, logger, streamState } = context;
     if (!config.activateVersion)
       return logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
-    const { qualified } = this.tableOf(stream);
+    const { qualified } = streamState;
     const old = `(_sdc_table_version IS NULL OR _sdc_table_version < ${version})`;
     await inTransaction(this.db, async () => {
       if (config.hardDelete) return void (await this.db.run(`DELETE FROM ${qualified} WHERE ${old}`));

@@ -88,6 +88,22 @@ describe('dest-duckdb values', { concurrency: 4 }, () => {
       ]);
     }));
 
+  it('loads a batch whose first string holds a Windows line end (read_csv is told the row separator)', () =>
+    withDb('crlf', async (db) => {
+      const result = await db.load([
+        schema('t', { id: { type: 'integer' }, s: { type: 'string' } }),
+        record('t', { id: 1, s: 'Windows line\r\nend' }),
+        record('t', { id: 2, s: 'Unix\nline' }),
+        record('t', { id: 3, s: 'plain' }),
+      ]);
+      assert.equal(result.error, undefined);
+      assert.deepEqual(await db.query('SELECT id::INT id, s FROM t ORDER BY id'), [
+        { id: 1, s: 'Windows line\r\nend' },
+        { id: 2, s: 'Unix\nline' },
+        { id: 3, s: 'plain' },
+      ]);
+    }));
+
   it('turns a DECIMAL(38,9) column into VARCHAR when a value needs more digits, keeping every digit, warned', () =>
     withDb('widen', async (db) => {
       const messages = [
