@@ -78,7 +78,8 @@ function mageInputFile(dir: string): string {
     '{"type": "RECORD", "stream": "users", "record": {"id": 1, "name": "Ada", "score": 9.5}}',
     '{"type": "RECORD", "stream": "users", "record": {"id": 2, "name": "Grace", "score": NaN}}',
     'WARNING urllib3.connectionpool: Retrying (Retry(total=2)) after connection broken',
-    '{"type": "STATE", "value": {"bookmarks": {"users": {"id": 2}}}}',
+    // A top-level string `timestamp` in a state: on stdout, Mage's log parser would crash on it.
+    '{"type": "STATE", "value": {"bookmarks": {"users": {"id": 2}}, "timestamp": "2024-04-25T00:00:00+00:00"}}',
   ];
   const path = join(dir, 'tap-output', '00000000');
   mkdirSync(join(dir, 'tap-output'));
@@ -185,13 +186,14 @@ describe('Mage', { skip: skipWithoutPython }, () => {
       readFileSync(join(out, 'dim_users.csv'), 'utf8'),
       'id,name,score\r\n1,Ada,9.5\r\n2,Grace,\r\n',
     );
-    assert.deepEqual(result.state, { bookmarks: { users: { id: 2 } } });
+    assert.deepEqual(result.state, {
+      bookmarks: { users: { id: 2 } },
+      timestamp: '2024-04-25T00:00:00+00:00',
+    });
     assert.deepEqual([result.state_mode_before, result.state_mode_after], [0o644, 0o644]);
-    // Every line we print reaches Mage's log view: each is a LOG line (or the STATE line, which Mage ignores).
-    for (const line of result.raw_lines) {
-      const parsed = JSON.parse(line) as Record<string, unknown>;
-      if (parsed.type !== 'LOG') assert.deepEqual(parsed, { bookmarks: { users: { id: 2 } } });
-    }
+    // Every line we print reaches Mage's log view: each is a LOG line (the state goes to the state file only).
+    for (const line of result.raw_lines)
+      assert.equal((JSON.parse(line) as { type: string }).type, 'LOG', line);
     const shown = result.logs.map((l) => ({ message: l.message.replace(/^\S+ /, ''), tags: l.tags }));
     const nan = shown.find((l) => /NaN or Infinity/.test(l.message));
     assert.ok(nan, 'the NaN warning is shown');
@@ -246,7 +248,10 @@ describe('Mage', { skip: skipWithoutPython }, () => {
         tables.map((t) => t.table_name),
         ['dim_users'],
       );
-      assert.deepEqual(result.state, { bookmarks: { users: { id: 2 } } });
+      assert.deepEqual(result.state, {
+        bookmarks: { users: { id: 2 } },
+        timestamp: '2024-04-25T00:00:00+00:00',
+      });
     } finally {
       await db.drop();
     }
@@ -294,7 +299,7 @@ describe("Mage's batch-pipeline argv", () => {
       ],
     };
     // mage_ai/data_preparation/models/block/data_integration/utils.py: --config_json goes last.
-    const { code, stderr } = await runBin(DEST_CSV, [
+    const { code, stderr, stdout } = await runBin(DEST_CSV, [
       '--log_to_stdout',
       '1',
       '--state',
@@ -307,6 +312,7 @@ describe("Mage's batch-pipeline argv", () => {
       JSON.stringify({ output_path: join(dir, 'out'), table: 'people' }),
     ]);
     assert.equal(code, 0, stderr);
+    assert.equal(stdout, '', 'STATE goes to the --state file only, as in Mage');
     assert.equal(readFileSync(join(dir, 'out', 'people.csv'), 'utf8'), 'id\r\n7\r\n');
     assert.equal(readFileSync(state, 'utf8'), '{"bookmarks":{"users":7}}\n');
     assert.equal(statSync(state).mode & 0o777, 0o640);

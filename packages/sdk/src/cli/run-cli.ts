@@ -1,6 +1,6 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { Writable, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { knownSettings, validateConfig, type ValidatedConfig } from '../config/validate-config';
 import { SdkError, UsageError, describeError } from '../errors';
@@ -139,6 +139,15 @@ function stateWriter(path: string) {
   };
 }
 
+/**
+ * Under Mage with a state file, STATE goes to the file only, as Mage's own destinations do (base.py `_emit_state`):
+ * Mage reads the file, and its log parser, which sees stdout, fails the block on a state whose top-level keys look
+ * like a log line's (a string `timestamp`, a `level` of ERROR).
+ */
+function statesOnlyToFile(args: CliArgs): boolean {
+  return args.mage && args.stateFile !== undefined;
+}
+
 async function runProcess(
   definition: DestinationDefinition,
   args: CliArgs,
@@ -176,7 +185,9 @@ async function runProcess(
     const summary = await runDestination(definition, {
       input: progress ? progress.countInput(input) : input,
       inputName: args.input ?? 'stdin',
-      output: io.stdout,
+      output: statesOnlyToFile(args)
+        ? new Writable({ write: (_chunk, _encoding, done) => done() })
+        : io.stdout,
       config: validated.config,
       settings: validated.settings,
       inputDialect: args.mage ? 'mage' : 'singer',
