@@ -46,6 +46,9 @@ const { values: opts } = parseArgs({
     only: { type: 'string', default: 'a,a2,b,br,c,d,e,f,fk,dd,ddu,ddr,s0,s' },
     input: { type: 'string', default: 'standard,real' },
     'rss-growth': { type: 'boolean', default: false },
+    // Scale-out rows (bench/concurrent.mjs): 1, 2 and 4 dest-postgres processes at once vs as many psql \copy.
+    concurrent: { type: 'boolean', default: false },
+    'concurrent-records': { type: 'string', default: '200000' },
     'rss-records': { type: 'string', default: '1000000,5000000' },
     'pg-host': { type: 'string', default: process.env.PGHOST ?? '127.0.0.1' },
     'pg-port': { type: 'string', default: process.env.PGPORT ?? '5432' },
@@ -58,7 +61,8 @@ if (opts.help) {
   process.stdout.write(
     'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,f,fk,fp,dd,ddu,ddr,s0,s,sa,st] [--input standard,real]\n' +
       '                          [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
-      '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n',
+      '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n' +
+      '       node bench/run.mjs --concurrent [--concurrent-records 200000] [--runs N]\n',
   );
   process.exit(0);
 }
@@ -734,4 +738,14 @@ if (!HAVE_GNU_TIME)
   log(
     'GNU time not found at /usr/bin/time: peak RSS is not measured. Install it with `apt-get install time`.',
   );
-await (opts['rss-growth'] ? runRssGrowth() : runTable());
+async function runConcurrent() {
+  const { runConcurrentRows } = await import('./concurrent.mjs');
+  await runConcurrentRows({
+    records: Number(opts['concurrent-records']),
+    runs: Number(opts.runs ?? 1),
+    processes: [1, 2, 4],
+    pg,
+  });
+}
+
+await (opts.concurrent ? runConcurrent() : opts['rss-growth'] ? runRssGrowth() : runTable());

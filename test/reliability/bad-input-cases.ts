@@ -322,6 +322,13 @@ export const FAILING: FailingCase[] = [
     message: /needs an integer "version"/,
   },
   {
+    name: 'a BATCH message (batch files are not read: the run stops rather than skip its records)',
+    bad: '{"type":"BATCH","stream":"users","encoding":{"format":"jsonl","compression":"gzip"},"manifest":["file:///tmp/batch/part-0001.jsonl.gz"]}\n',
+    code: 'ERR_BATCH_UNSUPPORTED',
+    stream: 'users',
+    message: /BATCH message for stream "users": batch files are not read yet, only RECORD messages/,
+  },
+  {
     name: 'an ACTIVATE_VERSION for a stream never described',
     bad: '{"type":"ACTIVATE_VERSION","stream":"ghosts","version":7}\n',
     code: 'ERR_INVALID_ACTIVATE_VERSION',
@@ -420,10 +427,10 @@ export const ACCEPTED: AcceptedCase[] = [
   },
   {
     name: 'an unknown message type (skipped with a warning, as the Singer spec allows)',
-    input: lines(...PREAMBLE, '{"type":"BATCH","stream":"users","manifest":[]}', ...TAIL),
+    input: lines(...PREAMBLE, '{"type":"PROGRESS","stream":"users","done":0.5}', ...TAIL),
     stdout: '{"pos":3}\n{"pos":6}\n',
     ids: ['1', '2'],
-    warning: /line 4: skipping messages of unknown type "BATCH"/,
+    warning: /line 4: skipping messages of unknown type "PROGRESS"/,
   },
   {
     name: 'duplicate keys in one object (the last value wins, as in JSON.parse)',

@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'ERR_RECORD_REJECTED'
   | 'ERR_STATE_WITHOUT_VALUE'
   | 'ERR_INVALID_ACTIVATE_VERSION'
+  | 'ERR_BATCH_UNSUPPORTED'
   | 'ERR_LONE_SURROGATE'
   | 'ERR_EXTRA_PROPERTIES'
   // The destination class or its configuration.

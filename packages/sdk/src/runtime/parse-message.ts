@@ -211,6 +211,17 @@ export function parseMessage(text: string, source: LineSource): SingerMessage | 
       }
       return { type: 'ACTIVATE_VERSION', stream, version };
     }
+    case 'BATCH': {
+      // Skipping it as an unknown type would drop every record of its files and still let later states through.
+      const stream = requireStream(message, 'BATCH', source);
+      throw new InputError(
+        'ERR_BATCH_UNSUPPORTED',
+        `${at(source)}: BATCH message for stream "${stream}": batch files are not read yet, only RECORD messages, ` +
+          'so the run stops here (no later STATE is written). Configure the tap without batch_config so it sends ' +
+          'RECORD messages.',
+        { line: source.line, stream },
+      );
+    }
     default:
       return { type: 'UNKNOWN', rawType };
   }
