@@ -21,8 +21,8 @@ async function readBack(db: TestDb, stream: string): Promise<ReadBackRow[]> {
 
 runConformance(DuckDbDestination, {
   setup: (name) => testDb(name),
-  // A number without multipleOf is DECIMAL(38,9), and a value with more decimals is refused, not rounded: the
-  // exact-numbers case loads such numbers as text instead.
+  // A number without multipleOf is DECIMAL(38,9), and becomes text when a value has more decimals (never
+  // rounded): the exact-numbers case reads such numbers back as text, so it asks for text from the start.
   config: (db, name) => ({ path: db.path, unbounded_numbers_as_text: name === 'exact_numbers' }),
   readBack,
   teardown: (db) => db.remove(),
