@@ -54,6 +54,7 @@ const settings = process.env.BENCH_SETTINGS ? JSON.parse(process.env.BENCH_SETTI
 try {
   const summary = await runDestination(NoopDestination, {
     inputName: 'stdin',
+    tuneProcess: true, // an entry point of its own, tuned as runCli tunes the bins
     settings,
   });
   const exported = Object.values(summary.records).reduce((sum, n) => sum + n, 0);

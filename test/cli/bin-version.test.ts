@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveDestination } from '@singer-dest/sdk';
+import { resolveDestination } from '@singer-dest/sdk/testing';
 import { formatBinVersion } from '@singer-dest/sdk/bin';
 import { CsvDestination } from '@singer-dest/dest-csv';
 import { PostgresDestination } from '@singer-dest/dest-postgres';

@@ -17,7 +17,7 @@ class FuzzDestination {
   @ExportBatch
   async write(batch: BatchContext): Promise<void> {
     await Promise.resolve();
-    exportedLines.push(...batch.lines);
+    exportedLines.push(...batch.lineNumbers);
   }
 }
 

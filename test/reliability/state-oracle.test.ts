@@ -10,13 +10,8 @@ import assert from 'node:assert/strict';
 import { Readable, Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import {
-  createMemoryLogger,
-  Destination,
-  ExportBatch,
-  runDestination,
-  type BatchContext,
-} from '@singer-dest/sdk';
+import { Destination, ExportBatch, runDestination, type BatchContext } from '@singer-dest/sdk';
+import { createMemoryLogger } from '@singer-dest/sdk/testing';
 
 // STATE_ORACLE_RUNS raises the number of runs (npm run test:long uses more).
 const RUNS = Number(process.env.STATE_ORACLE_RUNS ?? 60);
@@ -43,7 +38,7 @@ class OracleDestination {
     const behaviour = run.behaviours[run.exports++ % run.behaviours.length]!;
     if (behaviour.delayMs > 0) await sleep(behaviour.delayMs);
     if (behaviour.fails) throw new Error(`export ${run.exports} fails on purpose`);
-    for (const line of batch.lines) run.acknowledged.add(line);
+    for (const line of batch.lineNumbers) run.acknowledged.add(line);
   }
 }
 

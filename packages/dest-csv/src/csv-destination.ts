@@ -185,17 +185,26 @@ export class CsvDestination {
    */
   @ExportBatch
   async write(context: BatchContext<CsvConfig, StreamOutput>) {
-    const { config, logger, stream, lineBytes, lines, receivedAt, batchedAt, streamState: output } = context;
+    const {
+      config,
+      logger,
+      stream,
+      lineBytes,
+      lineNumbers,
+      receivedAt,
+      batchedAt,
+      streamState: output,
+    } = context;
     const file = await this.fileFor(stream, output, config, logger);
-    const batch = { lines: lineBytes!, lineNumbers: lines, receivedAt, batchedAt: batchedAt.getTime() };
-    const split = Math.ceil(lines.length * (1 - MAIN_THREAD_SHARE));
+    const batch = { lines: lineBytes!, lineNumbers, receivedAt, batchedAt: batchedAt.getTime() };
+    const split = Math.ceil(lineNumbers.length * (1 - MAIN_THREAD_SHARE));
     let extras: ExtraReport | undefined;
     await file.appendWith(async (fd) => {
       const threadDone = this.writer!.write({ ...batch, stream, fd, count: split });
       const rest: Buffer[] = [];
       let ownExtras: ExtraReport | undefined;
       try {
-        encodeRows(batch, output.rows, this.encoding, split, lines.length, (piece) =>
+        encodeRows(batch, output.rows, this.encoding, split, lineNumbers.length, (piece) =>
           rest.push(Buffer.from(piece)),
         );
       } finally {

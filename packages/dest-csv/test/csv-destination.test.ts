@@ -3,15 +3,13 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
+import { HandlerError, InputError, runDestination } from '@singer-dest/sdk';
 import {
-  HandlerError,
-  InputError,
+  runTestDestination,
   createMemoryLogger,
   resolveDestination,
-  runDestination,
   validateConfig,
-} from '@singer-dest/sdk';
-import { runTestDestination } from '@singer-dest/sdk/testing';
+} from '@singer-dest/sdk/testing';
 import { CsvDestination, CsvError } from '../src/index';
 import { configOf, readCsv, record, schema, state, tempDir } from './support/csv';
 

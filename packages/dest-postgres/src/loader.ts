@@ -259,7 +259,7 @@ export class Loader {
   private loadError(error: unknown, phase: string, context: BatchContext, table: string): unknown {
     if (error instanceof PostgresDestinationError) return error;
     const at = phase.startsWith('COPY into') ? copyErrorRow(error) : undefined;
-    const line = at === undefined ? undefined : context.lines[at.row - 1];
+    const line = at === undefined ? undefined : context.lineNumbers[at.row - 1];
     const where =
       line === undefined ? '' : ` at input line ${line}${at?.column ? ` (column ${at.column})` : ''}`;
     return new PostgresDestinationError(

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { createMemoryLogger } from '@singer-dest/sdk';
+import { createMemoryLogger } from '@singer-dest/sdk/testing';
 import { isTransientConflict, Session } from '../src/session';
 import { configOf } from './support/run';
 import { createTestSchema, getTestServer } from './support/test-server';

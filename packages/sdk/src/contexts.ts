@@ -99,7 +99,7 @@ export interface BatchContext<C = any, S = any> extends HandlerContext<C> {
    */
   readonly lineBytes: LineBytes | undefined;
   /** The input line number of each record, same order. */
-  readonly lines: readonly number[];
+  readonly lineNumbers: readonly number[];
   /** When each record was read, as epoch milliseconds, same order. */
   readonly receivedAt: readonly number[];
   readonly schema: JsonSchema;

@@ -16,6 +16,9 @@
  */
 import 'reflect-metadata';
 
+// The authoring surface: decorators, the contexts handlers get, running, errors, exact numbers and the toolkit.
+// CLI building blocks are in '@singer-dest/sdk/cli', test helpers and the conformance kit in
+// '@singer-dest/sdk/testing'.
 export { Destination } from './decorators/destination';
 export { Setting, type SettingOptions } from './decorators/setting';
 export {
@@ -46,28 +49,17 @@ export type {
   SchemaContext,
   SingerRecord,
 } from './contexts';
-export type {
-  Constructor,
-  DestinationOptions,
-  SettingRecord,
-  MeltanoTargetCapability,
-} from './metadata/records';
-export { MELTANO_TARGET_CAPABILITIES } from './metadata/records';
-export { SdkSettings } from './config/sdk-settings';
-export {
-  knownSettings,
-  validateConfig,
-  type KeySources,
-  type ValidatedConfig,
-} from './config/validate-config';
-export { DEFAULT_MAX_BATCH_MB, resolveDestination, type DestinationDefinition } from './metadata/resolve';
+export type { DestinationOptions, MeltanoTargetCapability } from './metadata/metadata-types';
+export { runCli } from './cli/run-cli';
+export { runDestination, testConnection, type RunOptions } from './runtime/run-destination';
+export type { InvalidRecordPolicy, RunSettings } from './runtime/settings';
+export type { ExtraPropertiesPolicy } from './runtime/extra-properties';
 export {
   ConfigError,
   DestinationDefinitionError,
   HandlerError,
   InputError,
   SdkError,
-  UsageError,
   type BatchLocation,
   type ConfigProblem,
   type ErrorCode,
@@ -75,46 +67,6 @@ export {
 } from './errors';
 export { ExactNumber, stringifyJson } from './json/exact-number';
 export { parseJsonExact, type ParsedJson } from './json/parse-json';
-export {
-  createLogger,
-  createMemoryLogger,
-  type LogEntry,
-  type LoggerOptions,
-  type LogSink,
-} from './runtime/logger';
-export type { BatchReport } from './runtime/batch-exporter';
-export {
-  resolveRunSettings,
-  runDestination,
-  testConnection,
-  type DestinationLike,
-  type RunOptions,
-} from './runtime/run-destination';
-export { runCli, executeCli, EXIT, type CliIo } from './cli/run-cli';
-export { parseArgs, FLAGS, type CliArgs, type CliMode, type FlagSpec } from './cli/parse-args';
-export { loadConfigSources, type ConfigSources } from './cli/load-config-sources';
-export { buildAbout, formatAboutMarkdown, type AboutInfo } from './cli/about';
-export { buildConfigTemplate } from './cli/templates';
-export { writeStateFile } from './cli/state-file';
-export { SecretRedactor, REDACTED } from './cli/redact';
-export { formatMetric, logBatchMetrics, type SingerMetric } from './cli/metrics';
-export { exitCodeFor } from './cli/exit-codes';
-export {
-  buildSettingsSchema,
-  describeSettings,
-  type SettingInfo,
-  type SettingSchema,
-  type SettingsSchema,
-} from './config/settings-schema';
-export {
-  coerceEnvValue,
-  envPrefix,
-  envVariableName,
-  readEnvSettings,
-  type EnvSettings,
-} from './config/env-settings';
-export { DEFAULT_RUN_SETTINGS, type InvalidRecordPolicy, type RunSettings } from './runtime/settings';
-export { openStdin, INPUT_READ_BYTES } from './runtime/input-stream';
 export { eachLine } from './runtime/line-bytes';
 export {
   normalizeSchema,
@@ -135,4 +87,3 @@ export {
   type SdcFacts,
   type SdcValue,
 } from './toolkit/sdc-columns';
-export type { ExtraPropertiesPolicy } from './runtime/extra-properties';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { resolveDestination, validateConfig } from '@singer-dest/sdk';
+import { resolveDestination, validateConfig } from '@singer-dest/sdk/testing';
 import { CsvDestination } from '../../src/index';
 import type { CsvConfig } from '../../src/config';
 

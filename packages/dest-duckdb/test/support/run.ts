@@ -3,8 +3,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { resolveDestination, validateConfig, type RunSettings } from '@singer-dest/sdk';
-import { runTestDestination, type TestRunResult } from '@singer-dest/sdk/testing';
+import { type RunSettings } from '@singer-dest/sdk';
+import {
+  runTestDestination,
+  type TestRunResult,
+  resolveDestination,
+  validateConfig,
+} from '@singer-dest/sdk/testing';
 import { DuckDbDestination } from '../../src/duckdb-destination';
 import type { DuckDbConfig } from '../../src/config';
 

@@ -1,6 +1,11 @@
 /** Helpers the dest-postgres tests share: build a validated config, and Singer messages. */
-import { resolveDestination, validateConfig, type RunSettings } from '@singer-dest/sdk';
-import { runTestDestination, type TestRunResult } from '@singer-dest/sdk/testing';
+import { type RunSettings } from '@singer-dest/sdk';
+import {
+  runTestDestination,
+  type TestRunResult,
+  resolveDestination,
+  validateConfig,
+} from '@singer-dest/sdk/testing';
 import { PostgresDestination } from '../../src/postgres-destination';
 import type { PostgresConfig } from '../../src/config';
 import type { TestSchema } from './test-server';

@@ -13,7 +13,7 @@
  * runBin(require('../package.json'), () => require('../build/src/index.js').CsvDestination);
  * ```
  */
-import type { Constructor } from '../metadata/records';
+import type { Constructor } from '../metadata/metadata-types';
 
 /** The fields of a destination's `package.json` that {@link runBin} reads. */
 export interface BinPackageJson {

@@ -4,7 +4,7 @@ import { Writable, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { knownSettings, validateConfig, type ValidatedConfig } from '../config/validate-config';
 import { SdkError, UsageError, describeError } from '../errors';
-import type { Constructor } from '../metadata/records';
+import type { Constructor } from '../metadata/metadata-types';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import { createLogger, type LogFormat, type LogSink } from '../runtime/logger';
 import { openInputFile, openStdin, regularFileSize } from '../runtime/input-stream';
@@ -191,6 +191,7 @@ async function runProcess(
       config: validated.config,
       settings: validated.settings,
       inputDialect: args.mage ? 'mage' : 'singer',
+      tuneProcess: true, // the CLI owns its process
       logger,
       signal: watch.signal,
       onState,

@@ -2,8 +2,8 @@ import { ValidationTypes } from 'class-validator';
 import { targetConstructorToSchema } from 'class-validator-jsonschema';
 import type { IOptions } from 'class-validator-jsonschema/build/options';
 import type { MetadataStorage } from 'class-transformer/types/MetadataStorage';
-import type { Constructor, SettingRecord } from '../metadata/records';
-import { readSettingRecords } from '../metadata/store';
+import type { Constructor, SettingMetadata } from '../metadata/metadata-types';
+import { readSettingMetadata } from '../metadata/store';
 import type { DestinationDefinition } from '../metadata/resolve';
 import { resolveRunSettings } from '../runtime/run-destination';
 import { MIB } from '../runtime/settings';
@@ -39,7 +39,7 @@ export interface SettingsSchema {
 
 /** One setting, resolved: where it is declared, its schema, and whether it is the SDK's. */
 export interface SettingInfo {
-  record: SettingRecord;
+  record: SettingMetadata;
   schema: SettingSchema;
   required: boolean;
   sdk: boolean;
@@ -81,13 +81,13 @@ function schemaOf(cls: Constructor) {
 
 function classSettings(
   cls: Constructor,
-  defaults: (record: SettingRecord) => unknown,
+  defaults: (record: SettingMetadata) => unknown,
   sdk: boolean,
 ): SettingInfo[] {
   const generated = schemaOf(cls);
   const properties = (generated.properties ?? {}) as Record<string, SettingSchema>;
   const requiredByRules = new Set<string>(generated.required ?? []);
-  return readSettingRecords(cls).map((record) => {
+  return readSettingMetadata(cls).map((record) => {
     const schema: SettingSchema = { ...properties[record.name] };
     if (record.description !== undefined) schema.description = record.description;
     const value = defaults(record);

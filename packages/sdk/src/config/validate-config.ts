@@ -1,8 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { ConfigError, type ConfigProblem } from '../errors';
-import type { Constructor } from '../metadata/records';
-import { readSettingRecords } from '../metadata/store';
+import type { Constructor } from '../metadata/metadata-types';
+import { readSettingMetadata } from '../metadata/store';
 import type { DestinationDefinition } from '../metadata/resolve';
 import type { RunSettings } from '../runtime/settings';
 import { SdkSettings } from './sdk-settings';
@@ -21,8 +21,8 @@ export interface ValidatedConfig {
 
 /** Every setting the SDK and the destination know, by JSON name. */
 export function knownSettings(definition: DestinationDefinition) {
-  const own = definition.configClass ? readSettingRecords(definition.configClass) : [];
-  return [...readSettingRecords(SdkSettings), ...own];
+  const own = definition.configClass ? readSettingMetadata(definition.configClass) : [];
+  return [...readSettingMetadata(SdkSettings), ...own];
 }
 
 function problemsOf(errors: ValidationError[], names: Map<string, string>, prefix = ''): ConfigProblem[] {
@@ -43,7 +43,7 @@ function validateInto<T extends object>(
   raw: Record<string, unknown>,
 ): { instance: T; problems: ConfigProblem[] } {
   const instance = plainToInstance(cls, raw, { excludeExtraneousValues: true, exposeDefaultValues: true });
-  const names = new Map(readSettingRecords(cls).map((s) => [s.propertyKey, s.name]));
+  const names = new Map(readSettingMetadata(cls).map((s) => [s.propertyKey, s.name]));
   const problems = problemsOf(validateSync(instance, { forbidUnknownValues: false }), names);
   return { instance, problems };
 }

@@ -1,5 +1,5 @@
-import { recordDestination } from '../metadata/store';
-import type { DestinationOptions } from '../metadata/records';
+import { storeDestinationMetadata } from '../metadata/store';
+import type { DestinationOptions } from '../metadata/metadata-types';
 
 /**
  * Marks a plain class as a Singer destination. Takes the batch size in MiB, as Mage's `Destination` does, or an
@@ -18,6 +18,6 @@ export function Destination(options: number | DestinationOptions = {}): ClassDec
   const normalized: DestinationOptions =
     typeof options === 'number' ? { maxBatchMb: options } : { ...options };
   return (target) => {
-    recordDestination(target, { options: normalized });
+    storeDestinationMetadata(target, { options: normalized });
   };
 }

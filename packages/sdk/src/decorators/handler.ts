@@ -1,5 +1,5 @@
-import { recordHandler } from '../metadata/store';
-import type { HandlerKind } from '../metadata/records';
+import { storeHandlerMetadata } from '../metadata/store';
+import type { HandlerKind } from '../metadata/metadata-types';
 
 /**
  * Builds a bare method decorator (`@ExportBatch`, not `@ExportBatch()`) that records which method is which hook.
@@ -12,6 +12,10 @@ export function handlerDecorator<H>(kind: HandlerKind) {
     descriptor?: TypedPropertyDescriptor<M>,
   ): void => {
     const constructor = (prototype as { constructor: object }).constructor;
-    recordHandler(constructor, { kind, propertyKey, isMethod: typeof descriptor?.value === 'function' });
+    storeHandlerMetadata(constructor, {
+      kind,
+      propertyKey,
+      isMethod: typeof descriptor?.value === 'function',
+    });
   };
 }

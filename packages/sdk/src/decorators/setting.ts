@@ -1,5 +1,5 @@
 import { Expose } from 'class-transformer';
-import { recordSetting } from '../metadata/store';
+import { storeSettingMetadata } from '../metadata/store';
 
 /** What `@Setting` takes. */
 export interface SettingOptions {
@@ -31,7 +31,7 @@ export function Setting(options: SettingOptions = {}): PropertyDecorator {
     const name = options.name ?? key;
     // class-transformer maps the JSON key to the property; this is the only place the two names meet.
     Expose({ name })(prototype, propertyKey);
-    recordSetting((prototype as { constructor: object }).constructor, {
+    storeSettingMetadata((prototype as { constructor: object }).constructor, {
       propertyKey: key,
       name,
       description: options.description,

@@ -3,15 +3,15 @@
  * and reporting every problem in a single error.
  */
 import { DestinationDefinitionError } from '../errors';
-import { readDestinationRecord, readHandlerRecords } from './store';
+import { readDestinationMetadata, readHandlerMetadata } from './store';
 import {
   MELTANO_TARGET_CAPABILITIES,
   type Constructor,
   type DestinationOptions,
   type HandlerKind,
-  type HandlerRecord,
+  type HandlerMetadata,
   type MeltanoTargetCapability,
-} from './records';
+} from './metadata-types';
 
 /** Default batch size, as Mage's `Destination` has it. */
 export const DEFAULT_MAX_BATCH_MB = 100;
@@ -90,7 +90,7 @@ function checkLimits(options: DestinationOptions, problems: string[]): void {
   }
 }
 
-function collectHandlers(records: HandlerRecord[], problems: string[]) {
+function collectHandlers(records: HandlerMetadata[], problems: string[]) {
   const handlers: Partial<Record<HandlerKind, string | symbol>> = {};
   for (const kind of SINGLE_HANDLERS) {
     const found = records.filter((r) => r.kind === kind);
@@ -126,13 +126,13 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
     throw new DestinationDefinitionError(String(target), ['a destination must be a class']);
   }
   const problems: string[] = [];
-  const record = readDestinationRecord(target);
+  const record = readDestinationMetadata(target);
   if (!record)
     problems.push(`${className} has no @Destination decorator; add @Destination() above the class`);
   const options = record?.options ?? {};
   checkLimits(options, problems);
   checkExamples(options.examples, problems);
-  const handlers = collectHandlers(readHandlerRecords(target), problems);
+  const handlers = collectHandlers(readHandlerMetadata(target), problems);
   if (!handlers.exportBatch) {
     problems.push('no method has @ExportBatch; mark the method that writes a batch with @ExportBatch');
   }

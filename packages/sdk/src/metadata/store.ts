@@ -3,26 +3,26 @@
  * here, so there is no global registry to clear between tests.
  */
 import 'reflect-metadata';
-import type { DestinationRecord, HandlerRecord, SettingRecord } from './records';
+import type { DestinationMetadata, HandlerMetadata, SettingMetadata } from './metadata-types';
 
 const DESTINATION_KEY = Symbol('singer-dest:destination');
 const HANDLERS_KEY = Symbol('singer-dest:handlers');
 const SETTINGS_KEY = Symbol('singer-dest:settings');
 
 /** Write the `@Destination` record onto a class. */
-export function recordDestination(target: object, record: DestinationRecord): void {
+export function storeDestinationMetadata(target: object, record: DestinationMetadata): void {
   Reflect.defineMetadata(DESTINATION_KEY, record, target);
 }
 
 /** Append a handler record onto a class (method decorators receive the prototype; we store on its constructor). */
-export function recordHandler(constructor: object, record: HandlerRecord): void {
-  const own = (Reflect.getOwnMetadata(HANDLERS_KEY, constructor) as HandlerRecord[] | undefined) ?? [];
+export function storeHandlerMetadata(constructor: object, record: HandlerMetadata): void {
+  const own = (Reflect.getOwnMetadata(HANDLERS_KEY, constructor) as HandlerMetadata[] | undefined) ?? [];
   Reflect.defineMetadata(HANDLERS_KEY, [...own, record], constructor);
 }
 
 /** The `@Destination` record of a class, if any (inherited from a parent class when the class has none). */
-export function readDestinationRecord(target: object): DestinationRecord | undefined {
-  return Reflect.getMetadata(DESTINATION_KEY, target) as DestinationRecord | undefined;
+export function readDestinationMetadata(target: object): DestinationMetadata | undefined {
+  return Reflect.getMetadata(DESTINATION_KEY, target) as DestinationMetadata | undefined;
 }
 
 /** A class and its parent classes, parents first. */
@@ -39,23 +39,23 @@ function classChain(target: object): object[] {
 }
 
 /** Every handler record of a class and its parent classes, parents first. */
-export function readHandlerRecords(target: object): HandlerRecord[] {
+export function readHandlerMetadata(target: object): HandlerMetadata[] {
   return classChain(target).flatMap(
-    (c) => (Reflect.getOwnMetadata(HANDLERS_KEY, c) as HandlerRecord[] | undefined) ?? [],
+    (c) => (Reflect.getOwnMetadata(HANDLERS_KEY, c) as HandlerMetadata[] | undefined) ?? [],
   );
 }
 
 /** Append a config property's `@Setting` record onto its class. */
-export function recordSetting(constructor: object, record: SettingRecord): void {
-  const own = (Reflect.getOwnMetadata(SETTINGS_KEY, constructor) as SettingRecord[] | undefined) ?? [];
+export function storeSettingMetadata(constructor: object, record: SettingMetadata): void {
+  const own = (Reflect.getOwnMetadata(SETTINGS_KEY, constructor) as SettingMetadata[] | undefined) ?? [];
   Reflect.defineMetadata(SETTINGS_KEY, [...own, record], constructor);
 }
 
 /** Every `@Setting` record of a config class and its parents, parents first (a subclass may redefine one). */
-export function readSettingRecords(target: object): SettingRecord[] {
-  const byKey = new Map<string, SettingRecord>();
+export function readSettingMetadata(target: object): SettingMetadata[] {
+  const byKey = new Map<string, SettingMetadata>();
   for (const c of classChain(target)) {
-    for (const r of (Reflect.getOwnMetadata(SETTINGS_KEY, c) as SettingRecord[] | undefined) ?? [])
+    for (const r of (Reflect.getOwnMetadata(SETTINGS_KEY, c) as SettingMetadata[] | undefined) ?? [])
       byKey.set(r.propertyKey, r);
   }
   return [...byKey.values()];

@@ -58,7 +58,7 @@ export function createBatchContext(batch: StreamBatch, facts: BatchFacts): Batch
       if (messages) yield* messages;
       else for (let i = 0; i < size; i++) yield parseMessage(batch.text(i));
     },
-    lines,
+    lineNumbers: lines,
     receivedAt: batch.receivedAt,
     firstLine: lines[0]!,
     lastLine: lines[lines.length - 1]!,

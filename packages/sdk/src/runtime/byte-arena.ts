@@ -17,13 +17,21 @@ export const BLOCK_BYTES = 1024 * 1024;
 
 /** Free blocks, shared by every arena of the process. */
 const pool: Buffer[] = [];
-/** Never keep more free blocks than this (the rest are left to the garbage collector). */
-let poolLimit = 256;
+/**
+ * Never keep more free blocks than this (the rest are left to the garbage collector). None until an entry point
+ * that owns the process sizes the pool (see process-tuning.ts): an embedding program keeps no blocks after a run.
+ */
+let poolLimit = 0;
 
-/** Lets the loop size the pool to its memory limit (two batches: one exporting, one filling). */
+/** Sizes the pool (process tuning: two batches' worth, one exporting, one filling). */
 export function setArenaPoolLimit(blocks: number): void {
-  poolLimit = Math.max(1, blocks);
+  poolLimit = Math.max(0, blocks);
   pool.length = Math.min(pool.length, poolLimit);
+}
+
+/** How many free blocks the pool keeps at most. */
+export function arenaPoolLimit(): number {
+  return poolLimit;
 }
 
 // Blocks live in SharedArrayBuffer memory so that a destination can hand a batch to a worker thread without

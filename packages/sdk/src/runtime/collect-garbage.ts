@@ -4,6 +4,17 @@ import { runInNewContext } from 'node:vm';
 type GcFunction = (options: { type: 'major'; execution: 'async' }) => void;
 
 let gc: GcFunction | undefined | null = null;
+let enabled = false;
+
+/** Turns the collections on; only process tuning does (an embedding program's V8 flags are left alone). */
+export function enableGarbageCollection(): void {
+  enabled = true;
+}
+
+/** Whether {@link collectGarbage} does anything in this process. */
+export function garbageCollectionEnabled(): boolean {
+  return enabled;
+}
 
 /**
  * Asks V8 for a background major collection. Called after a large batch was exported and its memory released.
@@ -15,6 +26,7 @@ let gc: GcFunction | undefined | null = null;
  * the limit. `--expose-gc` set at run time makes `gc` available in a new context without a command-line flag.
  */
 export function collectGarbage(): void {
+  if (!enabled) return;
   if (gc === null) {
     try {
       setFlagsFromString('--expose-gc');

@@ -5,7 +5,6 @@ import { stringifyJson } from '../json/exact-number';
 import type { BatchContext, RunSummary } from '../contexts';
 import { exportBatch, type BatchReport } from './batch-exporter';
 import { Batcher } from './batcher';
-import { BLOCK_BYTES, setArenaPoolLimit } from './byte-arena';
 import type { BoundHandlers } from './bind-handlers';
 import { CheckpointLedger } from './checkpoint-ledger';
 import { ExportQueue } from './export-queue';
@@ -81,8 +80,6 @@ export class ProcessLoop {
   constructor(private readonly options: LoopOptions) {
     const { settings, handlers, config, logger, inputName, output, onState } = options;
     const summary = this.summary;
-    // Free blocks kept for reuse: one batch's worth (the filling batch takes them back as the exported one frees them).
-    setArenaPoolLimit(Math.ceil(settings.maxBatchBytes / BLOCK_BYTES) + 4);
     const halted = () => this.halted;
     this.mage = options.inputDialect === 'mage' ? new MageInput(logger, inputName) : undefined;
     const { validateRecords, extraProperties } = settings;

@@ -1,13 +1,14 @@
 import type { Readable, Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { HandlerError, SdkError, describeError } from '../errors';
-import type { Constructor } from '../metadata/records';
+import type { Constructor } from '../metadata/metadata-types';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import type { BatchContext, RunMode, RunSummary } from '../contexts';
 import { bindHandlers, type BoundHandlers } from './bind-handlers';
 import { describeOutputs } from './describe-outputs';
 import { openStdin } from './input-stream';
 import { createLogger } from './logger';
+import { tuneProcess } from './process-tuning';
 import { ProcessLoop, emptySummary, type BatchReport } from './process-loop';
 import { DEFAULT_RUN_SETTINGS, MIB, type RunSettings } from './settings';
 
@@ -28,6 +29,12 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Called after each STATE line is written. */
   onState?: (text: string) => void | Promise<void>;
+  /**
+   * Tune the process for this run (a block pool sized to the batch limit, a collection after large batches, V8's
+   * `--expose-gc` set at run time): for an entry point that owns the process. `runCli` sets it; leave it off when
+   * embedding, and the process is left as it was.
+   */
+  tuneProcess?: boolean;
   /** Called after each batch is exported. */
   onBatchExported?: (report: BatchReport) => void;
   /** Called with each exported batch's context (what the testing helpers record). */
@@ -123,11 +130,13 @@ export async function runDestination(destination: DestinationLike, options: RunO
   const logger = options.logger ?? createLogger();
   const config = options.config ?? defaultConfig(definition);
   const handlers = bindHandlers(definition, new definition.target());
+  const settings = resolveRunSettings(definition, options.settings);
+  if (options.tuneProcess === true) tuneProcess(settings);
   const loop = new ProcessLoop({
     handlers,
     config,
     logger,
-    settings: resolveRunSettings(definition, options.settings),
+    settings,
     output: options.output ?? process.stdout,
     inputName: options.inputName ?? 'stdin',
     signal: options.signal,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { validateConfig } from '../config/validate-config';
 import { SdkError } from '../errors';
-import type { Constructor } from '../metadata/records';
+import type { Constructor } from '../metadata/metadata-types';
 import { resolveDestination } from '../metadata/resolve';
 import { stringifyJson } from '../json/exact-number';
 import {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString } from 'class-validator';
-import { Destination, ExportBatch, OnActivateVersion, Setting, resolveDestination } from '../../src/index';
+import { Destination, ExportBatch, OnActivateVersion, Setting } from '../../src/index';
+import { resolveDestination } from '../../src/testing/index';
 import { buildAbout, capabilitiesOf, formatAboutMarkdown } from '../../src/cli/about';
 import { buildConfigTemplate } from '../../src/cli/templates';
 

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString } from 'class-validator';
-import { ConfigError, Destination, ExportBatch, Setting, resolveDestination } from '../../src/index';
+import { ConfigError, Destination, ExportBatch, Setting } from '../../src/index';
+import { resolveDestination } from '../../src/testing/index';
 import { loadConfigSources } from '../../src/cli/load-config-sources';
 
 function files(contents: Record<string, string>) {

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsNumber, IsOptional, IsString } from 'class-validator';
-import { Destination, ExportBatch, Setting, resolveDestination } from '../../src/index';
+import { Destination, ExportBatch, Setting } from '../../src/index';
+import { resolveDestination } from '../../src/testing/index';
 import { coerceEnvValue, envPrefix, envVariableName, readEnvSettings } from '../../src/config/env-settings';
 
 describe('environment settings', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Destination, ExportBatch, resolveDestination, validateConfig } from '../../src/index';
-import { runTestDestination } from '../../src/testing/index';
+import { Destination, ExportBatch } from '../../src/index';
+import { runTestDestination, resolveDestination, validateConfig } from '../../src/testing/index';
 import { record, schema } from '../support/messages';
 
 @Destination(100)

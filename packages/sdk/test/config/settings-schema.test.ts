@@ -13,7 +13,8 @@ import {
   ValidateBy,
   ValidateNested,
 } from 'class-validator';
-import { Destination, ExportBatch, Setting, resolveDestination } from '../../src/index';
+import { Destination, ExportBatch, Setting } from '../../src/index';
+import { resolveDestination } from '../../src/testing/index';
 import { buildSettingsSchema, describeSettings } from '../../src/config/settings-schema';
 
 describe('the settings schema', () => {

@@ -2,14 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsString, Min } from 'class-validator';
-import {
-  ConfigError,
-  Destination,
-  ExportBatch,
-  Setting,
-  resolveDestination,
-  validateConfig,
-} from '../../src/index';
+import { ConfigError, Destination, ExportBatch, Setting } from '../../src/index';
+import { resolveDestination, validateConfig } from '../../src/testing/index';
 
 describe('validateConfig', () => {
   class CheckedConfig {

@@ -3,8 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { resolveDestination, validateConfig } from '../../src/index';
-import { runTestDestination } from '../../src/testing/index';
+import { runTestDestination, resolveDestination, validateConfig } from '../../src/testing/index';
 import { JsonlDestination } from './jsonl-destination';
 
 describe('the README example destination', () => {

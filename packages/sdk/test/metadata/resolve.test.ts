@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import {
   AfterProcess,
   BeforeProcess,
-  DEFAULT_MAX_BATCH_MB,
   Destination,
   DestinationDefinitionError,
   ExportBatch,
   OnSchema,
   TestConnection,
-  resolveDestination,
 } from '../../src/index';
+import { resolveDestination } from '../../src/testing/index';
+import { DEFAULT_MAX_BATCH_MB } from '../../src/cli/index';
 
 describe('resolveDestination', () => {
   it('takes the batch size as a bare number, as the design card writes it', () => {

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createMemoryLogger } from '../../src/index';
+import { createMemoryLogger } from '../../src/testing/index';
 import { Batcher } from '../../src/runtime/batcher';
 import { CheckpointLedger } from '../../src/runtime/checkpoint-ledger';
 import type { ExportQueue } from '../../src/runtime/export-queue';

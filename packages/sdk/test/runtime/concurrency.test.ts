@@ -7,11 +7,11 @@ import {
   ExportBatch,
   HandlerError,
   InputError,
-  createMemoryLogger,
   runDestination,
   type AfterProcessContext,
   type BatchContext,
 } from '../../src/index';
+import { createMemoryLogger } from '../../src/testing/index';
 import { deferred, record, schema, state } from '../support/messages';
 
 const line = (message: object) => JSON.stringify(message) + '\n';

@@ -14,14 +14,13 @@ import {
   InputError,
   OnActivateVersion,
   OnSchema,
-  createMemoryLogger,
   runDestination,
   type ActivateVersionContext,
   type AfterProcessContext,
   type BatchContext,
   type SchemaContext,
 } from '../../src/index';
-import { runTestDestination } from '../../src/testing/index';
+import { runTestDestination, createMemoryLogger } from '../../src/testing/index';
 import { deferred, record, schema, state } from '../support/messages';
 
 const users = schema('users', { id: { type: 'integer' }, name: { type: 'string' } }, ['id']);

@@ -37,7 +37,7 @@ describe('per-stream state owned by the SDK', () => {
       }
 
       @ExportBatch
-      write({ lines, streamState }: BatchContext<unknown, Generation>) {
+      write({ lineNumbers: lines, streamState }: BatchContext<unknown, Generation>) {
         seen.push(`batch ${lines.join(',')} state=${label(streamState)}`);
       }
 

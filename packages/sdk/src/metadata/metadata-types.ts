@@ -1,5 +1,6 @@
 /**
- * The small typed records that decorators write onto a destination class. Decorators only write these; the
+ * The small typed metadata that decorators write onto a destination class (named `*Metadata`, never "record": in
+ * Singer a RECORD is data). Decorators only write these; the
  * resolve step reads them all at once and turns them into a {@link DestinationDefinition}.
  */
 
@@ -58,8 +59,8 @@ export const MELTANO_TARGET_CAPABILITIES = [
 /** One of {@link MELTANO_TARGET_CAPABILITIES}. */
 export type MeltanoTargetCapability = (typeof MELTANO_TARGET_CAPABILITIES)[number];
 
-/** The record `@Destination` writes. */
-export interface DestinationRecord {
+/** What `@Destination` writes. */
+export interface DestinationMetadata {
   options: DestinationOptions;
 }
 
@@ -75,16 +76,16 @@ export type HandlerKind =
   | 'testConnection'
   | 'describeOutput';
 
-/** The record each method decorator writes. */
-export interface HandlerRecord {
+/** What each method decorator writes. */
+export interface HandlerMetadata {
   kind: HandlerKind;
   propertyKey: string | symbol;
   /** False when the decorator was put on something that is not a method (possible from plain JavaScript). */
   isMethod: boolean;
 }
 
-/** The record `@Setting` writes for one config property. */
-export interface SettingRecord {
+/** What `@Setting` writes for one config property. */
+export interface SettingMetadata {
   propertyKey: string;
   /** The key in JSON config files (snake_case, as everywhere in the Singer ecosystem). */
   name: string;

@@ -1,0 +1,59 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as root from '../../src/index';
+import * as cli from '../../src/cli/index';
+import * as testing from '../../src/testing/index';
+
+describe('the public surface', () => {
+  it('the root holds only the authoring names: decorators, running, errors, exact numbers and the toolkit', () => {
+    assert.deepEqual(Object.keys(root).sort(), [
+      'AfterProcess',
+      'BeforeProcess',
+      'CheckRecord',
+      'ConfigError',
+      'Destination',
+      'DestinationDefinitionError',
+      'EncodeRecord',
+      'ExactNumber',
+      'ExportBatch',
+      'HandlerError',
+      'InputError',
+      'NameClaims',
+      'OnActivateVersion',
+      'OnSchema',
+      'SDC_COLUMNS',
+      'SdcValues',
+      'SdkError',
+      'Setting',
+      'TestConnection',
+      'eachLine',
+      'foldName',
+      'foldNames',
+      'isSdcColumn',
+      'normalizeSchema',
+      'parseJsonExact',
+      'runCli',
+      'runDestination',
+      'schemaNumberText',
+      'stringifyJson',
+      'testConnection',
+    ]);
+  });
+
+  it('CLI building blocks are behind /cli, test helpers and the conformance kit behind /testing', () => {
+    for (const name of [
+      'executeCli',
+      'parseArgs',
+      'loadConfigSources',
+      'buildAbout',
+      'SecretRedactor',
+      'resolveDestination',
+    ]) {
+      assert.equal(name in cli, true, name);
+      assert.equal(name in root, false, name);
+    }
+    for (const name of ['runTestDestination', 'runConformance', 'conformanceFile', 'validateConfig']) {
+      assert.equal(name in testing, true, name);
+    }
+  });
+});
