@@ -5,10 +5,9 @@ import {
   Destination,
   DestinationDefinitionError,
   ExportBatch,
-  resolveDestination,
   type DescribeOutputContext,
 } from '../../src/index';
-import { runTestDestination } from '../../src/testing';
+import { resolveDestination, runTestDestination } from '../../src/testing';
 
 const schema = (stream: string) => ({
   type: 'SCHEMA',

@@ -11,6 +11,7 @@ describe('the public surface', () => {
       'BeforeProcess',
       'CheckRecord',
       'ConfigError',
+      'DescribeOutput',
       'Destination',
       'DestinationDefinitionError',
       'EncodeRecord',
