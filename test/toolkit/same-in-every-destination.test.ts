@@ -1,16 +1,18 @@
 /**
  * End-to-end, through the real bins: the `_sdc_*` metadata columns and `extra_properties` mean the same in
- * dest-csv and dest-postgres, because both come from the SDK's toolkit.
+ * dest-csv, dest-postgres and dest-duckdb, because all come from the SDK's toolkit.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { createTestSchema, getTestServer } from '@singer-dest/dest-postgres/test-server';
 import { DEST_CSV, ROOT, runBin, tempDir, writeJson, type BinResult } from '../cli/support/spawn-bin';
 
 const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
+const DEST_DUCKDB = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js');
 
 after(async () => (await getTestServer()).stop());
 
@@ -90,7 +92,33 @@ async function loadPostgres(settings: Record<string, unknown>): Promise<{ result
   }
 }
 
-const loaders = { 'dest-csv': loadCsv, 'dest-postgres': loadPostgres };
+async function loadDuckDb(settings: Record<string, unknown>): Promise<{ result: BinResult; rows: Row[] }> {
+  const dir = tempDir();
+  const path = join(dir, 'test.duckdb');
+  const config = writeJson(dir, 'config.json', { path, load_method: 'append-only', ...settings });
+  const result = await runBin(DEST_DUCKDB, ['--config', config], { input });
+  if (result.code !== 0) return { result, rows: [] };
+  const instance = await DuckDBInstance.create(path);
+  try {
+    const connection = await instance.connect();
+    const columns = ['id', 'name', ...(settings.add_record_metadata === true ? SDC : [])];
+    const list = columns
+      .map((c) =>
+        c.endsWith('_at')
+          ? `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ') AS ${c}`
+          : `${c}::VARCHAR AS ${c}`,
+      )
+      .join(', ');
+    const reader = await connection.runAndReadAll(`SELECT ${list} FROM users ORDER BY id`);
+    const rows = reader.getRowObjectsJson() as Row[];
+    connection.closeSync();
+    return { result, rows };
+  } finally {
+    instance.closeSync();
+  }
+}
+
+const loaders = { 'dest-csv': loadCsv, 'dest-postgres': loadPostgres, 'dest-duckdb': loadDuckDb };
 
 /** stderr's log lines, parsed (the bins log JSON when stderr is not a terminal). */
 const logsOf = (result: BinResult) =>
