@@ -155,12 +155,30 @@ export interface ProcessContext<C = any> extends HandlerContext<C> {
   readonly mode: RunMode;
 }
 
+/**
+ * Values loaded although they break a constraint keyword of their schema (without `strict_validation`), for
+ * one (stream, property, keyword).
+ */
+export interface SchemaDeviation {
+  stream: string;
+  /** The property, as `name`, `address.city` or `tags[]`. */
+  property: string;
+  /** The keyword broken: `maxLength`, `maximum`, `pattern`, `enum`, `format`, `type` (an array as JSON), ... */
+  keyword: string;
+  /** How many values broke it. */
+  count: number;
+  /** The input line of the first. */
+  firstLine: number;
+}
+
 /** Counts of one run. */
 export interface RunSummary {
   /** Records exported, by stream. */
   records: Record<string, number>;
   /** Records rejected by the invalid-record policy (skipped or dead-lettered), by stream. */
   invalidRecords: Record<string, number>;
+  /** Values loaded despite breaking a schema constraint, by stream, property and keyword. */
+  deviations: SchemaDeviation[];
   batches: number;
   statesEmitted: number;
   elapsedMs: number;

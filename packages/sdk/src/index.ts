@@ -46,6 +46,7 @@ export type {
   RecordMessage,
   RunMode,
   RunSummary,
+  SchemaDeviation,
   SchemaContext,
   SingerRecord,
 } from './contexts';

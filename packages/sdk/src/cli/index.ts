@@ -37,7 +37,7 @@ export { buildAbout, formatAboutMarkdown, type AboutInfo } from './about';
 export { buildConfigTemplate } from './templates';
 export { writeStateFile } from './state-file';
 export { SecretRedactor, REDACTED } from './redact';
-export { formatMetric, logBatchMetrics, type SingerMetric } from './metrics';
+export { formatMetric, logBatchMetrics, logDeviationMetrics, type SingerMetric } from './metrics';
 export { exitCodeFor } from './exit-codes';
 export {
   buildSettingsSchema,

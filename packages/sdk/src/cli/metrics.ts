@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SchemaDeviation } from '../contexts';
 import type { BatchReport } from '../runtime/batch-exporter';
 
 /** A Singer metric as Meltano and singer-python read it from log lines. */
@@ -39,4 +40,26 @@ export function logBatchMetrics(logger: Logger, report: BatchReport, level: 'inf
   };
   logger[level]({ metric: counter }, formatMetric(counter));
   logger[level]({ metric: timer }, formatMetric(timer));
+}
+
+/**
+ * Logs one `schema_deviation_count` counter per (stream, property, keyword) whose values were loaded although they
+ * broke that schema keyword, at the end of a run.
+ *
+ * @example
+ * ```ts
+ * logDeviationMetrics(logger, summary.deviations);
+ * // METRIC: {"type":"counter","metric":"schema_deviation_count","value":25,"tags":{"stream":"users","property":"name","keyword":"maxLength"}}
+ * ```
+ */
+export function logDeviationMetrics(logger: Logger, deviations: readonly SchemaDeviation[]): void {
+  for (const { stream, property, keyword, count } of deviations) {
+    const metric: SingerMetric = {
+      type: 'counter',
+      metric: 'schema_deviation_count',
+      value: count,
+      tags: { stream, property, keyword },
+    };
+    logger.info({ metric }, formatMetric(metric));
+  }
 }

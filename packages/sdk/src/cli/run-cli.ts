@@ -13,7 +13,7 @@ import { buildAbout, formatAboutMarkdown } from './about';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { formatHelp } from './help';
 import { loadConfigSources, type ConfigSources } from './load-config-sources';
-import { logBatchMetrics } from './metrics';
+import { logBatchMetrics, logDeviationMetrics } from './metrics';
 import { parseArgs, type CliArgs } from './parse-args';
 import { RunProgress, StatusLine, startProgress } from './progress';
 import { SecretRedactor } from './redact';
@@ -201,6 +201,7 @@ async function runProcess(
       },
     });
     stopProgress();
+    logDeviationMetrics(logger, summary.deviations);
     logger.info({ summary }, formatSummary(summary));
     if (summary.stoppedBy === 'signal') return interruptedExitCode(watch.received ?? 'SIGTERM');
     if (summary.stoppedBy === 'output-closed') {

@@ -1,12 +1,26 @@
-import type { RunSummary } from '../contexts';
+import type { RunSummary, SchemaDeviation } from '../contexts';
+
+const DEVIATIONS_NAMED = 5;
+
+/** `3 values loaded despite their schema's constraints (users.name maxLength 2, users.age maximum 1)`. */
+function describeDeviations(deviations: readonly SchemaDeviation[]): string {
+  const total = deviations.reduce((sum, d) => sum + d.count, 0);
+  const named = deviations
+    .slice(0, DEVIATIONS_NAMED)
+    .map((d) => `${d.stream}.${d.property} ${d.keyword} ${d.count}`)
+    .join(', ');
+  const more = deviations.length > DEVIATIONS_NAMED ? `, ${deviations.length - DEVIATIONS_NAMED} more` : '';
+  return `${plural(total, 'value')} loaded despite their schema's constraints (${named}${more})`;
+}
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /**
- * The one-line summary printed at the end of a run: records per stream, batches, states, elapsed time, why it
- * stopped when it was not the end of the input, and where the data went (from `@DescribeOutput`).
+ * The one-line summary printed at the end of a run: records per stream, batches, states, rejected records, values
+ * loaded despite a schema constraint, elapsed time, why it stopped when it was not the end of the input, and
+ * where the data went (from `@DescribeOutput`).
  *
  * @example
  * ```ts
@@ -24,6 +38,7 @@ export function formatSummary(summary: RunSummary): string {
     `${plural(summary.statesEmitted, 'state')} emitted`,
   ];
   if (invalid > 0) parts.push(`${plural(invalid, 'invalid record')} rejected`);
+  if (summary.deviations.length > 0) parts.push(describeDeviations(summary.deviations));
   parts.push(`${(summary.elapsedMs / 1000).toFixed(1)} s`);
   const stop =
     summary.stoppedBy === 'signal'

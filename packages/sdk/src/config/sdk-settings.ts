@@ -37,10 +37,26 @@ export class SdkSettings {
   @IsPositive()
   batchWaitLimitSeconds?: number;
 
-  @Setting({ name: 'validate_records', description: 'Validate each record against its stream schema (ajv).' })
+  @Setting({
+    name: 'validate_records',
+    description:
+      'Check each record against its stream schema. A value the destination cannot store (wrong type, bad ' +
+      'date-time) makes the record invalid; one that only breaks a constraint (maxLength, bounds, multipleOf, ' +
+      'pattern, enum, format) is loaded and reported, unless strict_validation is true.',
+  })
   @IsOptional()
   @IsBoolean()
   validateRecords?: boolean;
+
+  @Setting({
+    name: 'strict_validation',
+    description:
+      'Treat a value that breaks a schema constraint (maxLength, bounds, multipleOf, pattern, enum, format) as ' +
+      'an invalid record under invalid_record_policy, as a full JSON Schema validator would.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  strictValidation?: boolean;
 
   @Setting({
     name: 'invalid_record_policy',
@@ -85,6 +101,7 @@ export class SdkSettings {
       batchWaitLimitMs:
         this.batchWaitLimitSeconds === undefined ? undefined : this.batchWaitLimitSeconds * 1000,
       validateRecords: this.validateRecords,
+      strictValidation: this.strictValidation,
       invalidRecordPolicy: this.invalidRecordPolicy,
       extraProperties: this.extraProperties,
       deadLetterPath: this.deadLetterPath,

@@ -53,6 +53,7 @@ function sdkDefaults(definition: DestinationDefinition): Record<string, unknown>
     batch_size_rows: run.batchSizeRows,
     batch_wait_limit_seconds: run.batchWaitLimitMs === undefined ? undefined : run.batchWaitLimitMs / 1000,
     validate_records: run.validateRecords,
+    strict_validation: run.strictValidation,
     invalid_record_policy: run.invalidRecordPolicy,
     max_line_bytes: run.maxLineBytes,
   };

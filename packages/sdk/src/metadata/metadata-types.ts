@@ -15,6 +15,12 @@ export interface DestinationOptions {
   batchSizeRows?: number;
   /** Flush a stream's batch once its oldest record has waited this long, even while the input is idle. */
   batchWaitLimitSeconds?: number;
+  /**
+   * True when the destination stores object and array properties as JSON (a jsonb column, a JSON text cell), so
+   * it can store an array where the schema says `"type": ["null", "object"]` (taps do send them: json columns
+   * hold either). Such a value is then loaded and reported as a deviation instead of being an invalid record.
+   */
+  jsonColumnsHoldAnyJson?: boolean;
   /** The class-validator config class; JSON config is validated into an instance of it. */
   config?: Constructor;
   /** The executable name, e.g. `dest-csv`; also the environment prefix (`DEST_CSV_...`). Default: the class name. */

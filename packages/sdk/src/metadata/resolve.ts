@@ -30,6 +30,8 @@ export interface DestinationDefinition {
   /** Example command lines for `--help`. */
   readonly examples: readonly string[];
   readonly limits: Readonly<{ maxBatchMb: number; batchSizeRows?: number; batchWaitLimitSeconds?: number }>;
+  /** From `@Destination({ jsonColumnsHoldAnyJson })`; false by default. */
+  readonly jsonColumnsHoldAnyJson: boolean;
   /** The method name of each hook the class has. `exportBatch` is always there. */
   readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & {
     readonly exportBatch: string | symbol;
@@ -154,6 +156,7 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
         batchWaitLimitSeconds: options.batchWaitLimitSeconds,
       }),
     }),
+    jsonColumnsHoldAnyJson: options.jsonColumnsHoldAnyJson === true,
     handlers: Object.freeze({ ...handlers, exportBatch: handlers.exportBatch }),
   });
 }

@@ -51,6 +51,7 @@ export function emptySummary(): RunSummary {
   return {
     records: {},
     invalidRecords: {},
+    deviations: [],
     batches: 0,
     statesEmitted: 0,
     elapsedMs: 0,
@@ -72,6 +73,11 @@ export class ProcessLoop {
   private readonly queue: ExportQueue;
   private readonly batcher: Batcher;
   private readonly warnedTypes = new Set<string>();
+  /** ACTIVATE_VERSION read before its stream's first SCHEMA (tap-mysql sends one): applied when the SCHEMA comes. */
+  private readonly pendingVersions = new Map<
+    string,
+    { message: Message<'ACTIVATE_VERSION'>; line: number }
+  >();
   private failure: unknown = undefined;
   private stopRequested: 'signal' | 'output-closed' | undefined;
   private reader: LineReader | undefined;
@@ -82,8 +88,15 @@ export class ProcessLoop {
     const summary = this.summary;
     const halted = () => this.halted;
     this.mage = options.inputDialect === 'mage' ? new MageInput(logger, inputName) : undefined;
-    const { validateRecords, extraProperties } = settings;
-    this.streams = new StreamRegistry({ config, validateRecords, extraProperties, inputName });
+    const { validateRecords, strictValidation, jsonColumnsHoldAnyJson, extraProperties } = settings;
+    this.streams = new StreamRegistry({
+      config,
+      validateRecords,
+      strictValidation,
+      jsonColumnsHoldAnyJson,
+      extraProperties,
+      inputName,
+    });
     this.pipeline = new RecordPipeline({ handlers, settings, logger, inputName, summary });
     const states = new StateWriter({
       ledger: this.ledger,
@@ -141,6 +154,7 @@ export class ProcessLoop {
         await this.queue.drain(); // exports already started finish cleanly; no state can be written any more
       } else {
         // End of input (or a graceful stop): flush every stream and write the last safe state.
+        this.warnPendingVersions();
         this.batcher.flushAll();
         this.queue.pushStateRelease();
         await this.queue.drain();
@@ -158,6 +172,7 @@ export class ProcessLoop {
       signal?.removeEventListener('abort', onAbort);
       output.off('error', onOutputError);
       this.pipeline.close();
+      this.summary.deviations = this.pipeline.deviations.entries();
       this.summary.elapsedMs = performance.now() - started;
     }
   }
@@ -233,26 +248,33 @@ export class ProcessLoop {
     // Records read under the old schema are exported under it before anything changes.
     if (changed) this.batcher.flush(stream.name);
     if (changed || handlers.onSchema !== undefined) await this.queue.drain();
-    if (handlers.onSchema === undefined) return;
     const { schema, keyProperties, name, state } = stream;
-    const returned = await callStreamHook('OnSchema', { stream: name, line, inputName }, () =>
-      handlers.onSchema!({
-        config,
-        logger,
-        stream: name,
-        schema,
-        keyProperties,
-        bookmarkProperties: message.bookmarkProperties,
-        line,
-        previous: previous && { schema: previous.schema, keyProperties: previous.keyProperties },
-        changed,
-        state,
-      }),
-    );
-    if (returned === state) return;
-    // A batch holds records read under one state: the buffered ones are exported with the state they were read under.
-    this.batcher.flush(name);
-    this.streams.setState(name, returned);
+    if (handlers.onSchema !== undefined) {
+      const returned = await callStreamHook('OnSchema', { stream: name, line, inputName }, () =>
+        handlers.onSchema!({
+          config,
+          logger,
+          stream: name,
+          schema,
+          keyProperties,
+          bookmarkProperties: message.bookmarkProperties,
+          line,
+          previous: previous && { schema: previous.schema, keyProperties: previous.keyProperties },
+          changed,
+          state,
+        }),
+      );
+      if (returned !== state) {
+        // A batch holds records read under one state: the buffered ones are exported with the state they were read under.
+        this.batcher.flush(name);
+        this.streams.setState(name, returned);
+      }
+    }
+    const pending = this.pendingVersions.get(name);
+    if (pending !== undefined) {
+      this.pendingVersions.delete(name);
+      await this.handleActivateVersion(pending.message, pending.line);
+    }
   }
 
   private handleState(value: unknown, line: number): Promise<void> | undefined {
@@ -269,7 +291,16 @@ export class ProcessLoop {
 
   private async handleActivateVersion(message: Message<'ACTIVATE_VERSION'>, line: number): Promise<void> {
     const { handlers, logger, config, inputName } = this.options;
-    const stream = this.streams.require(message.stream, 'ACTIVATE_VERSION', line);
+    const stream = this.streams.get(message.stream);
+    if (stream === undefined) {
+      // No record of the stream can be outstanding; the version applies once the SCHEMA says what the stream is.
+      this.pendingVersions.set(message.stream, { message, line });
+      logger.debug(
+        { line, stream: message.stream },
+        `${inputName} line ${line}: ACTIVATE_VERSION for stream "${message.stream}" before its SCHEMA; applied when the SCHEMA arrives`,
+      );
+      return;
+    }
     this.batcher.flush(stream.name);
     await this.queue.drain();
     if (handlers.onActivateVersion === undefined) {
@@ -292,6 +323,15 @@ export class ProcessLoop {
         streamState: stream.state,
       }),
     );
+  }
+
+  private warnPendingVersions(): void {
+    for (const [stream, { line }] of this.pendingVersions) {
+      this.options.logger.warn(
+        { line, stream },
+        `${this.options.inputName} line ${line}: ACTIVATE_VERSION for stream "${stream}" was ignored: no SCHEMA for "${stream}" followed it.`,
+      );
+    }
   }
 
   private warnUnknownType(type: string, line: number): void {

@@ -6,7 +6,7 @@ import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
 import { describeExtraProperties } from './extra-properties';
 import type { SingerMessage } from './parse-message';
-import { describeValidationErrors } from './record-validator';
+import { DeviationLog } from './deviation-log';
 import type { RunSettings } from './settings';
 import type { StreamDefinition } from './stream-registry';
 
@@ -30,7 +30,7 @@ function notSynchronous(returned: unknown): SdkError {
 
 /**
  * What happens to a RECORD between reading and buffering: the checks (key properties, lone surrogates, the
- * schema), the destination's `@CheckRecord` and `@EncodeRecord`, and the invalid-record policy (fail, skip, or
+ * schema, noting values that only break a constraint), the destination's `@CheckRecord` and `@EncodeRecord`, and the invalid-record policy (fail, skip, or
  * the dead-letter file) for a record that does not pass.
  *
  * @example
@@ -41,6 +41,8 @@ function notSynchronous(returned: unknown): SdkError {
  */
 export class RecordPipeline {
   private readonly deadLetter: DeadLetterFile | undefined;
+  /** Values loaded although they break a schema constraint (without strict_validation), for the summary. */
+  readonly deviations: DeviationLog;
   /** The undeclared properties of the record last accepted (extra_properties "warn"), for its batch's note. */
   foundExtras: string[] | undefined;
 
@@ -54,6 +56,7 @@ export class RecordPipeline {
     },
   ) {
     const { settings } = options;
+    this.deviations = new DeviationLog(options.logger, options.inputName);
     if (settings.invalidRecordPolicy === 'dead_letter')
       this.deadLetter = new DeadLetterFile(settings.deadLetterPath ?? 'dead-letter.jsonl');
   }
@@ -94,14 +97,18 @@ export class RecordPipeline {
         );
       }
     }
-    if (stream.validate !== undefined && !stream.validate(message.approximateRecord)) {
-      return this.reject(
-        stream.name,
-        'ERR_RECORD_INVALID',
-        `does not match the stream's schema: ${describeValidationErrors(stream.validate)}`,
-        text,
-        line,
-      );
+    const verdict = stream.checker?.check(message.approximateRecord, record);
+    if (verdict !== undefined) {
+      if (!verdict.loadable) {
+        return this.reject(
+          stream.name,
+          'ERR_RECORD_INVALID',
+          `does not match the stream's schema: ${verdict.problem}`,
+          text,
+          line,
+        );
+      }
+      this.deviations.note(stream.name, line, verdict.deviations);
     }
     const extras = stream.extras?.find(record);
     this.foundExtras = extras;

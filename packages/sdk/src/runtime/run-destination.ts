@@ -62,6 +62,7 @@ export function resolveRunSettings(
   const { limits } = definition;
   const fromDecorator: Partial<RunSettings> = {
     maxBatchBytes: limits.maxBatchMb * MIB,
+    jsonColumnsHoldAnyJson: definition.jsonColumnsHoldAnyJson,
     ...(limits.batchSizeRows !== undefined && { batchSizeRows: limits.batchSizeRows }),
     ...(limits.batchWaitLimitSeconds !== undefined && {
       batchWaitLimitMs: limits.batchWaitLimitSeconds * 1000,

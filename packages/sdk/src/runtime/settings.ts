@@ -13,6 +13,16 @@ export interface RunSettings {
   batchWaitLimitMs: number | undefined;
   /** Validate records against their stream's JSON Schema (ajv). */
   validateRecords: boolean;
+  /**
+   * A value that breaks a constraint keyword (maxLength, bounds, multipleOf, pattern, enum, format) makes its
+   * record invalid. Without it such values are loaded, and each (stream, property, keyword) is reported.
+   */
+  strictValidation: boolean;
+  /**
+   * The destination stores object and array properties as JSON (jsonb, a JSON text cell), so an array where the
+   * schema says object (or the reverse) is a deviation, not an invalid record. From `@Destination`.
+   */
+  jsonColumnsHoldAnyJson: boolean;
   invalidRecordPolicy: InvalidRecordPolicy;
   /** What to do with a record property the schema does not declare. */
   extraProperties: ExtraPropertiesPolicy;
@@ -30,6 +40,8 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   batchSizeRows: undefined,
   batchWaitLimitMs: undefined,
   validateRecords: true,
+  strictValidation: false,
+  jsonColumnsHoldAnyJson: false,
   invalidRecordPolicy: 'fail',
   extraProperties: 'warn',
   deadLetterPath: undefined,

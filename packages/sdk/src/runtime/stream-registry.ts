@@ -1,8 +1,7 @@
-import type { ValidateFunction } from 'ajv';
 import type { EncodeContext, JsonSchema } from '../contexts';
 import { InputError } from '../errors';
 import { ExtraPropertyFinder, type ExtraPropertiesPolicy } from './extra-properties';
-import { compileRecordValidator, createAjv } from './record-validator';
+import { RecordChecker, Validators } from './record-validator';
 
 type MutableEncodeContext = { -readonly [K in keyof EncodeContext]: EncodeContext[K] };
 
@@ -13,7 +12,8 @@ export interface StreamDefinition {
   readonly keyProperties: string[];
   /** Schema and keys as JSON text: an identical repeated SCHEMA (taps resend them) changes nothing. */
   readonly schemaKey: string;
-  readonly validate: ValidateFunction | undefined;
+  /** Checks records against the schema (unless validate_records is false). */
+  readonly checker: RecordChecker | undefined;
   /** Finds undeclared properties (unless extra_properties is "ignore"). */
   readonly extras: ExtraPropertyFinder | undefined;
   /** Reused for every `@CheckRecord`/`@EncodeRecord` call of the stream: no object per record. */
@@ -32,24 +32,28 @@ export interface SchemaChange {
 }
 
 /**
- * The streams of a run, each as its latest SCHEMA defined it, with its record validator compiled once per
+ * The streams of a run, each as its latest SCHEMA defined it, with its record checker compiled once per
  * distinct schema.
  *
  * @example
  * ```ts
- * const registry = new StreamRegistry({ config, validateRecords: true, inputName: 'stdin' });
+ * const registry = new StreamRegistry({ config, validateRecords: true, extraProperties: 'warn', inputName: 'stdin' });
  * const { changed } = registry.apply({ stream: 'users', schema, keyProperties: ['id'] }, 1);
- * registry.get('users')?.validate?.(record);
+ * registry.get('users')?.checker?.check(record, record);
  * ```
  */
 export class StreamRegistry {
   private readonly streams = new Map<string, StreamDefinition>();
-  private readonly ajv = createAjv();
+  private readonly validators = new Validators();
 
   constructor(
     private readonly options: {
       config: unknown;
       validateRecords: boolean;
+      /** Constraint violations make records invalid (strict_validation). Default false. */
+      strictValidation?: boolean;
+      /** From `@Destination`: an array fits an object column. Default false. */
+      jsonColumnsHoldAnyJson?: boolean;
       extraProperties: ExtraPropertiesPolicy;
       inputName: string;
     },
@@ -66,12 +70,12 @@ export class StreamRegistry {
     stream.encodeContext.streamState = state;
   }
 
-  /** The stream a RECORD or ACTIVATE_VERSION names; throws when its SCHEMA has not come first. */
-  require(name: string, type: 'RECORD' | 'ACTIVATE_VERSION', line: number): StreamDefinition {
+  /** The stream a RECORD names; throws when its SCHEMA has not come first. */
+  require(name: string, type: 'RECORD', line: number): StreamDefinition {
     const stream = this.streams.get(name);
     if (stream !== undefined) return stream;
     throw new InputError(
-      type === 'RECORD' ? 'ERR_RECORD_BEFORE_SCHEMA' : 'ERR_INVALID_ACTIVATE_VERSION',
+      'ERR_RECORD_BEFORE_SCHEMA',
       `${this.options.inputName} line ${line}: ${type} for stream "${name}" arrived before its SCHEMA. ` +
         `Send a SCHEMA message for "${name}" first.`,
       { line, stream: name },
@@ -88,9 +92,15 @@ export class StreamRegistry {
     const schemaKey = JSON.stringify([schema, keyProperties]);
     if (previous !== undefined && previous.schemaKey === schemaKey)
       return { stream: previous, previous, changed: false };
-    const { config, validateRecords, inputName, extraProperties } = this.options;
-    const validate = validateRecords
-      ? compileRecordValidator(this.ajv, schema, { stream: name, line, source: inputName })
+    const { config, validateRecords, strictValidation, jsonColumnsHoldAnyJson, inputName, extraProperties } =
+      this.options;
+    const checker = validateRecords
+      ? new RecordChecker(
+          this.validators,
+          schema,
+          { stream: name, line, source: inputName },
+          { strict: strictValidation ?? false, jsonColumnsHoldAnyJson: jsonColumnsHoldAnyJson ?? false },
+        )
       : undefined;
     const state = previous?.state;
     const encodeContext: MutableEncodeContext = {
@@ -105,7 +115,7 @@ export class StreamRegistry {
       receivedAt: 0,
     };
     const extras = extraProperties === 'ignore' ? undefined : new ExtraPropertyFinder(schema);
-    const stream = { name, schema, keyProperties, schemaKey, validate, extras, encodeContext, state };
+    const stream = { name, schema, keyProperties, schemaKey, checker, extras, encodeContext, state };
     this.streams.set(name, stream);
     return { stream, previous, changed: true };
   }

@@ -40,6 +40,7 @@ describe('--show-templates', () => {
       separator: '\n',
       maximum_batch_size_mb: 100,
       validate_records: true,
+      strict_validation: false,
       invalid_record_policy: 'fail',
       max_line_bytes: 64 * 1024 * 1024,
     });

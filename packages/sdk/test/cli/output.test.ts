@@ -45,6 +45,7 @@ describe('metrics and summary', () => {
     const summary = {
       records: { users: 2, orders: 1 },
       invalidRecords: { users: 1 },
+      deviations: [],
       batches: 1,
       statesEmitted: 1,
       elapsedMs: 1540,
@@ -67,10 +68,37 @@ describe('metrics and summary', () => {
     );
   });
 
+  it('counts values loaded despite their schema constraints, naming the first five kinds', () => {
+    const deviation = (property: string, count: number) => ({
+      stream: 'people',
+      property,
+      keyword: 'maxLength',
+      count,
+      firstLine: 3,
+    });
+    const summary = {
+      records: { people: 9 },
+      invalidRecords: {},
+      deviations: [deviation('a', 2), deviation('b', 1)],
+      batches: 1,
+      statesEmitted: 1,
+      elapsedMs: 400,
+      stoppedBy: 'end-of-input' as const,
+    };
+    assert.equal(
+      formatSummary(summary),
+      "Loaded 9 records (people 9) in 1 batch; 1 state emitted; 3 values loaded despite their schema's " +
+        'constraints (people.a maxLength 2, people.b maxLength 1); 0.4 s',
+    );
+    const many = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((p) => deviation(p, 1));
+    assert.match(formatSummary({ ...summary, deviations: many }), /people\.e maxLength 1, 2 more\); 0\.4 s$/);
+  });
+
   it('names where the data went, as @DescribeOutput said, up to eight places', () => {
     const summary = {
       records: { users: 2, orders: 1 },
       invalidRecords: {},
+      deviations: [],
       batches: 2,
       statesEmitted: 1,
       elapsedMs: 400,

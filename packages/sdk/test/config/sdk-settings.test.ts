@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Destination, ExportBatch } from '../../src/index';
 import { runTestDestination, resolveDestination, validateConfig } from '../../src/testing/index';
+import { readEnvSettings } from '../../src/cli/index';
 import { record, schema } from '../support/messages';
 
 @Destination(100)
@@ -32,6 +33,21 @@ describe('the batch limits in the config', () => {
     assert.deepEqual(
       result.batches.map((b) => b.records.length),
       [3, 3, 1],
+    );
+  });
+});
+
+describe('validate_records and strict_validation', () => {
+  it('are booleans, from the config or an environment variable', () => {
+    const definition = resolveDestination(Noop);
+    assert.equal(validateConfig(definition, { strict_validation: true }).settings.strictValidation, true);
+    assert.equal(validateConfig(definition, { validate_records: false }).settings.validateRecords, false);
+    assert.equal(validateConfig(definition, {}).settings.strictValidation, undefined);
+    const fromEnv = readEnvSettings(definition, { NOOP_STRICT_VALIDATION: 'true' });
+    assert.equal(fromEnv.values.strict_validation, true);
+    assert.throws(
+      () => validateConfig(definition, { strict_validation: 'yes please' }),
+      /strict_validation: strict_validation must be a boolean value/,
     );
   });
 });
