@@ -63,6 +63,7 @@ describe('the information modes', () => {
       tags: ['a', 'b'],
       maximum_batch_size_mb: 100,
       validate_records: true,
+      strict_validation: false,
       invalid_record_policy: 'fail',
       max_line_bytes: 64 * 1024 * 1024,
     });

@@ -80,6 +80,8 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
     'npx dest-csv --test-connection --config config.json    # checks that output_path can be created and written',
     'npx dest-csv --about --format markdown                 # every setting, with types and environment variables',
   ],
+  // Objects and arrays are written as JSON text (unflattened), so an array in an object column fits.
+  jsonColumnsHoldAnyJson: true,
   // A batch is held as the lines were read, and one is written while the next fills: with two threads, 10 MB
   // batches kept both busy and peak memory near 200 MB; 100 MB batches were 10% slower and peaked at 350 MB.
   maxBatchMb: 10,

@@ -51,6 +51,8 @@ const DEFAULT_MAX_BATCH_MB = 20;
     'dest-postgres --config config.json --test-connection   # connects, prints the server version, checks CREATE TABLE',
     'DEST_POSTGRES_HOST=db.internal DEST_POSTGRES_DEFAULT_TARGET_SCHEMA=raw dest-postgres < tap-output.singer',
   ],
+  // Objects and arrays go into jsonb, which holds either: an array in an object column fits.
+  jsonColumnsHoldAnyJson: true,
   maxBatchMb: DEFAULT_MAX_BATCH_MB,
 })
 export class PostgresDestination {
