@@ -29,7 +29,10 @@ interface StreamBuffer {
  */
 export class Batcher {
   private readonly buffers = new Map<string, StreamBuffer>();
+  /** UTF-8 bytes of the buffered RECORD lines (what maximum_batch_size_mb counts). */
   private bufferedBytes = 0;
+  /** Bytes of the blocks the buffered batches hold: what they really cost in memory. */
+  private heldBytes = 0;
 
   constructor(
     private readonly options: {
@@ -66,11 +69,13 @@ export class Batcher {
       if (batchWaitLimitMs !== undefined) this.startTimer(stream.name, buffer, batchWaitLimitMs);
     } else batch.checkpoint!.extend(line);
     if (extras !== undefined) (batch.extraProperties ??= new ExtraPropertyNote()).add(extras, line);
+    const held = batch.arena.held;
     // Honest size either way: the UTF-8 bytes of the line as read, not a re-serialisation or the encoded text.
     this.bufferedBytes +=
       encoded === undefined
         ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
         : batch.addEncoded(encoded, raw.bytes, line, now);
+    this.heldBytes += batch.arena.held - held;
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
       this.flush(stream.name);
       return this.options.queue.throttle();
@@ -78,9 +83,13 @@ export class Batcher {
     return this.overBudget() ? this.reduceMemory() : undefined;
   }
 
-  /** Whether buffered records and held states pass the memory limit. */
+  /**
+   * Whether buffered records and held states pass the limit: the records' line bytes, or the memory their
+   * batches hold, whichever is more (many streams of a few records each hold more than their lines).
+   */
   overBudget(): boolean {
-    return this.bufferedBytes + this.options.ledger.pendingStateBytes > this.options.settings.maxBatchBytes;
+    const records = Math.max(this.bufferedBytes, this.heldBytes);
+    return records + this.options.ledger.pendingStateBytes > this.options.settings.maxBatchBytes;
   }
 
   /** Takes the stream's buffered records out (synchronously) and queues their export. */
@@ -92,6 +101,7 @@ export class Batcher {
     clearTimeout(buffer.timer);
     buffer.timer = undefined;
     this.bufferedBytes -= batch.bytes;
+    this.heldBytes -= batch.arena.held;
     batch.batchNumber = ++this.options.summary.batches;
     batch.streamBatchNumber = ++buffer.batchesFlushed;
     batch.extraProperties?.warn(this.options.logger, name);
@@ -108,9 +118,14 @@ export class Batcher {
   async reduceMemory(): Promise<void> {
     while (this.overBudget()) {
       let largest: [string, StreamBuffer] | undefined;
+      let largestCost = 0;
       for (const entry of this.buffers) {
-        const size = entry[1].batch;
-        if (size.size > 0 && (largest === undefined || size.bytes > largest[1].batch.bytes)) largest = entry;
+        const batch = entry[1].batch;
+        const cost = Math.max(batch.bytes, batch.arena.held);
+        if (batch.size > 0 && (largest === undefined || cost > largestCost)) {
+          largest = entry;
+          largestCost = cost;
+        }
       }
       if (largest === undefined) {
         // Only held states are left: they are released as the exports in flight finish.

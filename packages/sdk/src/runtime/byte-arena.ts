@@ -14,6 +14,12 @@ interface FastUtf8 {
 }
 
 export const BLOCK_BYTES = 1024 * 1024;
+/**
+ * An arena's first block is just big enough for its first item (at least this many bytes), and each next block
+ * doubles, up to BLOCK_BYTES: in a run with thousands of streams most hold a few records, and a full block each
+ * was a MiB per stream (3,000 streams of one record held 3 GB). What an arena holds stays under twice its bytes.
+ */
+export const SMALLEST_BLOCK_BYTES = 64;
 
 /** Free blocks, shared by every arena of the process. */
 const pool: Buffer[] = [];
@@ -38,9 +44,12 @@ export function arenaPoolLimit(): number {
 // copying it (posting a view of shared memory shares it); for the main thread it is ordinary memory.
 const sharedBlock = (bytes: number) => Buffer.from(new SharedArrayBuffer(bytes));
 
-function takeBlock(minBytes: number): Buffer {
+/** A block of at least `minBytes`, of `size` bytes when that is enough; full-size ones come from the pool. */
+function takeBlock(minBytes: number, size: number): Buffer {
   if (minBytes > BLOCK_BYTES) return sharedBlock(minBytes);
-  return pool.pop() ?? sharedBlock(BLOCK_BYTES);
+  const bytes = Math.max(size, minBytes);
+  if (bytes > BLOCK_BYTES / 2) return pool.pop() ?? sharedBlock(BLOCK_BYTES);
+  return sharedBlock(bytes);
 }
 
 /** An append-only sequence of UTF-8 byte ranges. */
@@ -59,6 +68,8 @@ export class ByteArena {
   private readonly firstItem: number[] = [];
   /** Bytes appended. */
   bytes = 0;
+  /** Bytes of the blocks the arena holds: what it really costs in memory (at least `bytes`). */
+  held = 0;
 
   /** Appends a string as UTF-8 and returns how many bytes it took. */
   append(text: string): number {
@@ -127,6 +138,7 @@ export class ByteArena {
     this.blocks.length = 0;
     this.fullTo.length = 0;
     this.current = undefined;
+    this.held = 0;
   }
 
   /** The block holding item `index`: the last block whose first item is at or before it (binary search). */
@@ -142,7 +154,10 @@ export class ByteArena {
   }
 
   private newBlock(minBytes: number): Buffer {
-    const block = takeBlock(minBytes);
+    const size =
+      this.current === undefined ? SMALLEST_BLOCK_BYTES : Math.min(this.current.length * 2, BLOCK_BYTES);
+    const block = takeBlock(minBytes, size);
+    this.held += block.length;
     if (this.current !== undefined) this.fullTo.push(this.used);
     this.firstItem.push(this.ends.length);
     this.blocks.push(block);

@@ -78,20 +78,21 @@ describe('the batcher', () => {
     assert.equal(ledger.watermark(), 1, 'a flushed batch is still outstanding until it is exported');
   });
 
-  it('flushes the largest stream first when buffered bytes pass the limit, counting the line bytes', async () => {
-    const { add, flushedLines } = setUp({ maxBatchBytes: 100 });
-    add('small', `{"x":"${'s'.repeat(10)}"}`);
-    add('large', `{"x":"${'l'.repeat(60)}"}`);
+  it('flushes the stream holding the most memory first when buffered records pass the limit', async () => {
+    const { add, flushedLines } = setUp({ maxBatchBytes: 350 });
+    const line = (bytes: number) => `{"x":"${'y'.repeat(bytes - 8)}"}`;
+    add('a', line(100)); // a first block is as big as its first record: 100 bytes held
+    add('b', line(200));
     assert.deepEqual(flushedLines(), []);
-    await add('small', `{"x":"${'s'.repeat(20)}"}`);
-    assert.deepEqual(flushedLines(), ['large:2']);
+    await add('c', line(80)); // 380 bytes held: b goes
+    assert.deepEqual(flushedLines(), ['b:2']);
   });
 
-  it('counts held states into the memory budget', () => {
-    const { add, ledger, batcher } = setUp({ maxBatchBytes: 50 });
-    add('a', `{"x":"${'a'.repeat(20)}"}`);
+  it('counts the memory batches hold, not only their line bytes, and held states', () => {
+    const { add, ledger, batcher } = setUp({ maxBatchBytes: 100 });
+    add('a', '{"x":1}'); // 7 bytes of line in the smallest block, 64 bytes
     assert.equal(batcher.overBudget(), false);
-    ledger.addState(2, `"${'s'.repeat(30)}"`);
+    ledger.addState(2, `"${'s'.repeat(38)}"`); // 40 bytes: 104 in all
     assert.equal(batcher.overBudget(), true);
   });
 
