@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BatchLines } from './batch-rows';
-import { CsvError } from './csv-error';
+import { CsvError, isCsvErrorCode } from './csv-error';
 import type { ColumnPlan } from './flatten';
 import type { ExtraReport } from './row-encoder';
 import type { BatchReply, BatchRequest, RowRequest, RowSettings } from './row-thread';
@@ -99,9 +99,10 @@ export class RowWriter {
     this.waiting.delete(reply.id);
     if (this.waiting.size === 0) this.worker.unref();
     if ('error' in reply) {
-      const error = new Error(reply.error.message) as Error & { code?: string };
-      if (reply.error.code !== undefined) error.code = reply.error.code;
-      waiting.reject(error);
+      // The thread's error keeps its class and code across the thread boundary (structured clone drops both).
+      const { message, code } = reply.error;
+      if (isCsvErrorCode(code)) waiting.reject(new CsvError(code, message));
+      else waiting.reject(Object.assign(new Error(message), code === undefined ? {} : { code }));
     } else {
       waiting.resolve({ written: reply.written, extras: reply.extras });
     }

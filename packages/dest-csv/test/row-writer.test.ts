@@ -1,3 +1,4 @@
+import { SdkError } from '@singer-dest/sdk';
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { closeSync, openSync, readFileSync } from 'node:fs';
@@ -5,6 +6,7 @@ import { join } from 'node:path';
 import type { LineBytes } from '@singer-dest/sdk';
 import { encodeRows, type BatchLines } from '../src/batch-rows';
 import { CsvEncoder } from '../src/csv-encoder';
+import { CsvError } from '../src/csv-error';
 import { planColumns } from '../src/flatten';
 import { RowEncoder } from '../src/row-encoder';
 import { RowWriter } from '../src/row-writer';
@@ -126,6 +128,31 @@ describe('RowWriter (the row-writing thread)', () => {
     } finally {
       await writer.close();
       closeSync(badFd);
+    }
+  });
+
+  it("rejects with the thread's own error class and code (a CsvError stays a CsvError across the thread)", async () => {
+    const dir = tempDir();
+    const fd = openSync(join(dir, 'ascii.csv'), 'a');
+    const writer = new RowWriter({
+      dialect,
+      encoding: 'ascii',
+      escapeFormulas: false,
+      runStartedAtUs: undefined,
+    });
+    try {
+      writer.defineStream('s', plan);
+      await assert.rejects(
+        writer.write({ ...batchOf(['日本']), stream: 's', fd, count: 1 }),
+        (error: unknown) =>
+          error instanceof CsvError &&
+          error instanceof SdkError &&
+          error.code === 'ERR_CSV_UNENCODABLE' &&
+          /U\+65E5, which encoding ascii cannot represent/.test(error.message),
+      );
+    } finally {
+      await writer.close();
+      closeSync(fd);
     }
   });
 

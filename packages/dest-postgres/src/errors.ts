@@ -1,3 +1,5 @@
+import { DestinationError } from '@singer-dest/sdk';
+
 /** Codes of the errors dest-postgres raises itself (the SDK wraps them into ERR_EXPORT_FAILED with this as cause). */
 export type PostgresErrorCode =
   | 'ERR_PG_NAME_COLLISION'
@@ -18,21 +20,4 @@ export type PostgresErrorCode =
  * if (error.cause instanceof PostgresDestinationError && error.cause.code === 'ERR_PG_NUL_CHARACTER') { ... }
  * ```
  */
-export class PostgresDestinationError extends Error {
-  readonly code: PostgresErrorCode;
-  readonly line: number | undefined;
-  readonly stream: string | undefined;
-
-  constructor(
-    code: PostgresErrorCode,
-    message: string,
-    location: { line?: number; stream?: string } = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'PostgresDestinationError';
-    this.code = code;
-    this.line = location.line;
-    this.stream = location.stream;
-  }
-}
+export class PostgresDestinationError extends DestinationError<PostgresErrorCode> {}

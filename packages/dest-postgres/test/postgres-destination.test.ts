@@ -467,12 +467,13 @@ describe('batch size', () => {
         NO_METADATA,
       );
       assert.equal(result.error, undefined);
-      // 100 lines of ~256 KiB: a flush once the buffered lines pass 20 MiB (after 80), and the rest at the end.
+      // 100 lines of ~256 KiB: a flush once the memory holding them passes 20 MiB, and the rest at the end. A 1 MiB
+      // block holds three such lines, so 20 MiB hold 59 of them (not the 80 their bytes alone would allow).
       assert.deepEqual(
         result.batches.map((b) => [b.firstLine, b.lastLine]),
         [
-          [2, 81],
-          [82, 101],
+          [2, 60],
+          [61, 101],
         ],
       );
       assert.deepEqual(result.states, [{ done: 100 }]);

@@ -54,18 +54,51 @@ export interface ErrorLocation {
  * catch (error) { if (error instanceof SdkError && error.code === 'ERR_RECORD_INVALID') { ... } }
  * ```
  */
-export class SdkError extends Error {
-  readonly code: ErrorCode;
+export class SdkError<Code extends string = ErrorCode> extends Error {
+  readonly code: Code;
   readonly line: number | undefined;
   readonly stream: string | undefined;
 
-  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
     this.line = location.line;
     this.stream = location.stream;
   }
+}
+
+/**
+ * Base class of a destination's own errors: a stable `code` of the destination (`ERR_CSV_FILE_COLLISION`), and the
+ * line and stream when known. When the SDK wraps one (a failed export is `ERR_EXPORT_FAILED` with it as `cause`),
+ * the command line still reports the destination's code: the innermost coded error names the cause.
+ *
+ * @example
+ * ```ts
+ * type MyCode = 'ERR_MY_TABLE_MISSING';
+ * class MyDestinationError extends DestinationError<MyCode> {}
+ * throw new MyDestinationError('ERR_MY_TABLE_MISSING', 'Table "users" does not exist. Create it first.', { stream: 'users' });
+ * ```
+ */
+export class DestinationError<Code extends string = string> extends SdkError<Code> {}
+
+/**
+ * The innermost {@link SdkError} in an error's `cause` chain (the error itself when nothing inside it has a code):
+ * the one whose code names the cause.
+ *
+ * @example
+ * ```ts
+ * innermostCodedError(exportFailure)?.code; // 'ERR_CSV_FILE_COLLISION', not 'ERR_EXPORT_FAILED'
+ * ```
+ */
+export function innermostCodedError(error: unknown): SdkError<string> | undefined {
+  let found: SdkError<string> | undefined;
+  const seen = new Set<unknown>();
+  for (let at = error; at instanceof Error && !seen.has(at); at = at.cause) {
+    seen.add(at);
+    if (at instanceof SdkError) found = at as SdkError<string>;
+  }
+  return found;
 }
 
 /**

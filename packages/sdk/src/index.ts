@@ -58,7 +58,9 @@ export type { ExtraPropertiesPolicy } from './runtime/extra-properties';
 export {
   ConfigError,
   DestinationDefinitionError,
+  DestinationError,
   HandlerError,
+  innermostCodedError,
   InputError,
   SdkError,
   type BatchLocation,

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Writable, type Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { knownSettings, validateConfig, type ValidatedConfig } from '../config/validate-config';
-import { SdkError, UsageError, describeError } from '../errors';
+import { SdkError, UsageError, describeError, innermostCodedError } from '../errors';
 import type { Constructor } from '../metadata/metadata-types';
 import { resolveDestination, type DestinationDefinition } from '../metadata/resolve';
 import { createLogger, type LogFormat, type LogSink } from '../runtime/logger';
@@ -61,12 +61,20 @@ function print(io: CliIo, session: Session, text: string): void {
 function reportError(session: Session, error: unknown): void {
   const { logger } = session;
   if (error instanceof SdkError) {
-    const fields = { code: error.code, line: error.line, stream: error.stream };
+    // The code that names the cause: a destination's own (ERR_CSV_FILE_COLLISION) inside the SDK's wrapper
+    // (ERR_HANDLER_FAILED). The wrapper's message already quotes the inner one and adds where and what to do.
+    const inner = innermostCodedError(error) ?? error;
+    const fields = {
+      code: inner.code,
+      line: error.line ?? inner.line,
+      stream: error.stream ?? inner.stream,
+      ...(inner !== error && { wrappedIn: error.code }),
+    };
     if (session.mage) {
       // Mage shows the first ERROR line as the failure, with its tags; its "Test connection" takes `tags.error`.
       logger.fatal(
         session.mode === 'test-connection' ? { ...fields, error: error.message } : fields,
-        `${error.code}: ${error.message}`,
+        `${inner.code}: ${error.message}`,
       );
     } else {
       logger.error(fields, error.message);
