@@ -1,4 +1,4 @@
-import { mkdir, open, unlink } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   AfterProcess,
@@ -24,6 +24,7 @@ import { CsvFile, writeFully } from './csv-file';
 import { lockPathOf } from './part-lock';
 import { formatStrftime } from './date-format';
 import { FileNamer } from './file-naming';
+import { makeDirectory } from './make-directory';
 import { planColumns, type ColumnPlan } from './flatten';
 import { encodeRows } from './batch-rows';
 import { METADATA_COLUMNS, RowEncoder, mergeExtras, type ExtraReport } from './row-encoder';
@@ -116,7 +117,7 @@ export class CsvDestination {
     this.checksRows = this.encoding.isLimited;
     this.metadata = config.addRecordMetadata ? new SdcValues() : undefined;
     if (mode !== 'process') return;
-    await mkdir(outputDir, { recursive: true });
+    await makeDirectory(outputDir, 'output_path');
     this.writer = new RowWriter({
       dialect: this.encoder.dialect,
       encoding: config.encoding,
@@ -255,7 +256,7 @@ export class CsvDestination {
   @TestConnection
   async check({ config }: ProcessContext<CsvConfig>): Promise<string> {
     const outputDir = resolve(config.outputPath);
-    await mkdir(outputDir, { recursive: true });
+    await makeDirectory(outputDir, 'output_path');
     const probe = join(outputDir, `.dest-csv-probe-${process.pid}`);
     const handle = await open(probe, 'wx');
     try {

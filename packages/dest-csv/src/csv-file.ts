@@ -1,9 +1,10 @@
 import { constants, writeSync } from 'node:fs';
-import { lstat, mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CsvError } from './csv-error';
 import { partPath } from './file-naming';
 import { acquirePartLock, type BusyPart, type PartLock } from './part-lock';
+import { makeDirectory } from './make-directory';
 
 /** What a file of a stream must start and end with. */
 export interface FileFormat {
@@ -89,7 +90,7 @@ export class CsvFile {
     format: FileFormat,
     replace: boolean,
   ): Promise<CsvFile> {
-    await mkdir(dirname(basePath), { recursive: true });
+    await makeDirectory(dirname(basePath), 'The directory');
     if (replace) {
       for (let part = fromPart + 1; (await sizeOf(partPath(basePath, part))) !== undefined; part++) {
         await unlink(partPath(basePath, part));

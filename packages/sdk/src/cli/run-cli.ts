@@ -18,6 +18,7 @@ import { parseArgs, type CliArgs } from './parse-args';
 import { RunProgress, StatusLine, startProgress } from './progress';
 import { SecretRedactor } from './redact';
 import { interruptedExitCode, watchSignals } from './signals';
+import { DEFAULT_RUN_SETTINGS } from '../runtime/settings';
 import { writeStateFile } from './state-file';
 import { formatSummary } from './summary';
 import { describeUnknownKeys, describeUnknownVariables } from './unknown-settings';
@@ -175,12 +176,26 @@ async function runProcess(
   const stdoutIsTty = Boolean((io.stdout as { isTTY?: boolean }).isTTY);
   const totalBytes = args.input !== undefined ? regularFileSize(args.input) : io.stdinSize?.();
   const progress = status.isTTY && !stdoutIsTty ? new RunProgress(Date.now(), totalBytes) : undefined;
+  const graceMs = validated.settings.stopGracePeriodMs ?? DEFAULT_RUN_SETTINGS.stopGracePeriodMs;
+  let graceTimer: NodeJS.Timeout | undefined;
   const watch = watchSignals(
     {
-      onFirst: (signal) =>
+      onFirst: (signal) => {
         logger.warn(
-          `Received ${signal}: stopping after the buffered records are exported. Send it again to exit at once.`,
-        ),
+          `Received ${signal}: stopping after the buffered records are exported (at most ` +
+            `stop_grace_period_seconds, ${graceMs / 1000} s). Send it again to exit at once.`,
+        );
+        // A stuck export must not keep a stopped run alive: past the grace period, exit writing nothing more.
+        graceTimer = setTimeout(() => {
+          logger.error(
+            { code: 'ERR_INTERRUPTED' },
+            `The buffered records were not exported within stop_grace_period_seconds (${graceMs / 1000} s) ` +
+              `after ${signal}: exiting now; no further state is written. Rerun from the last emitted state.`,
+          );
+          io.exitNow(interruptedExitCode(signal));
+        }, graceMs);
+        graceTimer.unref();
+      },
       onSecond: (signal, code) => {
         logger.warn(`Received ${signal} again: exiting now; no further state is written.`);
         io.exitNow(code);
@@ -220,6 +235,7 @@ async function runProcess(
     return EXIT.ok;
   } finally {
     stopProgress();
+    clearTimeout(graceTimer);
     watch.dispose();
   }
 }

@@ -92,6 +92,18 @@ export class SdkSettings {
   @Min(1)
   maxLineBytes?: number;
 
+  @Setting({
+    name: 'stop_grace_period_seconds',
+    description:
+      'After SIGTERM or SIGINT, how long the buffered records may take to export before the run exits (143 or 130) ' +
+      'without writing any further state. Default 30.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsNumber()
+  @IsPositive()
+  stopGracePeriodSeconds?: number;
+
   /** The loop settings these values override. */
   toRunSettings(): Partial<RunSettings> {
     return {
@@ -106,6 +118,8 @@ export class SdkSettings {
       extraProperties: this.extraProperties,
       deadLetterPath: this.deadLetterPath,
       maxLineBytes: this.maxLineBytes,
+      stopGracePeriodMs:
+        this.stopGracePeriodSeconds === undefined ? undefined : this.stopGracePeriodSeconds * 1000,
     };
   }
 }

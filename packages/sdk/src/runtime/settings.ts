@@ -30,6 +30,11 @@ export interface RunSettings {
   deadLetterPath: string | undefined;
   /** Refuse input lines longer than this many bytes. */
   maxLineBytes: number;
+  /**
+   * After a stop signal, how long the command line lets the buffered records export before it exits without
+   * writing any further state (a stuck export must not keep a stopped run alive).
+   */
+  stopGracePeriodMs: number;
 }
 
 export const MIB = 1024 * 1024;
@@ -46,4 +51,5 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   extraProperties: 'warn',
   deadLetterPath: undefined,
   maxLineBytes: 64 * MIB,
+  stopGracePeriodMs: 30_000,
 };
