@@ -320,7 +320,8 @@ describe('dest-postgres when the server goes away (through a proxy we control)',
       await proxy.listen(); // the server is back
       assert.equal(first.code, 1, first.stderr);
       const error = errorLog(first)!;
-      assert.equal(error.code, 'ERR_EXPORT_FAILED');
+      // The innermost coded error names the cause (dest-postgres's own code inside the SDK's ERR_EXPORT_FAILED).
+      assert.equal(error.code, 'ERR_PG_LOAD_FAILED');
       assert.match(
         error.msg,
         /^Export of batch 2 failed \(stream "users", 100 records from stdin lines 202-400\)/,

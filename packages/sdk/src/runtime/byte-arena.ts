@@ -47,8 +47,12 @@ const sharedBlock = (bytes: number) => Buffer.from(new SharedArrayBuffer(bytes))
 /** A block of at least `minBytes`, of `size` bytes when that is enough; full-size ones come from the pool. */
 function takeBlock(minBytes: number, size: number): Buffer {
   if (minBytes > BLOCK_BYTES) return sharedBlock(minBytes);
+  // A free full block is memory the process holds anyway (the pool is bounded): reuse it rather than make garbage
+  // of small blocks batch after batch (a long run of one stream would otherwise grow its RSS).
+  const free = pool.pop();
+  if (free !== undefined) return free;
   const bytes = Math.max(size, minBytes);
-  if (bytes > BLOCK_BYTES / 2) return pool.pop() ?? sharedBlock(BLOCK_BYTES);
+  if (bytes > BLOCK_BYTES / 2) return sharedBlock(BLOCK_BYTES);
   return sharedBlock(bytes);
 }
 
