@@ -60,7 +60,6 @@ export {
   DestinationDefinitionError,
   DestinationError,
   HandlerError,
-  innermostCodedError,
   InputError,
   SdkError,
   type BatchLocation,

@@ -14,6 +14,7 @@ describe('the public surface', () => {
       'DescribeOutput',
       'Destination',
       'DestinationDefinitionError',
+      'DestinationError',
       'EncodeRecord',
       'ExactNumber',
       'ExportBatch',
