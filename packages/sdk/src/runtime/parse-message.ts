@@ -16,6 +16,9 @@ export type SingerMessage =
   | { type: 'ACTIVATE_VERSION'; stream: string; version: number }
   | { type: 'UNKNOWN'; rawType: string };
 
+/** One kind of {@link SingerMessage}: `Message<'SCHEMA'>`. */
+export type Message<T extends SingerMessage['type']> = Extract<SingerMessage, { type: T }>;
+
 /** Nesting deeper than this is refused: deeper values break recursive serialisers (JSON.stringify, jsonb). */
 export const MAX_NESTING_DEPTH = 1000;
 

@@ -10,12 +10,12 @@ import { CheckpointLedger } from './checkpoint-ledger';
 import { ExportQueue } from './export-queue';
 import { LineCursor, LineReader, readerFailureError } from './line-reader';
 import { MageInput } from './mage-input';
-import { parseMessage, type SingerMessage } from './parse-message';
+import { parseMessage, type Message, type SingerMessage } from './parse-message';
 import { RecordPipeline, REJECTED } from './record-pipeline';
 import type { RunSettings } from './settings';
 import { StateWriter } from './state-writer';
 import { StreamRegistry } from './stream-registry';
-import { callStreamHook } from './stream-hooks';
+import { StreamChanges } from './stream-changes';
 
 export type { BatchReport };
 
@@ -39,8 +39,6 @@ export interface LoopOptions {
   inputDialect?: 'singer' | 'mage';
 }
 
-type Message<T extends SingerMessage['type']> = Extract<SingerMessage, { type: T }>;
-
 function isEmptyState(value: unknown): boolean {
   if (value === null || value === undefined) return true;
   return typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length === 0;
@@ -62,8 +60,9 @@ export function emptySummary(): RunSummary {
 /**
  * The one streaming loop every destination runs. It reads lines and routes each message; the jobs live in their
  * own modules: the record pipeline (checks, record hooks, invalid-record policy), the batcher (per-stream buffers,
- * when to flush), the export queue (order, back-pressure, halting) and the checkpoint ledger (when a STATE may be
- * written: only once every record before it, in every stream, was exported).
+ * when to flush), the export queue (order, back-pressure, halting), the checkpoint ledger (when a STATE may be
+ * written: only once every record before it, in every stream, was exported) and the stream changes (SCHEMA and
+ * ACTIVATE_VERSION).
  */
 export class ProcessLoop {
   readonly summary: RunSummary = emptySummary();
@@ -73,11 +72,7 @@ export class ProcessLoop {
   private readonly queue: ExportQueue;
   private readonly batcher: Batcher;
   private readonly warnedTypes = new Set<string>();
-  /** ACTIVATE_VERSION read before its stream's first SCHEMA (tap-mysql sends one): applied when the SCHEMA comes. */
-  private readonly pendingVersions = new Map<
-    string,
-    { message: Message<'ACTIVATE_VERSION'>; line: number }
-  >();
+  private readonly changes: StreamChanges;
   private failure: unknown = undefined;
   private stopRequested: 'signal' | 'output-closed' | undefined;
   private reader: LineReader | undefined;
@@ -124,6 +119,15 @@ export class ProcessLoop {
       logger,
       encodes,
     });
+    this.changes = new StreamChanges({
+      handlers,
+      config,
+      logger,
+      inputName,
+      streams: this.streams,
+      batcher: this.batcher,
+      queue: this.queue,
+    });
   }
 
   /** Runs the loop to the end of the input (or a stop request) and returns the counts. */
@@ -154,7 +158,7 @@ export class ProcessLoop {
         await this.queue.drain(); // exports already started finish cleanly; no state can be written any more
       } else {
         // End of input (or a graceful stop): flush every stream and write the last safe state.
-        this.warnPendingVersions();
+        this.changes.warnUnappliedVersions();
         this.batcher.flushAll();
         this.queue.pushStateRelease();
         await this.queue.drain();
@@ -223,11 +227,11 @@ export class ProcessLoop {
       case 'RECORD':
         return this.handleRecord(message, text, raw, line);
       case 'SCHEMA':
-        return this.handleSchema(message, line);
+        return this.changes.applySchema(message, line);
       case 'STATE':
         return this.handleState(message.value, line);
       case 'ACTIVATE_VERSION':
-        return this.handleActivateVersion(message, line);
+        return this.changes.activateVersion(message, line);
       case 'UNKNOWN':
         this.warnUnknownType(message.rawType, line);
         return undefined;
@@ -242,41 +246,6 @@ export class ProcessLoop {
     return this.batcher.add(stream, encoded, raw, line, now, this.pipeline.foundExtras);
   }
 
-  private async handleSchema(message: Message<'SCHEMA'>, line: number): Promise<void> {
-    const { handlers, config, logger, inputName } = this.options;
-    const { changed, previous, stream } = this.streams.apply(message, line);
-    // Records read under the old schema are exported under it before anything changes.
-    if (changed) this.batcher.flush(stream.name);
-    if (changed || handlers.onSchema !== undefined) await this.queue.drain();
-    const { schema, keyProperties, name, state } = stream;
-    if (handlers.onSchema !== undefined) {
-      const returned = await callStreamHook('OnSchema', { stream: name, line, inputName }, () =>
-        handlers.onSchema!({
-          config,
-          logger,
-          stream: name,
-          schema,
-          keyProperties,
-          bookmarkProperties: message.bookmarkProperties,
-          line,
-          previous: previous && { schema: previous.schema, keyProperties: previous.keyProperties },
-          changed,
-          state,
-        }),
-      );
-      if (returned !== state) {
-        // A batch holds records read under one state: the buffered ones are exported with the state they were read under.
-        this.batcher.flush(name);
-        this.streams.setState(name, returned);
-      }
-    }
-    const pending = this.pendingVersions.get(name);
-    if (pending !== undefined) {
-      this.pendingVersions.delete(name);
-      await this.handleActivateVersion(pending.message, pending.line);
-    }
-  }
-
   private handleState(value: unknown, line: number): Promise<void> | undefined {
     const { logger, inputName, settings } = this.options;
     if (isEmptyState(value)) {
@@ -287,51 +256,6 @@ export class ProcessLoop {
     if (this.ledger.hasReleasable()) this.queue.pushStateRelease();
     if (this.ledger.pendingStateBytes > settings.maxBatchBytes) return this.batcher.reduceMemory();
     return this.queue.backlogged ? this.queue.drain() : undefined;
-  }
-
-  private async handleActivateVersion(message: Message<'ACTIVATE_VERSION'>, line: number): Promise<void> {
-    const { handlers, logger, config, inputName } = this.options;
-    const stream = this.streams.get(message.stream);
-    if (stream === undefined) {
-      // No record of the stream can be outstanding; the version applies once the SCHEMA says what the stream is.
-      this.pendingVersions.set(message.stream, { message, line });
-      logger.debug(
-        { line, stream: message.stream },
-        `${inputName} line ${line}: ACTIVATE_VERSION for stream "${message.stream}" before its SCHEMA; applied when the SCHEMA arrives`,
-      );
-      return;
-    }
-    this.batcher.flush(stream.name);
-    await this.queue.drain();
-    if (handlers.onActivateVersion === undefined) {
-      logger.debug(
-        { line, stream: stream.name },
-        'ACTIVATE_VERSION ignored: the destination has no @OnActivateVersion',
-      );
-      return;
-    }
-    const { name, schema, keyProperties } = stream;
-    await callStreamHook('OnActivateVersion', { stream: name, line, inputName }, () =>
-      handlers.onActivateVersion!({
-        config,
-        logger,
-        stream: name,
-        version: message.version,
-        line,
-        schema,
-        keyProperties,
-        streamState: stream.state,
-      }),
-    );
-  }
-
-  private warnPendingVersions(): void {
-    for (const [stream, { line }] of this.pendingVersions) {
-      this.options.logger.warn(
-        { line, stream },
-        `${this.options.inputName} line ${line}: ACTIVATE_VERSION for stream "${stream}" was ignored: no SCHEMA for "${stream}" followed it.`,
-      );
-    }
   }
 
   private warnUnknownType(type: string, line: number): void {
