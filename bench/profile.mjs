@@ -3,11 +3,14 @@
 // self time by function overall, by file group, and for the SDK runtime (packages/sdk/build/src/runtime/*) both
 // self and inclusive time.
 //
-//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c]   (rows of bench/run.mjs)
+//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c|d|e]   (rows of bench/run.mjs)
+//
+// Rows d and e load into schemas bench_profile_append / bench_profile_upsert of PostgreSQL at PGHOST:PGPORT
+// (default 127.0.0.1:5432, user postgres, database test), dropped first.
 //   node bench/profile.mjs --analyze path/to/file.cpuprofile
 //
 // The .cpuprofile is kept under .bench/profile/ and opens in Chrome DevTools (Performance tab) or speedscope.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -125,6 +128,31 @@ if (opts.analyze) {
     be: [join(ROOT, 'bench', 'noop-destination.mjs')],
     c: [join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js'), '--config', join(dir, 'csv.json')],
   };
+  const pg = {
+    host: process.env.PGHOST ?? '127.0.0.1',
+    port: Number(process.env.PGPORT ?? 5432),
+    user: process.env.PGUSER ?? 'postgres',
+    database: process.env.PGDATABASE ?? 'test',
+  };
+  for (const [row, loadMethod] of [
+    ['d', 'append-only'],
+    ['e', 'upsert'],
+  ]) {
+    const schema = `bench_profile_${loadMethod === 'upsert' ? 'upsert' : 'append'}`;
+    const config = join(dir, `pg-${row}.json`);
+    const pgConfig = {
+      ...pg,
+      default_target_schema: schema,
+      load_method: loadMethod,
+      add_record_metadata: false,
+    };
+    writeFileSync(config, JSON.stringify(pgConfig));
+    scripts[row] = [join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js'), '--config', config];
+    if (opts.row === row) {
+      const psql = ['-h', pg.host, '-p', String(pg.port), '-U', pg.user, '-d', pg.database, '-qc'];
+      execFileSync('psql', [...psql, `drop schema if exists "${schema}" cascade`], { stdio: 'ignore' });
+    }
+  }
   if (!(opts.row in scripts)) throw new Error(`--row must be one of ${Object.keys(scripts).join(', ')}`);
   mkdirSync(csvOut);
   writeFileSync(join(dir, 'csv.json'), JSON.stringify({ output_path: csvOut }));
