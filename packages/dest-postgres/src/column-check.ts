@@ -25,11 +25,16 @@ const NUMERIC_FRACTION_DIGITS = 16383;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Date, 'T' / 't' / space, hh:mm[:ss[.fraction]], then an optional zone: Z, ±hh, ±hhmm, ±hh:mm or ±hh:mm:ss.
 const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?)?$/;
-const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?$/;
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?)?$/;
+const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?$/;
 const UUID = /^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$/;
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** True when a uuid column takes `text` (with or without hyphens and braces, any case). */
+export function isUuid(text: string): boolean {
+  return UUID.test(text);
+}
 
 function jsonTypeOf(value: unknown): string {
   if (value instanceof ExactNumber) return 'a number';
@@ -44,18 +49,42 @@ function validDay(year: number, month: number, day: number): boolean {
   return day <= (month === 2 && !leap ? 28 : DAYS[month - 1]!);
 }
 
-/** hh:mm:ss as PostgreSQL takes it: hours 0-23 (or exactly 24:00:00), seconds up to 60 (a leap second). */
+/**
+ * hh:mm:ss[.fraction] as PostgreSQL takes it: hours 0-23, seconds up to 60 (a leap second), and the time of day
+ * at most exactly 24:00:00 (so neither 24:00:00.5 nor 23:59:60.5; a fraction counts when a digit of it is not 0).
+ */
 function validClock(
   hour: string | undefined,
   minute: string | undefined,
   second: string | undefined,
+  fraction: string | undefined,
 ): boolean {
   if (hour === undefined) return true;
-  const h = Number(hour);
-  const m = Number(minute);
-  const s = second === undefined ? 0 : Number(second);
-  if (h === 24) return m === 0 && s === 0;
-  return h <= 23 && m <= 59 && s <= 60;
+  const digits = fraction ?? '';
+  return clockFits(
+    Number(hour),
+    Number(minute),
+    second === undefined ? 0 : Number(second),
+    digits,
+    0,
+    digits.length,
+  );
+}
+
+/** The clock check of {@link validClock}, the fraction's digits being `text` from `start` to `end`. */
+function clockFits(
+  hour: number,
+  minute: number,
+  second: number,
+  text: string,
+  start: number,
+  end: number,
+): boolean {
+  if (hour > 24 || minute > 59 || second > 60) return false;
+  // 24:00:00 and 23:59:60 end the day: no fraction may follow them.
+  const endOfDay = hour === 24 || (hour === 23 && minute === 59 && second === 60);
+  if (!endOfDay) return true;
+  return (hour !== 24 || (minute === 0 && second === 0)) && !/[1-9]/.test(text.slice(start, end));
 }
 
 /** A zone offset PostgreSQL takes: at most 15:59:59 either way. */
@@ -80,39 +109,52 @@ function validZone(
  * ```
  */
 export function isTimestamp(text: string): boolean {
-  const common = commonTimestamp(text);
-  if (common !== undefined) return common;
-  if (text === 'infinity' || text === '-infinity') return true;
-  const m = DATE_TIME.exec(text);
-  if (m === null) return false;
-  return (
-    validDay(Number(m[1]), Number(m[2]), Number(m[3])) &&
-    validClock(m[4], m[5], m[6]) &&
-    validZone(m[8], m[9], m[10])
-  );
+  return commonTimestamp(text) ?? isTimestampByPattern(text);
 }
 
-/** Where the common date-time shape has its digits. */
-const DIGITS_AT = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 const isDigit = (text: string, at: number) => {
   const code = text.charCodeAt(at);
   return code >= 48 && code <= 57;
 };
-const twoDigits = (text: string, at: number) =>
-  (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+
+/** The two digits at `at` as a number, or -1 when either is not a digit. */
+function twoDigitsAt(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - 48;
+  const ones = text.charCodeAt(at + 1) - 48;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : -1;
+}
+
+const HYPHEN = 0x2d;
+const COLON = 0x3a;
 
 /**
- * The shape nearly every tap writes, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked without a regular
- * expression (it runs for every date-time value); `undefined` for any other shape (then the full pattern decides).
+ * The shape nearly every tap writes, `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`, checked on character codes
+ * without a regular expression (it runs for every date-time value); `undefined` for any other shape (then the
+ * full pattern decides).
  */
 function commonTimestamp(text: string): boolean | undefined {
   const length = text.length;
-  if (length < 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':')
+  if (
+    length < 20 ||
+    text.charCodeAt(4) !== HYPHEN ||
+    text.charCodeAt(7) !== HYPHEN ||
+    text.charCodeAt(10) !== 0x54 || // 'T'
+    text.charCodeAt(13) !== COLON ||
+    text.charCodeAt(16) !== COLON
+  ) {
     return undefined;
-  if (text[16] !== ':') return undefined;
-  for (const at of DIGITS_AT) if (!isDigit(text, at)) return undefined;
+  }
+  const century = twoDigitsAt(text, 0);
+  const yearOfCentury = twoDigitsAt(text, 2);
+  const month = twoDigitsAt(text, 5);
+  const day = twoDigitsAt(text, 8);
+  const hour = twoDigitsAt(text, 11);
+  const minute = twoDigitsAt(text, 14);
+  const second = twoDigitsAt(text, 17);
+  if ((century | yearOfCentury | month | day | hour | minute | second) < 0) return undefined;
   let at = 19;
-  if (text[at] === '.') {
+  if (text.charCodeAt(at) === 0x2e) {
+    // '.' then at least one digit
     at++;
     const start = at;
     while (at < length && isDigit(text, at)) at++;
@@ -120,37 +162,41 @@ function commonTimestamp(text: string): boolean | undefined {
   }
   let zoneHours = 0;
   let zoneMinutes = 0;
-  if (at === length - 1 && text[at] === 'Z') {
-    // UTC
-  } else if (at === length - 6 && (text[at] === '+' || text[at] === '-') && text[at + 3] === ':') {
-    if (
-      !isDigit(text, at + 1) ||
-      !isDigit(text, at + 2) ||
-      !isDigit(text, at + 4) ||
-      !isDigit(text, at + 5)
-    ) {
-      return undefined;
-    }
-    zoneHours = twoDigits(text, at + 1);
-    zoneMinutes = twoDigits(text, at + 4);
+  const zone = text.charCodeAt(at);
+  if (at === length - 1 && zone === 0x5a) {
+    // 'Z': UTC
+  } else if (at === length - 6 && (zone === 0x2b || zone === HYPHEN) && text.charCodeAt(at + 3) === COLON) {
+    zoneHours = twoDigitsAt(text, at + 1);
+    zoneMinutes = twoDigitsAt(text, at + 4);
+    if ((zoneHours | zoneMinutes) < 0) return undefined;
   } else {
     return undefined;
   }
-  const year = twoDigits(text, 0) * 100 + twoDigits(text, 2);
-  const hour = twoDigits(text, 11);
-  const minute = twoDigits(text, 14);
-  const second = twoDigits(text, 17);
   return (
-    validDay(year, twoDigits(text, 5), twoDigits(text, 8)) &&
-    (hour === 24 ? minute === 0 && second === 0 && !/[1-9]/.test(text.slice(20, at)) : hour <= 23) &&
-    minute <= 59 &&
-    second <= 60 &&
+    validDay(century * 100 + yearOfCentury, month, day) &&
+    clockFits(hour, minute, second, text, 20, at) &&
     zoneHours <= 15 &&
     zoneMinutes <= 59
   );
 }
 
-function isDate(text: string): boolean {
+/**
+ * The full pattern of {@link isTimestamp}, for every shape (`commonTimestamp` decides the common one faster and
+ * must agree with it: test/column-check.test.ts compares the two).
+ */
+export function isTimestampByPattern(text: string): boolean {
+  if (text === 'infinity' || text === '-infinity') return true;
+  const m = DATE_TIME.exec(text);
+  if (m === null) return false;
+  return (
+    validDay(Number(m[1]), Number(m[2]), Number(m[3])) &&
+    validClock(m[4], m[5], m[6], m[7]) &&
+    validZone(m[9], m[10], m[11])
+  );
+}
+
+/** True when a date column takes `text` as written (a date, or a date-time whose time part is dropped). */
+export function isDate(text: string): boolean {
   if (text === 'infinity' || text === '-infinity') return true;
   const m = DATE.exec(text);
   if (m !== null) return validDay(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -158,9 +204,10 @@ function isDate(text: string): boolean {
   return isTimestamp(text);
 }
 
-function isTime(text: string): boolean {
+/** True when a time column takes `text` as written: hh:mm[:ss[.fraction]] and an optional zone. */
+export function isTime(text: string): boolean {
   const m = TIME.exec(text);
-  return m !== null && validClock(m[1], m[2], m[3]) && validZone(m[5], m[6], m[7]);
+  return m !== null && validClock(m[1], m[2], m[3], m[4]) && validZone(m[6], m[7], m[8]);
 }
 
 /** A decimal literal as sign, significant digits and the position of the decimal point. */
@@ -225,8 +272,16 @@ export function integerLiteral(value: number | ExactNumber): string | undefined 
   return d.negative && digits !== '0' ? `-${digits}` : digits;
 }
 
+/**
+ * The range of an existing integer column narrower than bigint (`integer`, `smallint`), else `undefined`: a bigint
+ * column takes every integer the JSON carries up to 64 bits, and dest-postgres widens its own beyond that.
+ */
+export function integerRangeOf(sqlType: string | undefined): readonly [bigint, bigint] | undefined {
+  return sqlType === undefined ? undefined : INT_RANGES[sqlType];
+}
+
 function integerCheck(sqlType: string | undefined): ColumnCheck {
-  const range = sqlType === undefined ? undefined : INT_RANGES[sqlType];
+  const range = integerRangeOf(sqlType);
   return (value) => {
     if (typeof value !== 'number' && !(value instanceof ExactNumber)) {
       return `is ${jsonTypeOf(value)}, not an integer`;
@@ -242,6 +297,11 @@ function integerCheck(sqlType: string | undefined): ColumnCheck {
     }
     return undefined;
   };
+}
+
+/** True when an existing numeric column has a precision (`numeric(p,s)`), so every value's digits are counted. */
+export function hasPrecision(sqlType: string | undefined): boolean {
+  return sqlType !== undefined && /^numeric\((\d+),(\d+)\)$/.test(sqlType);
 }
 
 function numericCheck(sqlType: string | undefined): ColumnCheck {
@@ -283,6 +343,12 @@ function characters(text: string): number {
     if (code < 0xd800 || code > 0xdbff) count++;
   }
   return count;
+}
+
+/** The length limit of a varchar(n) or char(n) column, in characters; `undefined` for any other type. */
+export function lengthLimitOf(sqlType: string | undefined): number | undefined {
+  const m = sqlType === undefined ? null : /^(character varying|character)\((\d+)\)$/.exec(sqlType);
+  return m === null ? undefined : Number(m[2]);
 }
 
 function lengthCheck(sqlType: string): ColumnCheck | undefined {
@@ -336,6 +402,6 @@ export function checkOf(column: CheckedColumn): ColumnCheck | undefined {
     case 'jsonb':
       return undefined;
     case 'other':
-      return sqlType === 'uuid' ? stringCheck('uuid', (text) => UUID.test(text)) : undefined;
+      return sqlType === 'uuid' ? stringCheck('uuid', isUuid) : undefined;
   }
 }

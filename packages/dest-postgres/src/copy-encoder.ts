@@ -8,8 +8,7 @@ export interface NulPolicy {
 }
 
 const NEEDS_ESCAPE = /[\\\n\r\t\0]/;
-const ESCAPED = /[\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const BACKSLASH = /\\/g;
 const NUL = /\0/g;
 const REPLACEMENT = '\uFFFD';
 
@@ -26,7 +25,71 @@ export const COPY_NULL = '\\N';
  * ```
  */
 export function escapeCopyText(text: string): string {
-  return text.replace(ESCAPED, (char) => ESCAPES[char]!);
+  return escaped(text, false)!;
+}
+
+/**
+ * The escaped text in one pass over the characters (no regular expression callback per match). With `stopAtNul`,
+ * `undefined` at a NUL character, which COPY's text format cannot carry; else a NUL passes as it is.
+ */
+function escaped(text: string, stopAtNul: boolean): string | undefined {
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    let escape: string;
+    switch (text.charCodeAt(i)) {
+      case 0x5c:
+        escape = '\\\\';
+        break;
+      case 0x0a:
+        escape = '\\n';
+        break;
+      case 0x0d:
+        escape = '\\r';
+        break;
+      case 0x09:
+        escape = '\\t';
+        break;
+      case 0x00:
+        if (stopAtNul) return undefined;
+        continue;
+      default:
+        continue;
+    }
+    out += text.slice(copied, i) + escape;
+    copied = i + 1;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * The fast path for text: a string as COPY text, or `undefined` when it holds a NUL character (then
+ * {@link encodePlainValue} applies the NUL policy). Most strings need no escape; one native scan tells.
+ *
+ * @example
+ * ```ts
+ * copyTextOf('a\tb'); // 'a\\tb'
+ * copyTextOf('a\u0000b'); // undefined
+ * ```
+ */
+export function copyTextOf(text: string): string | undefined {
+  return NEEDS_ESCAPE.test(text) ? escaped(text, true) : text;
+}
+
+/**
+ * The fast path for json/jsonb columns: a value as JSON text escaped for COPY, or `undefined` when the JSON may
+ * hold a NUL character (then {@link encodeJsonValue} applies the NUL policy). JSON text never holds a raw
+ * newline, carriage return or tab (JSON escapes every control character), so only backslashes are doubled.
+ *
+ * @example
+ * ```ts
+ * copyJsonOf({ q: 'a"b' }); // '{"q":"a\\\\"b"}'
+ * ```
+ */
+export function copyJsonOf(value: unknown): string | undefined {
+  const json = stringifyJson(value);
+  if (!json.includes('\\')) return json;
+  return json.includes('\\u0000') ? undefined : json.replace(BACKSLASH, '\\\\');
 }
 
 /** A copy of a JSON value with U+0000 replaced in every string and key. */

@@ -7,6 +7,7 @@ import {
 } from '@singer-dest/sdk';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import { checkOf, integerLiteral, type ColumnCheck } from './column-check';
+import { fastWriterOf, type FastWriter } from './column-writer';
 import type { PostgresConfig } from './config';
 import { COPY_NULL, encodeJsonValue, encodePlainValue, type NulPolicy } from './copy-encoder';
 import { PostgresDestinationError } from './errors';
@@ -38,6 +39,18 @@ export interface LineColumn {
   valueOf: (context: EncodeContext) => unknown;
   /** Why a value cannot go into the column, checked as the record is read; none for text and jsonb. */
   check: ColumnCheck | undefined;
+}
+
+/** A line column with how its values are written, fixed when the encoder is made. */
+interface WritingColumn extends LineColumn {
+  /** The fast path: COPY text for a value a cheap test proves fine, else `undefined` (see column-writer.ts). */
+  write: FastWriter;
+  /** An integer column: a value that is not a safe integer is written as its plain digits. */
+  integer: boolean;
+  /** A bigint column dest-postgres may widen to numeric when a value needs more than 64 bits. */
+  widens: boolean;
+  /** Its NUL character error (for the record being encoded). */
+  nulError: (context: EncodeContext) => PostgresDestinationError;
 }
 
 /** What the encoder needs to know besides the layout. */
@@ -73,6 +86,19 @@ function lastVerdict(check: ColumnCheck): ColumnCheck {
   };
 }
 
+/** A fast writer that remembers its last value's text (for a value most records repeat). */
+function lastWritten(write: FastWriter): FastWriter {
+  let last: unknown;
+  let text: string | undefined;
+  return (value) => {
+    if (value !== last) {
+      text = write(value);
+      last = value;
+    }
+    return text;
+  };
+}
+
 /** How many malformed `_sdc_deleted_at` values of one stream are warned about one by one. */
 const DELETION_WARNINGS = 10;
 
@@ -91,15 +117,12 @@ export class StreamEncoder {
   readonly columns: readonly LineColumn[];
   /** Bigint columns that met an integer beyond 64 bits: the next flush widens them to numeric. */
   readonly needsNumeric = new Set<string>();
-  /** Integer columns: values are written as plain digits; `widens` marks the bigint ones that may become numeric. */
-  private readonly integerColumns: { index: number; widens: boolean }[];
+  /** The same columns with how each writes its values. */
+  private readonly writing: readonly WritingColumn[];
   private readonly logger: Logger;
   private malformedDeletions = 0;
-  private readonly values: unknown[] = [];
   private readonly sqlTypes: ReadonlyMap<string, string>;
-  /** One NUL policy per column, reporting the record being encoded (no object per value). */
-  private readonly nulPolicies: NulPolicy[];
-  private current: EncodeContext | undefined;
+  private readonly sanitize: boolean;
 
   constructor(
     readonly layout: StreamLayout,
@@ -194,59 +217,80 @@ export class StreamEncoder {
       }
     }
     this.columns = columns;
-    this.integerColumns = [];
-    columns.forEach((column, index) => {
-      if (column.stageOnly) return;
-      const kind = existing.get(column.name)?.kind ?? column.type;
-      if (kind !== 'bigint') return;
+    this.sanitize = config.sanitizeNullTextCharacters;
+    this.writing = columns.map((column) => {
+      const existingColumn = column.stageOnly ? undefined : existing.get(column.name);
+      const kind = existingColumn?.kind ?? column.type;
       // Only a bigint column dest-postgres may widen: an int2/int4 column of another tool is checked, not changed.
-      const sqlType = existing.get(column.name)?.sqlType ?? 'bigint';
-      this.integerColumns.push({ index, widens: column.type === 'bigint' && sqlType === 'bigint' });
+      const widens = column.type === 'bigint' && (existingColumn?.sqlType ?? 'bigint') === 'bigint';
+      let write = fastWriterOf({
+        type: column.type,
+        existing: existingColumn,
+        json: column.json,
+        checked: column.check !== undefined,
+      });
+      if (column.name === '_sdc_extracted_at') write = lastWritten(write);
+      return {
+        ...column,
+        write,
+        integer: !column.stageOnly && kind === 'bigint',
+        widens: !column.stageOnly && kind === 'bigint' && widens,
+        nulError: (context: EncodeContext) =>
+          new PostgresDestinationError(
+            'ERR_PG_NUL_CHARACTER',
+            `property "${column.label}" contains a NUL character (U+0000), which PostgreSQL cannot store in text or ` +
+              'jsonb. Remove it in the tap, or set sanitize_null_text_characters to true to replace it with U+FFFD',
+            { line: context.line, stream: context.stream },
+          ),
+      };
     });
-    this.nulPolicies = columns.map((column) => ({
-      sanitize: config.sanitizeNullTextCharacters,
-      onNul: () => {
-        throw new PostgresDestinationError(
-          'ERR_PG_NUL_CHARACTER',
-          `property "${column.label}" contains a NUL character (U+0000), which PostgreSQL cannot store in text or ` +
-            'jsonb. Remove it in the tap, or set sanitize_null_text_characters to true to replace it with U+FFFD',
-          { line: this.current?.line, stream: this.current?.stream },
-        );
-      },
-    }));
   }
 
-  /** The COPY text line of one record (with its newline). Throws on a NUL character unless sanitizing. */
+  /**
+   * The COPY text line of one record (with its newline). Throws when a value cannot go into its column (naming
+   * the property and column) and on a NUL character unless sanitizing; the SDK then rejects the record by its line.
+   * Each value takes its column's fast writer, and the full path only when that declines.
+   */
   encode(context: EncodeContext): string {
-    this.current = context;
-    const columns = this.columns;
-    const values = this.values; // reused: encode is synchronous
-    for (let c = 0; c < columns.length; c++) values[c] = columns[c]!.valueOf(context);
-    for (let c = 0; c < columns.length; c++) {
-      const value = values[c];
-      const check = columns[c]!.check;
-      if (value === undefined || value === null || check === undefined) continue;
-      const problem = check(value);
-      if (problem !== undefined) values[c] = this.refused(columns[c]!, problem, context);
-    }
-    for (const { index, widens } of this.integerColumns) {
-      const value = values[index];
-      if (typeof value === 'number' && Number.isSafeInteger(value)) continue;
-      if (typeof value !== 'number' && !(value instanceof ExactNumber)) continue;
-      const literal = integerLiteral(value)!; // the check let only integers through
-      values[index] = literal;
-      if (widens && integerOutsideInt64(literal)) this.needsNumeric.add(columns[index]!.name);
-    }
-    let line = '';
+    const columns = this.writing;
     const last = columns.length - 1;
+    let line = '';
     for (let c = 0; c <= last; c++) {
-      const value = values[c];
-      if (value === undefined || value === null) line += COPY_NULL;
-      else if (columns[c]!.json) line += encodeJsonValue(value, this.nulPolicies[c]!);
-      else line += encodePlainValue(value, this.nulPolicies[c]!);
-      line += c === last ? '\n' : '\t';
+      const column = columns[c]!;
+      const value = column.valueOf(context);
+      let text: string | undefined;
+      if (value === undefined || value === null) text = COPY_NULL;
+      else text = column.write(value) ?? this.written(column, value, context);
+      line += c === last ? `${text}\n` : `${text}\t`;
     }
     return line;
+  }
+
+  /**
+   * The full path for one value: its column's check (a refused value rejects the record, or for
+   * `_sdc_deleted_at` is replaced), an integer as its plain digits (noting a bigint column that must widen), and
+   * text or JSON under the NUL policy.
+   */
+  private written(column: WritingColumn, value: unknown, context: EncodeContext): string {
+    let written = value;
+    const problem = column.check?.(value);
+    if (problem !== undefined) written = this.refused(column, problem, context);
+    if (
+      column.integer &&
+      (typeof written === 'number' || written instanceof ExactNumber) &&
+      !(typeof written === 'number' && Number.isSafeInteger(written))
+    ) {
+      const literal = integerLiteral(written)!; // the check let only integers through
+      if (column.widens && integerOutsideInt64(literal)) this.needsNumeric.add(column.name);
+      return literal;
+    }
+    const nul: NulPolicy = {
+      sanitize: this.sanitize,
+      onNul: () => {
+        throw column.nulError(context);
+      },
+    };
+    return column.json ? encodeJsonValue(written, nul) : encodePlainValue(written, nul);
   }
 
   /**

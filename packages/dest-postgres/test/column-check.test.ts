@@ -3,6 +3,7 @@ import { after, describe, it } from 'node:test';
 import { ExactNumber } from '@singer-dest/sdk';
 import { Client } from 'pg';
 import { checkOf, integerLiteral, isTimestamp } from '../src/column-check';
+import fc from 'fast-check';
 import type { ColumnType } from '../src/type-mapping';
 import { getTestServer } from './support/test-server';
 
@@ -29,6 +30,9 @@ const ACCEPTED: { sqlType: string; type: ColumnType; values: unknown[] }[] = [
       '2019-12-18',
       '2016-12-31T23:59:60Z',
       '2019-12-18T24:00:00Z',
+      '2019-12-18T24:00:00.000Z',
+      '2019-12-18T12:59:60.5Z',
+      '2019-12-18 23:59:60',
       '2020-02-29T00:00:00Z',
       '0001-01-01T00:00:00+00:00',
       '9999-12-31T23:59:59.999999+00:00',
@@ -40,7 +44,16 @@ const ACCEPTED: { sqlType: string; type: ColumnType; values: unknown[] }[] = [
   {
     sqlType: 'time',
     type: 'time',
-    values: ['13:19:44', '13:19', '13:19:44.123456', '24:00:00', '10:00:00+02', '10:00:00Z', '23:59:60'],
+    values: [
+      '13:19:44',
+      '13:19',
+      '13:19:44.123456',
+      '24:00:00',
+      '10:00:00+02',
+      '10:00:00Z',
+      '23:59:60',
+      '12:59:60.5',
+    ],
   },
   {
     sqlType: 'bigint',
@@ -102,6 +115,29 @@ const REFUSED: { sqlType: string; type: ColumnType; value: unknown; problem: Reg
   },
   { sqlType: 'date', type: 'date', value: '2024-02-30', problem: /^is not a valid date$/ },
   { sqlType: 'time', type: 'time', value: '25:00:00', problem: /^is not a valid time$/ },
+  // The end of the day (24:00:00, or 23:59:60) is as far as a clock goes: no fraction after it.
+  { sqlType: 'time', type: 'time', value: '24:00:00.5', problem: /^is not a valid time$/ },
+  { sqlType: 'time', type: 'time', value: '23:59:60.5', problem: /^is not a valid time$/ },
+  {
+    sqlType: 'timestamptz',
+    type: 'timestamptz',
+    value: '2024-12-01T23:59:60.5Z',
+    problem: /valid date-time/,
+  },
+  {
+    sqlType: 'timestamptz',
+    type: 'timestamptz',
+    value: '2024-12-01T23:59:60.000001+05:00',
+    problem: /valid date-time/,
+  },
+  { sqlType: 'timestamptz', type: 'timestamptz', value: '2024-12-01 24:00:00.5', problem: /valid date-time/ },
+  {
+    sqlType: 'timestamptz',
+    type: 'timestamptz',
+    value: '2024-12-01t23:59:60.5z',
+    problem: /valid date-time/,
+  },
+  { sqlType: 'date', type: 'date', value: '2024-12-01T23:59:60.5Z', problem: /^is not a valid date$/ },
   { sqlType: 'bigint', type: 'bigint', value: 'four', problem: /^is a string, not an integer$/ },
   { sqlType: 'bigint', type: 'bigint', value: 1.5, problem: /^is not an integer$/ },
   { sqlType: 'bigint', type: 'bigint', value: true, problem: /^is a boolean, not an integer$/ },
@@ -215,6 +251,64 @@ describe('column checks', () => {
     assert.equal(integerLiteral(1e21), '1000000000000000000000');
     assert.equal(integerLiteral(1.5), undefined);
     assert.equal(integerLiteral(new ExactNumber('1.00000000000000000001')), undefined);
+  });
+
+  it('read date-times of the common shape as PostgreSQL does, around every field limit (random, PostgreSQL the oracle)', async () => {
+    // Mostly valid fields, each also at and past its limits, so both verdicts are sampled often.
+    const field = (valid: string[], edges: string[]) =>
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...valid), weight: 6 },
+        { arbitrary: fc.constantFrom(...edges), weight: 1 },
+      );
+    const year = field(['0001', '1900', '1970', '2000', '2024', '9999'], ['0000', '20x4']);
+    const month = field(['01', '02', '06', '09', '10', '12'], ['00', '13', '1a']);
+    const day = field(['01', '09', '15', '28', '29', '30', '31'], ['00', '32', '3 ']);
+    const hour = field(['00', '09', '12', '23', '24'], ['25', '99', 'a1']);
+    const minute = field(['00', '01', '30', '59'], ['60', '99']);
+    const second = field(['00', '01', '30', '59', '60'], ['61', '99']);
+    const fraction = field(['', '.0', '.000000', '.5', '.123456', '.123456789'], ['.', '.00a']);
+    const zone = fc.oneof(
+      { arbitrary: fc.constantFrom('Z', '+00:00', '-08:00', '+05:30', '+15:59', '-15:59'), weight: 6 },
+      {
+        arbitrary: fc.constantFrom('z', '', '+16:00', '-12:60', '+05', '+0530', '+05:3', '+05:30:00', 'UTC'),
+        weight: 1,
+      },
+    );
+    const separator = field(['T'], ['t', ' ', 'X']);
+    const shape = fc
+      .tuple(year, month, day, separator, hour, minute, second, fraction, zone)
+      .map(([y, mo, d, sep, h, mi, se, f, z]) => `${y}-${mo}-${d}${sep}${h}:${mi}:${se}${f}${z}`);
+    const texts = fc.sample(shape, { numRuns: 1500, seed: 12 });
+    const server = await getTestServer();
+    const client = new Client({ connectionString: server.url });
+    await client.connect();
+    try {
+      await client.query("SET TimeZone = 'UTC'");
+      await client.query(`CREATE OR REPLACE FUNCTION pg_temp.takes_timestamptz(t text) RETURNS boolean AS $$
+        BEGIN PERFORM t::timestamptz; RETURN true; EXCEPTION WHEN others THEN RETURN false; END $$ LANGUAGE plpgsql`);
+      const { rows } = await client.query<{ t: string; ok: boolean }>(
+        'SELECT t, pg_temp.takes_timestamptz(t) AS ok FROM unnest($1::text[]) AS t',
+        [texts],
+      );
+      // Nothing the check takes may be refused by PostgreSQL (else the COPY of a whole batch would fail)...
+      const refusedByPostgres = rows.filter(({ t, ok }) => isTimestamp(t) && !ok).map(({ t }) => t);
+      assert.deepEqual(refusedByPostgres, []);
+      // ...and in the shape taps write, the check says what PostgreSQL says. (PostgreSQL reads far more than
+      // ISO 8601, e.g. '09:a1:30' or 'UTC' as zones; the check refuses those on purpose.)
+      const disagree = rows
+        .filter(({ t, ok }) => isTimestamp(t) !== ok)
+        .map(({ t, ok }) => `${t} (PostgreSQL: ${ok})`);
+      const commonShape = disagree.filter((t) =>
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d) /.test(t),
+      );
+      assert.deepEqual(commonShape, []);
+      assert.ok(
+        rows.filter((r) => r.ok).length > 100,
+        `only ${rows.filter((r) => r.ok).length} valid date-times sampled; disagreements: ${disagree.slice(0, 20).join(', ')}`,
+      );
+    } finally {
+      await client.end();
+    }
   });
 
   it('reads the malformed _sdc_deleted_at tap-mysql wrote as not a date-time', () => {
