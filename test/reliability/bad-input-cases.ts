@@ -6,6 +6,8 @@
  * (or gives its own lines), and says which error the run must end with. Each accepted case gives its whole input
  * and the exact stdout and loaded ids it must produce.
  */
+import { rmSync, writeFileSync } from 'node:fs';
+import { batchDir, batchLine, batchMessage } from './support/batch-files';
 import type { Part } from './support/bins';
 import { USERS_SCHEMA, recordLine, schemaLine, stateLine, userRecord } from './support/singer';
 
@@ -26,6 +28,9 @@ export interface FailingCase {
   line?: number;
   /** The stream the error must name (undefined: none known). */
   stream?: string;
+  /** For a BATCH message's file: the file URL the error must name, and the line in it. */
+  file?: RegExp;
+  fileLine?: number;
   /** The message, beyond `stdin line N: `. */
   message: RegExp;
   /** Config settings on top of the target's. */
@@ -322,11 +327,61 @@ export const FAILING: FailingCase[] = [
     message: /needs an integer "version"/,
   },
   {
-    name: 'a BATCH message (batch files are not read: the run stops rather than skip its records)',
-    bad: '{"type":"BATCH","stream":"users","encoding":{"format":"jsonl","compression":"gzip"},"manifest":["file:///tmp/batch/part-0001.jsonl.gz"]}\n',
+    name: 'a BATCH whose manifest names a missing file',
+    bad: () => {
+      const batch = batchMessage(batchDir(), 'users', [['{"id":3}']]);
+      rmSync(new URL(batch.manifest[0]!));
+      return `${JSON.stringify(batch)}\n`;
+    },
+    code: 'ERR_BATCH_FILE_UNREADABLE',
+    stream: 'users',
+    file: /^file:\/\/\/.+-1\.json\.gz$/,
+    message: /BATCH for stream "users", file:\/\/\/\S+-1\.json\.gz: cannot read the file \(no such file\)\./,
+  },
+  {
+    name: 'a BATCH file that is not gzip data',
+    bad: () => {
+      const batch = batchMessage(batchDir(), 'users', [['{"id":3}']]);
+      writeFileSync(new URL(batch.manifest[0]!), '{"id":3}\n');
+      return `${JSON.stringify(batch)}\n`;
+    },
+    code: 'ERR_BATCH_FILE_CORRUPT',
+    stream: 'users',
+    file: /-1\.json\.gz$/,
+    fileLine: 1,
+    message:
+      /BATCH for stream "users", file:\/\/\/\S+ line 1: the file is not valid gzip data \(incorrect header check\)/,
+  },
+  {
+    name: 'an invalid record on line 2 of the second BATCH file',
+    bad: () =>
+      `${batchLine(batchDir(), 'users', [['{"id":3,"name":"c"}'], ['{"id":4}', '{"id":5,"name":7}', '{"id":6}']])}\n`,
+    // The BATCH's records stay buffered (the targets' own config flushes every record, which would load some of
+    // them, or not, by timing); the record before the STATE is flushed by age, so the STATE is written.
+    settings: { batch_size_rows: 1000, batch_wait_limit_seconds: 1 },
+    code: 'ERR_RECORD_INVALID',
+    stream: 'users',
+    file: /-2\.json\.gz$/,
+    fileLine: 2,
+    message:
+      /BATCH for stream "users", file:\/\/\/\S+-2\.json\.gz line 2: the record does not match the stream's schema: \/name must be null,string\./,
+  },
+  {
+    name: 'a BATCH with a wrong encoding name',
+    bad: () => {
+      const batch = batchMessage(batchDir(), 'users', [['{"id":3}']]);
+      return `${JSON.stringify({ ...batch, encoding: { format: 'json-lines', compression: 'gzip' } })}\n`;
+    },
     code: 'ERR_BATCH_UNSUPPORTED',
     stream: 'users',
-    message: /BATCH message for stream "users": batch files are not read yet, only RECORD messages/,
+    message: /BATCH for stream "users" has encoding format "json-lines": only "jsonl" batch files are read\./,
+  },
+  {
+    name: "a BATCH before its stream's SCHEMA",
+    bad: () => `${batchLine(batchDir(), 'orders', [['{"id":3}']])}\n`,
+    code: 'ERR_RECORD_BEFORE_SCHEMA',
+    stream: 'orders',
+    message: /BATCH for stream "orders" arrived before its SCHEMA\./,
   },
   {
     name: 'a NaN literal',

@@ -37,6 +37,9 @@ async function runFailing(target: Target, c: FailingCase): Promise<void> {
     assert.equal(error.code, c.code);
     assert.equal(error.line, line);
     assert.equal(error.stream, c.stream);
+    if (c.file === undefined) assert.equal(error.file, undefined);
+    else assert.match(String(error.file), c.file);
+    assert.equal(error.fileLine, c.fileLine);
     assert.ok(error.msg.startsWith(`stdin line ${line}: `), error.msg);
     assert.match(error.msg, c.message);
     assert.equal(

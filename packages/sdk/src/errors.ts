@@ -26,6 +26,9 @@ export type ErrorCode =
   | 'ERR_BATCH_UNSUPPORTED'
   | 'ERR_LONE_SURROGATE'
   | 'ERR_EXTRA_PROPERTIES'
+  | 'ERR_INVALID_BATCH'
+  | 'ERR_BATCH_FILE_UNREADABLE'
+  | 'ERR_BATCH_FILE_CORRUPT'
   // The destination class or its configuration.
   | 'ERR_INVALID_DESTINATION'
   | 'ERR_INVALID_CONFIG'
@@ -43,6 +46,10 @@ export interface ErrorLocation {
   line?: number;
   /** The stream the message belonged to. */
   stream?: string;
+  /** For a record of a BATCH message's file (then `line` is the BATCH message's line): the file's URL. */
+  file?: string;
+  /** The 1-based line within `file`. */
+  fileLine?: number;
 }
 
 /**
@@ -58,6 +65,9 @@ export class SdkError<Code extends string = ErrorCode> extends Error {
   readonly code: Code;
   readonly line: number | undefined;
   readonly stream: string | undefined;
+  /** The batch file (URL) and the line in it, for a record of a BATCH message; `line` is then the BATCH's line. */
+  readonly file: string | undefined;
+  readonly fileLine: number | undefined;
 
   constructor(code: Code, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
     super(message, options);
@@ -65,6 +75,8 @@ export class SdkError<Code extends string = ErrorCode> extends Error {
     this.code = code;
     this.line = location.line;
     this.stream = location.stream;
+    this.file = location.file;
+    this.fileLine = location.fileLine;
   }
 }
 

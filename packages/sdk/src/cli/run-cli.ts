@@ -69,6 +69,10 @@ function reportError(session: Session, error: unknown): void {
       code: inner.code,
       line: error.line ?? inner.line,
       stream: error.stream ?? inner.stream,
+      ...((error.file ?? inner.file) !== undefined && {
+        file: error.file ?? inner.file,
+        fileLine: error.fileLine ?? inner.fileLine,
+      }),
       ...(inner !== error && { wrappedIn: error.code }),
     };
     if (session.mage) {

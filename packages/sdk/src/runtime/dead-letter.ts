@@ -11,10 +11,16 @@ export class DeadLetterFile {
 
   constructor(private readonly path: string) {}
 
-  write(entry: { line: number; stream: string; code: string; error: string }, rawMessage: string): void {
+  write(
+    entry: { line: number; stream: string; code: string; error: string; file?: string; fileLine?: number },
+    rawMessage: string,
+  ): void {
     this.fd ??= openSync(this.path, 'a');
+    // A record of a BATCH message's file: `line` is the BATCH's, `file` and `fileLine` where the record was.
+    const inFile = entry.file === undefined ? {} : { file: entry.file, fileLine: entry.fileLine };
     const head = JSON.stringify({
       line: entry.line,
+      ...inFile,
       stream: entry.stream,
       code: entry.code,
       error: entry.error,

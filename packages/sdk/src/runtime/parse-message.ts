@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import { parseJsonExact } from '../json/parse-json';
 import type { JsonSchema, RecordMessage, SingerRecord } from '../contexts';
+import { parseBatchMessage, type BatchMessage } from './batch-message';
 
 /** A Singer message, checked for the fields its type needs. */
 export type SingerMessage =
@@ -14,6 +15,7 @@ export type SingerMessage =
   | { type: 'RECORD'; stream: string; message: RecordMessage; approximateRecord: SingerRecord }
   | { type: 'STATE'; value: unknown }
   | { type: 'ACTIVATE_VERSION'; stream: string; version: number }
+  | BatchMessage
   | { type: 'UNKNOWN'; rawType: string };
 
 /** One kind of {@link SingerMessage}: `Message<'SCHEMA'>`. */
@@ -63,7 +65,8 @@ function at(source: LineSource): string {
   return `${source.name} line ${source.line}`;
 }
 
-function parseJsonLine(text: string, source: LineSource) {
+/** Parses one line as exact JSON (refusing too deep nesting); throws {@link InputError} naming the line. */
+export function parseJsonLine(text: string, source: LineSource) {
   // Only a line this long can nest this deep; the scan costs nothing on ordinary lines.
   if (text.length > 2 * MAX_NESTING_DEPTH && nestingDepth(text) > MAX_NESTING_DEPTH) {
     throw new InputError(
@@ -214,17 +217,8 @@ export function parseMessage(text: string, source: LineSource): SingerMessage | 
       }
       return { type: 'ACTIVATE_VERSION', stream, version };
     }
-    case 'BATCH': {
-      // Skipping it as an unknown type would drop every record of its files and still let later states through.
-      const stream = requireStream(message, 'BATCH', source);
-      throw new InputError(
-        'ERR_BATCH_UNSUPPORTED',
-        `${at(source)}: BATCH message for stream "${stream}": batch files are not read yet, only RECORD messages, ` +
-          'so the run stops here (no later STATE is written). Configure the tap without batch_config so it sends ' +
-          'RECORD messages.',
-        { line: source.line, stream },
-      );
-    }
+    case 'BATCH':
+      return parseBatchMessage(message, requireStream(message, 'BATCH', source), source);
     default:
       return { type: 'UNKNOWN', rawType };
   }

@@ -4,6 +4,9 @@ import { SdkError } from '../errors';
 import { stringifyJson } from '../json/exact-number';
 import type { BatchContext, RunSummary } from '../contexts';
 import { exportBatch, type BatchReport } from './batch-exporter';
+import { BatchFileReader } from './batch-files';
+import type { BatchMessage } from './batch-message';
+import { BatchRecords } from './batch-records';
 import { Batcher } from './batcher';
 import type { BoundHandlers } from './bind-handlers';
 import { CheckpointLedger } from './checkpoint-ledger';
@@ -11,7 +14,7 @@ import { ExportQueue } from './export-queue';
 import { LineCursor, LineReader, readerFailureError } from './line-reader';
 import { MageInput } from './mage-input';
 import { parseMessage, type Message, type SingerMessage } from './parse-message';
-import { RecordPipeline, REJECTED } from './record-pipeline';
+import { RecordPipeline, REJECTED, type RecordOrigin } from './record-pipeline';
 import type { RunSettings } from './settings';
 import { StateWriter } from './state-writer';
 import { StreamRegistry } from './stream-registry';
@@ -77,6 +80,11 @@ export class ProcessLoop {
   private stopRequested: 'signal' | 'output-closed' | undefined;
   private reader: LineReader | undefined;
   private readonly mage: MageInput | undefined;
+  private readonly batchFiles: BatchFileReader;
+  /** Where the record being handled was read (for messages); see {@link ProcessLoop.positionOf}. */
+  private readonly origin: RecordOrigin = { line: 0, batchFile: undefined };
+  /** Places in the input order taken by lines of BATCH messages' files so far. */
+  private batchFileLines = 0;
 
   constructor(private readonly options: LoopOptions) {
     const { settings, handlers, config, logger, inputName, output, onState } = options;
@@ -92,7 +100,19 @@ export class ProcessLoop {
       extraProperties,
       inputName,
     });
-    this.pipeline = new RecordPipeline({ handlers, settings, logger, inputName, summary });
+    this.pipeline = new RecordPipeline({
+      handlers,
+      settings,
+      logger,
+      inputName,
+      summary,
+      origin: this.origin,
+    });
+    this.batchFiles = new BatchFileReader({
+      inputName,
+      maxLineBytes: settings.maxLineBytes,
+      stopped: () => this.failure !== undefined || this.stopRequested !== undefined,
+    });
     const states = new StateWriter({
       ledger: this.ledger,
       output,
@@ -225,11 +245,15 @@ export class ProcessLoop {
     if (message === undefined) return undefined;
     switch (message.type) {
       case 'RECORD':
-        return this.handleRecord(message, text, raw, line);
+        this.origin.line = line;
+        this.origin.batchFile = undefined;
+        return this.handleRecord(message, text, raw, this.positionOf(line));
       case 'SCHEMA':
         return this.changes.applySchema(message, line);
       case 'STATE':
         return this.handleState(message.value, line);
+      case 'BATCH':
+        return this.handleBatch(message, line);
       case 'ACTIVATE_VERSION':
         return this.changes.activateVersion(message, line);
       case 'UNKNOWN':
@@ -238,12 +262,43 @@ export class ProcessLoop {
     }
   }
 
-  private handleRecord(message: Message<'RECORD'>, text: string, raw: LineCursor, line: number) {
-    const stream = this.streams.require(message.stream, 'RECORD', line);
+  /**
+   * A message's place in the input order, which the checkpoint ledger, `_sdc_sequence` and "the later record
+   * wins" go by: its stdin line, shifted by the lines of BATCH messages' files read before it, since those records
+   * take the places right after their BATCH line (so a STATE after a BATCH comes after all of its records). Without
+   * BATCH messages it is the stdin line. Locations for messages are kept apart, in {@link ProcessLoop.origin}.
+   */
+  private positionOf(line: number): number {
+    return line + this.batchFileLines;
+  }
+
+  private handleRecord(message: Message<'RECORD'>, text: string, raw: LineCursor, position: number) {
+    const stream = this.streams.require(message.stream, 'RECORD', this.origin.line);
     const now = Date.now();
-    const encoded = this.pipeline.accept(stream, message, text, line, now);
+    const encoded = this.pipeline.accept(stream, message, text, position, now);
     if (encoded === REJECTED) return undefined;
-    return this.batcher.add(stream, encoded, raw, line, now, this.pipeline.foundExtras);
+    return this.batcher.add(stream, encoded, raw, position, now, this.pipeline.foundExtras);
+  }
+
+  /**
+   * Reads a BATCH message's files, one record a line, through the same pipeline and batcher as RECORD lines; the
+   * records take the places after the BATCH line (see {@link ProcessLoop.positionOf}).
+   */
+  private async handleBatch(message: BatchMessage, line: number): Promise<void> {
+    this.streams.require(message.stream, 'BATCH', line); // before any file is opened
+    const records = new BatchRecords(message);
+    const first = this.positionOf(line);
+    this.origin.line = line;
+    this.origin.batchFile = this.batchFiles.location;
+    try {
+      const read = await this.batchFiles.read(message, line, (cursor, at) => {
+        const { record, text } = records.read(cursor, at);
+        return this.handleRecord(record, text, records.cursor, first + at.ordinal);
+      });
+      this.batchFileLines += read;
+    } finally {
+      this.origin.batchFile = undefined;
+    }
   }
 
   private handleState(value: unknown, line: number): Promise<void> | undefined {
@@ -252,7 +307,7 @@ export class ProcessLoop {
       logger.debug({ line }, `${inputName} line ${line}: empty STATE not written (nothing to checkpoint)`);
       return undefined;
     }
-    this.ledger.addState(line, stringifyJson(value));
+    this.ledger.addState(this.positionOf(line), stringifyJson(value));
     if (this.ledger.hasReleasable()) this.queue.pushStateRelease();
     if (this.ledger.pendingStateBytes > settings.maxBatchBytes) return this.batcher.reduceMemory();
     return this.queue.backlogged ? this.queue.drain() : undefined;
@@ -275,11 +330,13 @@ export class ProcessLoop {
   private requestStop(reason: 'signal' | 'output-closed'): void {
     this.stopRequested ??= reason;
     this.reader?.close();
+    this.batchFiles.close();
   }
 
   private fail(error: unknown): void {
     this.failure ??= error;
     this.batcher.stopTimers();
     this.reader?.close();
+    this.batchFiles.close();
   }
 }

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { InputError, SdkError, describeError, type ErrorCode } from '../errors';
 import { findLoneSurrogate, mayHoldLoneSurrogate } from '../json/lone-surrogate';
 import type { RunSummary } from '../contexts';
+import type { BatchFileLocation } from './batch-files';
 import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
 import { describeExtraProperties } from './extra-properties';
@@ -14,6 +15,16 @@ import type { StreamDefinition } from './stream-registry';
 export const REJECTED: unique symbol = Symbol('rejected');
 
 type RecordMessage = Extract<SingerMessage, { type: 'RECORD' }>;
+
+/**
+ * Where the record being accepted was read, for messages: the stdin line of its message, and for a record of a
+ * BATCH message's file, that file and line. Set by the loop before each record; the record's `line` given to
+ * `accept` is its place in the input order (see ProcessLoop), which a BATCH's records shift.
+ */
+export interface RecordOrigin {
+  line: number;
+  batchFile: BatchFileLocation | undefined;
+}
 
 /**
  * An async `@CheckRecord` would let every record through (its rejection arrives after the record was batched), and
@@ -53,6 +64,8 @@ export class RecordPipeline {
       logger: Logger;
       inputName: string;
       summary: RunSummary;
+      /** Without one, a record's position is taken for its stdin line (true of input without BATCH messages). */
+      origin?: RecordOrigin;
     },
   ) {
     const { settings } = options;
@@ -63,7 +76,8 @@ export class RecordPipeline {
 
   /**
    * Checks one record and runs the destination's record hooks. Returns what `@EncodeRecord` made of it (undefined
-   * without one: the line is buffered as read), or {@link REJECTED}. Throws under the `fail` policy.
+   * without one: the line is buffered as read), or {@link REJECTED}. Throws under the `fail` policy. `line` is
+   * the record's place in the input order (the hooks' `line`); {@link RecordOrigin} says where it was read.
    */
   accept(
     stream: StreamDefinition,
@@ -108,7 +122,7 @@ export class RecordPipeline {
           line,
         );
       }
-      this.deviations.note(stream.name, line, verdict.deviations);
+      this.deviations.note(stream.name, this.options.origin?.line ?? line, verdict.deviations);
     }
     const extras = stream.extras?.find(record);
     this.foundExtras = extras;
@@ -155,20 +169,26 @@ export class RecordPipeline {
     text: string,
     line: number,
   ): typeof REJECTED {
-    const { settings, inputName, summary, logger } = this.options;
+    const { settings, inputName, summary, logger, origin } = this.options;
     const policy = settings.invalidRecordPolicy;
-    const where = `${inputName} line ${line}: RECORD for stream "${stream}"`;
+    const file = origin?.batchFile;
+    const at = origin?.line ?? line;
+    const where =
+      file === undefined
+        ? `${inputName} line ${at}: RECORD for stream "${stream}"`
+        : `${file.describeFile()} line ${file.fileLine}: the record`;
+    const location = file?.fields() ?? { line: at, stream };
     if (policy === 'fail') {
       throw new InputError(
         code,
         `${where} ${problem}. Fix the tap, or set invalid_record_policy to "skip" or "dead_letter" to load the other records.`,
-        { line, stream },
+        location,
       );
     }
     summary.invalidRecords[stream] = (summary.invalidRecords[stream] ?? 0) + 1;
-    if (policy === 'dead_letter') this.deadLetter!.write({ line, stream, code, error: problem }, text);
+    if (policy === 'dead_letter') this.deadLetter!.write({ ...location, stream, code, error: problem }, text);
     logger.warn(
-      { line, stream, code },
+      { ...location, code },
       `${where} ${problem}; ${policy === 'skip' ? 'skipped' : 'written to the dead-letter file'}`,
     );
     return REJECTED;

@@ -71,7 +71,7 @@ export class StreamRegistry {
   }
 
   /** The stream a RECORD names; throws when its SCHEMA has not come first. */
-  require(name: string, type: 'RECORD', line: number): StreamDefinition {
+  require(name: string, type: 'RECORD' | 'BATCH', line: number): StreamDefinition {
     const stream = this.streams.get(name);
     if (stream !== undefined) return stream;
     throw new InputError(

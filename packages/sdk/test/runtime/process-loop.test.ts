@@ -517,38 +517,6 @@ describe('the batching loop', () => {
     assert.match(warnings[0]!.msg, /^stdin line 2: skipping messages of unknown type "PROGRESS"/);
   });
 
-  it('refuses a BATCH message with ERR_BATCH_UNSUPPORTED, writing no state after it', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
-    const result = await runTestDestination(Noop, {
-      messages: [
-        { type: 'SCHEMA', stream: 'users', schema: users.schema, key_properties: ['id'] },
-        { type: 'RECORD', stream: 'users', record: { id: 1 } },
-        { type: 'STATE', value: { users: 1 } },
-        {
-          type: 'BATCH',
-          stream: 'users',
-          encoding: { format: 'jsonl', compression: 'none' },
-          manifest: ['file:///tmp/part-0001.jsonl'],
-        },
-        { type: 'STATE', value: { users: 2 } },
-      ],
-    });
-    assert.ok(result.error instanceof InputError);
-    assert.equal(result.error.code, 'ERR_BATCH_UNSUPPORTED');
-    assert.equal(result.error.line, 4);
-    assert.match(
-      result.error.message,
-      /^stdin line 4: BATCH message for stream "users": batch files are not read yet/,
-    );
-    // The state before it may or may not have been written by then; the one after it never is.
-    assert.ok(result.states.length <= 1);
-    assert.deepEqual(result.states, result.states.length === 0 ? [] : [{ users: 1 }]);
-  });
-
   it('bounds memory with many streams by flushing the largest stream first', async () => {
     @Destination()
     class Noop {
