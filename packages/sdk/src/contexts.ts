@@ -98,7 +98,11 @@ export interface BatchContext<C = any, S = any> extends HandlerContext<C> {
    * returns), for handing the batch to a worker thread without copying it; walk them with `eachLine`.
    */
   readonly lineBytes: LineBytes | undefined;
-  /** The input line number of each record, same order. */
+  /**
+   * Each record's place in the input order, same order: its input line for a RECORD line. Records of a BATCH
+   * message's files take the places right after the BATCH line (so the lines after it count on from them). Order
+   * by it (`_sdc_sequence`, the later record wins); errors the SDK raises name the file and line themselves.
+   */
   readonly lineNumbers: readonly number[];
   /** When each record was read, as epoch milliseconds, same order. */
   readonly receivedAt: readonly number[];
@@ -108,7 +112,7 @@ export interface BatchContext<C = any, S = any> extends HandlerContext<C> {
   readonly batchNumber: number;
   /** 1-based number of this batch within its stream. */
   readonly streamBatchNumber: number;
-  /** Input line range of the batch. */
+  /** The range of {@link BatchContext.lineNumbers}: the first record's place in the input order and the last's. */
   readonly firstLine: number;
   readonly lastLine: number;
   /** UTF-8 bytes of the batch's RECORD lines. */
@@ -130,7 +134,10 @@ export interface EncodeContext<C = any, S = any> {
   readonly message: RecordMessage;
   readonly schema: JsonSchema;
   readonly keyProperties: readonly string[];
-  /** 1-based input line of the RECORD. */
+  /**
+   * The record's place in the input order: its 1-based input line for a RECORD line; for a record of a BATCH
+   * message's file, a place right after the BATCH line (see {@link BatchContext.lineNumbers}).
+   */
   readonly line: number;
   /** When the record was read (epoch ms). */
   readonly receivedAt: number;

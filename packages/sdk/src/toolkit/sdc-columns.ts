@@ -46,8 +46,9 @@ export const SDC_COLUMNS: readonly SdcColumn[] = [
     name: '_sdc_sequence',
     type: 'integer',
     meaning:
-      "the run's start in microseconds since the epoch plus the record's input line number: unique in a run, " +
-      'increasing in input order, and larger in a later run',
+      "the run's start in microseconds since the epoch plus the record's place in the input (its line; records " +
+      "of a BATCH message's files count on from the BATCH line): unique in a run, increasing in input order, and " +
+      'larger in a later run',
   },
   {
     name: '_sdc_table_version',
@@ -78,7 +79,7 @@ export interface SdcFacts {
   readonly receivedAt: number;
   /** When the batch was handed to the export, epoch ms. */
   readonly batchedAt: number;
-  /** The record's 1-based input line. */
+  /** The record's place in the input order (`EncodeContext.line`, `BatchContext.lineNumbers`). */
   readonly line: number;
 }
 
