@@ -8,8 +8,7 @@
 //   node bench/concurrent.mjs [--records 200000] [--runs 1] [--processes 1,2,4]
 //   node bench/run.mjs --concurrent [same options]
 //
-// The BATCH-file row (a BATCH manifest against the same records as RECORD lines) is not measured: the
-// destinations refuse BATCH messages (ERR_BATCH_UNSUPPORTED, see docs/scale-out.md), so there is nothing to time.
+// The BATCH-file row (cb: a BATCH manifest against the same records as RECORD lines) is bench/batch-files.mjs.
 import { spawn, spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -155,7 +154,6 @@ export async function runConcurrentRows({ records, runs, processes, pg }) {
     r.ok ? r.ratio.toFixed(2) : 'INVALID',
     r.ok ? `${r.destPeakRssMb.toFixed(0)} / ${r.psqlPeakRssMb.toFixed(0)}` : '—',
   ]);
-  rows.push(['cb', 'BATCH files vs the same records as RECORD lines', '—', '—', 'not measured', '—']);
   const headers = [
     'row',
     'what',

@@ -49,6 +49,9 @@ const { values: opts } = parseArgs({
     // Scale-out rows (bench/concurrent.mjs): 1, 2 and 4 dest-postgres processes at once vs as many psql \copy.
     concurrent: { type: 'boolean', default: false },
     'concurrent-records': { type: 'string', default: '200000' },
+    // Row cb (bench/batch-files.mjs): dest-csv loading BATCH files vs the same records as RECORD lines.
+    'batch-files': { type: 'boolean', default: false },
+    'batch-records': { type: 'string', default: '100000' },
     'rss-records': { type: 'string', default: '1000000,5000000' },
     'pg-host': { type: 'string', default: process.env.PGHOST ?? '127.0.0.1' },
     'pg-port': { type: 'string', default: process.env.PGPORT ?? '5432' },
@@ -62,7 +65,8 @@ if (opts.help) {
     'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,f,fk,fp,dd,ddu,ddr,s0,s,sa,st] [--input standard,real]\n' +
       '                          [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
       '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n' +
-      '       node bench/run.mjs --concurrent [--concurrent-records 200000] [--runs N]\n',
+      '       node bench/run.mjs --concurrent [--concurrent-records 200000] [--runs N]\n' +
+      '       node bench/run.mjs --batch-files [--batch-records 100000] [--runs N]\n',
   );
   process.exit(0);
 }
@@ -748,4 +752,15 @@ async function runConcurrent() {
   });
 }
 
-await (opts.concurrent ? runConcurrent() : opts['rss-growth'] ? runRssGrowth() : runTable());
+async function runBatchFiles() {
+  const { runBatchFileRow } = await import('./batch-files.mjs');
+  await runBatchFileRow({ records: Number(opts['batch-records']), runs: Number(opts.runs ?? 3) });
+}
+
+await (opts.concurrent
+  ? runConcurrent()
+  : opts['batch-files']
+    ? runBatchFiles()
+    : opts['rss-growth']
+      ? runRssGrowth()
+      : runTable());
