@@ -1,4 +1,4 @@
-import { Setting } from '@singer-dest/sdk';
+import { DeletionSettings, Setting } from '@singer-dest/sdk';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
 
@@ -11,6 +11,7 @@ export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' |
 /**
  * The settings of dest-postgres. Names and meanings follow MeltanoLabs' target-postgres, so its config files work
  * unchanged; the defaults reach a local server (127.0.0.1:5432, user postgres, database postgres).
+ * `activate_version` and `hard_delete` are the SDK's {@link DeletionSettings}.
  *
  * @example
  * ```json
@@ -18,7 +19,7 @@ export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' |
  *   "default_target_schema": "raw", "load_method": "upsert" }
  * ```
  */
-export class PostgresConfig {
+export class PostgresConfig extends DeletionSettings {
   @Setting({
     name: 'host',
     description: 'Server host name or IP address (ignored when sqlalchemy_url is set).',
@@ -107,23 +108,6 @@ export class PostgresConfig {
   })
   @IsBoolean()
   addRecordMetadata = true;
-
-  @Setting({
-    name: 'activate_version',
-    description:
-      'Honour ACTIVATE_VERSION messages: rows of older table versions are deleted (hard_delete) or marked in ' +
-      '_sdc_deleted_at.',
-  })
-  @IsBoolean()
-  activateVersion = true;
-
-  @Setting({
-    name: 'hard_delete',
-    description:
-      'Delete rows instead of marking them: for ACTIVATE_VERSION, and for records whose _sdc_deleted_at is set (CDC).',
-  })
-  @IsBoolean()
-  hardDelete = false;
 
   @Setting({
     name: 'sanitize_null_text_characters',

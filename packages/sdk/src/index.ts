@@ -79,10 +79,13 @@ export {
   type SchemaNumber,
   type StreamSchema,
 } from './toolkit/stream-schema';
-export { foldName, foldNames, NameClaims, type NameRules } from './toolkit/naming';
+export { foldName, foldNames, NameClaims, streamTableName, type NameRules } from './toolkit/naming';
+export { decimalShapeOf, digitsOf, scaledIntegerOf, type DecimalShape } from './toolkit/exact-digits';
+export { DeletionSettings } from './config/deletion-settings';
 export {
   SDC_COLUMNS,
   SdcValues,
+  isKeyOnlyDelete,
   isSdcColumn,
   type SdcColumn,
   type SdcColumnName,

@@ -88,7 +88,17 @@ function classSettings(
   const generated = schemaOf(cls);
   const properties = (generated.properties ?? {}) as Record<string, SettingSchema>;
   const requiredByRules = new Set<string>(generated.required ?? []);
-  return readSettingMetadata(cls).map((record) => {
+  // The class's own settings first, then those it inherits (the SDK's DeletionSettings...), as the SDK-wide ones
+  // come after a destination's own: `--about` opens with what is particular to the destination.
+  const inherited = new Set(
+    readSettingMetadata(Object.getPrototypeOf(cls) as object).map((r) => r.propertyKey),
+  );
+  const records = readSettingMetadata(cls);
+  const ordered = [
+    ...records.filter((r) => !inherited.has(r.propertyKey)),
+    ...records.filter((r) => inherited.has(r.propertyKey)),
+  ];
+  return ordered.map((record) => {
     const schema: SettingSchema = { ...properties[record.name] };
     if (record.description !== undefined) schema.description = record.description;
     const value = defaults(record);

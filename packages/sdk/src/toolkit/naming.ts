@@ -122,3 +122,27 @@ export function foldNames(
   }
   return folded;
 }
+
+/**
+ * The schema and table a stream loads into, as Singer table destinations name them: a stream `schema-table`
+ * (tap-postgres's `public-users`, or `db-schema-table`) goes to that schema and table unless `defaultSchema` is
+ * set; any other stream to a table of its own name in `defaultSchema`, else in `fallbackSchema`. The names are as
+ * the stream has them: fold them with the target's {@link NameRules}.
+ *
+ * @example
+ * ```ts
+ * streamTableName('public-users', { fallbackSchema: 'main' }); // { schema: 'public', table: 'users' }
+ * streamTableName('users', { defaultSchema: 'raw', fallbackSchema: 'main' }); // { schema: 'raw', table: 'users' }
+ * ```
+ */
+export function streamTableName(
+  stream: string,
+  options: { defaultSchema?: string; fallbackSchema: string },
+): { schema: string; table: string } {
+  const parts = stream.split('-');
+  const named = (parts.length === 2 || parts.length === 3) && parts.every((p) => p.length > 0);
+  return {
+    schema: options.defaultSchema ?? (named ? parts[parts.length - 2]! : options.fallbackSchema),
+    table: named ? parts[parts.length - 1]! : stream,
+  };
+}

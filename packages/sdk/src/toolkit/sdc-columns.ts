@@ -139,3 +139,28 @@ export class SdcValues {
     return SDC_COLUMNS.map((column) => this.valueOf(column.name, facts));
   }
 }
+
+/**
+ * True when a record is a **key-only delete**, as log-based taps send one (pipelinewise tap-postgres LOG_BASED,
+ * singer-io tap-postgres logical replication: the old row's key from the WAL, plus `_sdc_deleted_at`): its
+ * `_sdc_deleted_at` is set (not null), and every property it holds is a key property or starts with `_sdc_`
+ * (`_sdc_lsn` and the like). An upsert then marks the row deleted and keeps its other values; any other record,
+ * a delete with more properties included, keeps its full-row meaning (a property it lacks becomes NULL).
+ *
+ * @example
+ * ```ts
+ * isKeyOnlyDelete({ id: 7, _sdc_deleted_at: '2024-06-01T12:00:00+00:00' }, new Set(['id'])); // true
+ * isKeyOnlyDelete({ id: 7, name: 'x', _sdc_deleted_at: '2024-06-01T12:00:00+00:00' }, new Set(['id'])); // false
+ * ```
+ */
+export function isKeyOnlyDelete(
+  record: RecordMessage['record'],
+  keyProperties: ReadonlySet<string>,
+): boolean {
+  const deletedAt = record._sdc_deleted_at;
+  if (deletedAt === undefined || deletedAt === null) return false;
+  for (const property in record) {
+    if (!keyProperties.has(property) && !property.startsWith('_sdc_')) return false;
+  }
+  return true;
+}
