@@ -1,4 +1,4 @@
-import { Setting } from '@singer-dest/sdk';
+import { DeletionSettings, Setting } from '@singer-dest/sdk';
 import { IsBoolean, IsIn, IsOptional, IsString, MinLength } from 'class-validator';
 
 /** How a flush moves a batch into its table (`append` is target-duckdb's spelling of `append-only`). */
@@ -6,14 +6,15 @@ export type LoadMethod = 'append-only' | 'append' | 'upsert' | 'overwrite';
 
 /**
  * The settings of dest-duckdb. Names follow jwills/target-duckdb (`path` or `filepath`, `default_target_schema`,
- * `hard_delete`) and the Meltano SDK's targets (`add_record_metadata`, `load_method`), so their configs work.
+ * `hard_delete`) and the Meltano SDK's targets (`add_record_metadata`, `load_method`), so their configs work;
+ * `activate_version` and `hard_delete` are the SDK's {@link DeletionSettings}.
  *
  * @example
  * ```json
  * { "path": "warehouse.duckdb", "default_target_schema": "raw", "load_method": "upsert", "parquet_path": "out" }
  * ```
  */
-export class DuckDbConfig {
+export class DuckDbConfig extends DeletionSettings {
   @Setting({ name: 'path', description: 'The database file (default ./output.duckdb); created if missing.' })
   @IsOptional()
   @IsString()
@@ -57,23 +58,6 @@ export class DuckDbConfig {
   })
   @IsBoolean()
   addRecordMetadata = false;
-
-  @Setting({
-    name: 'activate_version',
-    description:
-      'Honour ACTIVATE_VERSION messages: rows of older table versions are deleted (hard_delete) or marked in ' +
-      '_sdc_deleted_at.',
-  })
-  @IsBoolean()
-  activateVersion = true;
-
-  @Setting({
-    name: 'hard_delete',
-    description:
-      'Delete rows instead of marking them: for ACTIVATE_VERSION, and for records whose _sdc_deleted_at is set (CDC).',
-  })
-  @IsBoolean()
-  hardDelete = false;
 
   @Setting({
     name: 'unbounded_numbers_as_text',

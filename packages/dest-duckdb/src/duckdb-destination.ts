@@ -1,12 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   AfterProcess,
   BeforeProcess,
+  CheckRecord,
+  DescribeOutput,
   Destination,
-  EncodeRecord,
+  isKeyOnlyDelete,
   ExportBatch,
   NameClaims,
   OnActivateVersion,
@@ -16,20 +17,27 @@ import {
   type ActivateVersionContext,
   type AfterProcessContext,
   type BatchContext,
+  type DescribeOutputContext,
   type EncodeContext,
   type ProcessContext,
   type SchemaContext,
+  type SdcFacts,
 } from '@singer-dest/sdk';
-import { csvFieldOf, misfitOf } from './column-types';
+import { fillsKeyOnly, loadStatements, STAGE, stageTableSql, type BatchPlan } from './batch-sql';
+import { ChunkRows, stageTypeOf } from './chunk-rows';
+import { misfitOf, typeHolding } from './column-types';
 import { databaseFileOf, DuckDbConfig } from './config';
 import { DuckDbDestinationError } from './errors';
-import { streamTableOf, tableCollision, type StreamTable } from './stream-table';
-import { ensureTable, inTransaction, quoteIdent, quoteText } from './table-sql';
+import { collision, streamTableOf, tableNameOf, type StreamTable } from './stream-table';
+import { ensureTable, inTransaction, quoteIdent, quoteText, widerType } from './table-sql';
+
+/** DuckDB's own memory: its buffer pool (blocks of the file, the staged batch) stays under this (see README). */
+const MEMORY_LIMIT = '128MB';
 
 /**
- * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (DuckDB's own CSV
- * reader over the batch's encoded rows, then insert or upsert), committed to the WAL before the SDK writes the
- * STATE that covers it.
+ * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (the batch's rows
+ * appended to a staging table as DuckDB data chunks, then inserted, or deduplicated and upserted by key),
+ * committed to the WAL before the SDK writes the STATE that covers it.
  *
  * @example
  * ```ts
@@ -44,16 +52,24 @@ import { ensureTable, inTransaction, quoteIdent, quoteText } from './table-sql';
     'Loads DuckDB (an embedded warehouse in one file): one transaction per batch, upserts, Parquet.',
   config: DuckDbConfig,
   capabilities: ['target-schema', 'hard-delete', 'soft-delete', 'activate-version'],
+  // A JSON column takes any JSON value (an array where the schema says object is loaded, and reported).
+  jsonColumnsHoldAnyJson: true,
+  // Batches of 16 MiB: loading one overlaps reading the next, and memory stays low (README: Performance).
+  maxBatchMb: 16,
+  // The README's first lines; test/cli/help-examples.test.ts keeps them equal.
+  examples: [
+    'npx dest-duckdb < tap-output.singer > state.json   # loads ./output.duckdb, tables in schema "main"',
+    'npx dest-duckdb --config config.json --test-connection   # opens the file, prints the DuckDB version',
+    'DEST_DUCKDB_PATH=warehouse.duckdb DEST_DUCKDB_PARQUET_PATH=parquet npx dest-duckdb < tap-output.singer',
+  ],
 })
 export class DuckDbDestination {
   private instance: DuckDBInstance | undefined;
   private connection: DuckDBConnection | undefined;
-  private batchDir = '';
-  private readonly streams = new Map<string, StreamTable>();
-  private readonly tables = new NameClaims(tableCollision);
+  private readonly tables = new NameClaims(
+    collision((a, b, name) => `Streams "${a}" and "${b}" both map to table ${name}`),
+  );
   private readonly sdc = new SdcValues();
-  /** The longest CSV line encoded so far (UTF-16 units), for read_csv's line limit (2 MB unless raised). */
-  private longestLine = 0;
 
   private get db(): DuckDBConnection {
     if (this.connection === undefined)
@@ -66,7 +82,7 @@ export class DuckDbDestination {
   async open({ config }: ProcessContext<DuckDbConfig>): Promise<void> {
     const file = resolve(databaseFileOf(config));
     try {
-      this.instance = await DuckDBInstance.create(file);
+      this.instance = await DuckDBInstance.create(file, { memory_limit: MEMORY_LIMIT });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const hint = /lock/i.test(reason)
@@ -79,7 +95,6 @@ export class DuckDbDestination {
     }
     this.connection = await this.instance.connect();
     await this.connection.run("SET TimeZone = 'UTC'");
-    this.batchDir = await mkdtemp(join(tmpdir(), 'dest-duckdb-'));
   }
 
   @OnSchema
@@ -88,109 +103,132 @@ export class DuckDbDestination {
     if (!changed && state !== undefined) return state; // a re-sent SCHEMA: same table, batch kept
     const layout = streamTableOf(stream, schema, keyProperties, config, this.sdc);
     this.tables.claim(layout.qualified, stream);
-    const batchedAt =
-      config.addRecordMetadata || config.hardDelete ? [{ name: '_sdc_batched_at', type: 'TIMESTAMPTZ' }] : [];
-    const types = await ensureTable(this.db, layout.schema, layout.table, [...layout.columns, ...batchedAt]);
+    const types = await ensureTable(this.db, layout.schema, layout.table, layout.columns);
     for (const column of layout.columns) column.type = types.get(column.name) ?? column.type;
     // A later SCHEMA of an overwrite stream must not empty the table again.
     layout.overwrite &&= state?.overwrite ?? true;
-    this.streams.set(stream, layout); // the latest layout of each stream, for the Parquet export
     return layout;
   }
 
-  /** One CSV line per record, as it is read: a value no column type holds exactly is refused here, by line. */
-  @EncodeRecord
-  encode(context: EncodeContext<DuckDbConfig, StreamTable>): string {
-    let line = '';
-    const table = context.streamState;
+  /**
+   * Each record as it is read: a number its column cannot hold exactly (one breaking the schema's bounds or
+   * multipleOf, which the SDK loads by default, or beyond DECIMAL(38,9)) widens the column to a type that holds it
+   * (a wider DECIMAL, HUGEINT, else VARCHAR text), in the flush that loads it. Nothing is rounded.
+   */
+  @CheckRecord
+  fits({ record, line, streamState: table }: EncodeContext<DuckDbConfig, StreamTable>): void {
     for (const column of table.columns) {
-      const value = column.valueOf(context);
+      const value = column.checked ? record[column.label] : undefined;
       const misfit = misfitOf(value, column.type);
-      if (misfit !== undefined && column.widensToText) {
-        // Monotone, so safe for batches already encoded: VARCHAR takes the text of any number.
-        column.type = 'VARCHAR';
-        table.toText.set(column.name, context.line);
-      } else if (misfit !== undefined) {
-        throw new DuckDbDestinationError(
-          'ERR_DUCKDB_VALUE_DOES_NOT_FIT',
-          `property "${column.label}": ${misfit}`,
-          { line: context.line, stream: context.stream },
-        );
-      }
-      line += `${csvFieldOf(value, column.type)},`;
+      if (misfit === undefined) continue;
+      // Monotone, so safe for batches already checked: the wider type holds whatever the narrower held.
+      column.type = widerType(column.type, typeHolding(value as number));
+      table.widened.set(column.name, { line, reason: misfit });
     }
-    if (line.length > this.longestLine) this.longestLine = line.length;
-    return `${line}${context.line}\n`;
   }
 
-  /** Loads one batch in one transaction: read_csv over the batch file, then insert, or dedupe and upsert by key. */
+  /** Loads one batch in one transaction: the rows into a staging table, then insert, or dedupe and upsert by key. */
   @ExportBatch
   async write(context: BatchContext<DuckDbConfig, StreamTable>): Promise<void> {
     const table = context.streamState;
-    const { qualified, columns, keys, upsert } = table;
-    // Taken before any await: the column types of this file's read_csv and the ALTERs they need agree, however
-    // the next batch's encoding (which runs while this one loads) moves on.
-    const toText = [...table.toText];
-    const spec = [...columns, { name: '_sdc_row', type: 'BIGINT' }].map(
-      (c) => `${quoteText(c.name)}: ${quoteText(c.type)}`,
-    );
-    const { hardDelete } = context.config;
-    const file = join(this.batchDir, `batch-${context.batchNumber}.csv`);
-    await writeFile(file, context.encoded ?? []);
-    // new_line is given: DuckDB would take it from the first row, and a first string holding \r\n made every
-    // row after it a parse error. A line is up to 3 UTF-8 bytes per UTF-16 unit; read_csv refuses lines over 2 MB
-    // unless told otherwise.
-    const lineBytes = this.longestLine * 3 + 1024;
-    const limits =
-      lineBytes > 2_000_000 ? `, max_line_size = ${lineBytes}, buffer_size = ${2 * lineBytes}` : '';
-    const source = `read_csv(${quoteText(file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n'${limits})`;
-    const names = columns.map((c) => quoteIdent(c.name));
-    const metadata = context.config.addRecordMetadata || hardDelete;
-    const target = `${qualified} (${names.join(', ')}${metadata ? ', _sdc_batched_at' : ''})`;
-    const select = `SELECT ${names.join(', ')}${metadata ? `, TIMESTAMPTZ ${quoteText(context.batchedAt.toISOString())}` : ''}`;
-    const match = keys
-      .map((k) => `${qualified}.${quoteIdent(k)} IS NOT DISTINCT FROM s.${quoteIdent(k)}`)
-      .join(' AND ');
+    const { qualified } = table;
+    // Taken before any await: the staged types and the ALTERs they need agree, whatever the records read while
+    // this batch loads do to the stream's columns.
+    const widened = [...table.widened].map(([name, why]) => ({
+      name,
+      why,
+      type: table.columns.find((c) => c.name === name)!.type,
+    }));
+    const stage = table.columns.map((c) => stageTypeOf(c.type));
+    const plan: BatchPlan = {
+      qualified,
+      columns: table.columns.map((c, i) => ({
+        name: quoteIdent(c.name),
+        type: c.type,
+        staged: stage[i]!.sql,
+        kept:
+          table.keys.includes(c.name) || c.name === '_sdc_deleted_at'
+            ? 'none'
+            : c.name.startsWith('_sdc_')
+              ? 'row-unless-set'
+              : 'row',
+      })),
+      keys: table.keys.map(quoteIdent),
+      upsert: table.upsert,
+      hardDelete: context.config.hardDelete,
+    };
+    const values = table.columns.map((c) => c.valueOf);
     try {
       await inTransaction(this.db, async () => {
-        for (const [name, line] of toText) {
-          await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE VARCHAR`);
+        for (const {
+          name,
+          why: { line, reason },
+          type,
+        } of widened) {
+          await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE ${type}`);
           context.logger.warn(
-            { stream: context.stream, column: name, line },
-            `Column ${name} of ${qualified} is now VARCHAR: input line ${line} has a number with more digits than ` +
-              'DECIMAL(38,9) holds, and the schema fixes no scale (multipleOf). Values are kept exactly as text.',
+            { stream: context.stream, column: name, line, type },
+            `Column ${name} of ${qualified} is now ${type}: input line ${line} has a number with more digits than ` +
+              `its type holds (${reason}). Values are kept exactly.`,
           );
         }
         if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
-        if (!upsert && !(hardDelete && keys.length > 0))
-          return void (await this.db.run(`INSERT INTO ${target} ${select} FROM ${source}`));
-        const latest = upsert
-          ? ` QUALIFY row_number() OVER (PARTITION BY ${keys.map(quoteIdent).join(', ')} ORDER BY _sdc_row DESC) = 1`
-          : '';
-        await this.db.run(`CREATE OR REPLACE TEMP TABLE _sdc_stage AS SELECT * FROM ${source}${latest}`);
-        await this.db.run(
-          `DELETE FROM ${qualified} USING _sdc_stage s WHERE ${match}${upsert ? '' : ' AND s._sdc_deleted_at IS NOT NULL'}`,
-        );
-        await this.db.run(
-          `INSERT INTO ${target} ${select} FROM _sdc_stage${hardDelete ? ' WHERE _sdc_deleted_at IS NULL' : ''}`,
-        );
-        await this.db.run('DROP TABLE _sdc_stage');
+        await this.db.run(stageTableSql(plan));
+        await this.stageRows(context, values, stage, fillsKeyOnly(plan));
+        for (const sql of loadStatements(plan)) await this.db.run(sql);
       });
       table.overwrite = false;
-      for (const [name] of toText) table.toText.delete(name);
+      // A column widened again while this batch loaded keeps its newer entry, for the next flush.
+      for (const { name, why } of widened) if (table.widened.get(name) === why) table.widened.delete(name);
     } catch (error) {
-      // DuckDB's CSV errors quote the whole row ("Original Line: ..."): keep only the first lines, never a record.
+      // DuckDB's conversion errors may quote a value: keep only the first lines, never a record.
       const message = error instanceof Error ? error.message : String(error);
-      const kept = message.split('\n').filter((l) => l.trim() !== '' && !l.startsWith('Original Line'));
-      const reason = kept.slice(0, 2).join(' ').slice(0, 300);
+      const reason = message
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .slice(0, 2)
+        .join(' ')
+        .slice(0, 300);
       throw new DuckDbDestinationError(
         'ERR_DUCKDB_LOAD_FAILED',
         `${reason} while loading input lines ${context.firstLine}-${context.lastLine} into ${qualified}. The transaction was rolled back: no row of this batch was written.`,
         { stream: context.stream },
         { cause: error },
       );
+    }
+  }
+
+  /** Appends the batch's rows, each with its input line (last wins) and key-only-delete flag, to the staging table. */
+  private async stageRows(
+    context: BatchContext<DuckDbConfig, StreamTable>,
+    values: readonly ((facts: SdcFacts) => unknown)[],
+    stage: ReturnType<typeof stageTypeOf>[],
+    flagKeyOnly: boolean,
+  ): Promise<void> {
+    const appender = await this.db.createAppender(STAGE, 'main', 'temp');
+    try {
+      const extra = [stageTypeOf('BIGINT'), ...(flagKeyOnly ? [stageTypeOf('BOOLEAN')] : [])];
+      const rows = new ChunkRows(appender, [...stage, ...extra]);
+      const keys = new Set(context.keyProperties);
+      const batchedAt = context.batchedAt.getTime();
+      let i = 0;
+      for (const message of context.eachMessage()) {
+        const facts = {
+          message,
+          receivedAt: context.receivedAt[i]!,
+          batchedAt,
+          line: context.lineNumbers[i]!,
+        };
+        for (let c = 0; c < values.length; c++) rows.set(c, values[c]!(facts));
+        rows.set(values.length, facts.line);
+        if (flagKeyOnly) rows.set(values.length + 1, isKeyOnlyDelete(message.record, keys));
+        rows.endRow();
+        i++;
+      }
+      rows.flush();
+      appender.flushSync();
     } finally {
-      await rm(file, { force: true });
+      appender.closeSync();
     }
   }
 
@@ -217,26 +255,34 @@ export class DuckDbDestination {
     return `opened ${resolve(databaseFileOf(config))} with DuckDB ${String(version)}`;
   }
 
+  @DescribeOutput
+  where({ stream, config }: DescribeOutputContext<DuckDbConfig>): string {
+    return `${tableNameOf(stream, config).qualified} in ${resolve(databaseFileOf(config))}`;
+  }
+
   /** After a successful run, writes each stream's table as Parquet (parquet_path); always closes the database. */
   @AfterProcess
   async close({ config, error, summary, logger }: AfterProcessContext<DuckDbConfig>): Promise<void> {
     try {
       const dir = config.parquetPath;
-      if (dir !== undefined && error === undefined && summary.stoppedBy === 'end-of-input') {
-        await mkdir(dir, { recursive: true });
-        for (const { qualified, table, columns } of this.streams.values()) {
-          const by = config.parquetPartitionBy?.toLowerCase();
-          const partitioned = by !== undefined && columns.some((c) => c.name === by);
-          const path = resolve(dir, partitioned ? table : `${table}.parquet`);
-          const options = partitioned ? `, PARTITION_BY (${quoteIdent(by)}), OVERWRITE_OR_IGNORE` : '';
-          await this.db.run(`COPY ${qualified} TO ${quoteText(path)} (FORMAT parquet${options})`);
-          logger.info({ table: qualified, path }, 'wrote Parquet');
-        }
+      if (dir === undefined || error !== undefined || summary.stoppedBy !== 'end-of-input') return;
+      await mkdir(dir, { recursive: true });
+      for (const stream of Object.keys(summary.records)) {
+        const { schema, table, qualified } = tableNameOf(stream, config);
+        const by = config.parquetPartitionBy?.toLowerCase();
+        const columns = await this.db.runAndReadAll(
+          'SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 AND column_name = $3',
+          [schema, table, by ?? ''],
+        );
+        const partitioned = by !== undefined && columns.currentRowCount > 0;
+        const path = resolve(dir, partitioned ? table : `${table}.parquet`);
+        const options = partitioned ? `, PARTITION_BY (${quoteIdent(by)}), OVERWRITE_OR_IGNORE` : '';
+        await this.db.run(`COPY ${qualified} TO ${quoteText(path)} (FORMAT parquet${options})`);
+        logger.info({ table: qualified, path }, 'wrote Parquet');
       }
     } finally {
       this.connection?.closeSync();
       this.instance?.closeSync();
-      if (this.batchDir !== '') await rm(this.batchDir, { recursive: true, force: true });
     }
   }
 }

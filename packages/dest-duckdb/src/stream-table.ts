@@ -1,26 +1,26 @@
 import {
   foldName,
   foldNames,
-  isSdcColumn,
   normalizeSchema,
   SDC_COLUMNS,
   SdcValues,
-  type EncodeContext,
+  streamTableName,
   type JsonSchema,
+  type SdcFacts,
 } from '@singer-dest/sdk';
-import { columnTypeOf, UNBOUNDED_NUMBER_TYPE } from './column-types';
+import { columnTypeOf } from './column-types';
 import type { DuckDbConfig } from './config';
 import { DuckDbDestinationError } from './errors';
 import { quoteIdent } from './table-sql';
 
-/** A column of a stream's CSV lines: its name, its type in the table, and where each record's value comes from. */
-export interface LineColumn {
+/** A column of a stream's table that its records fill: its name, its type in the table, where values come from. */
+export interface StreamColumn {
   name: string;
   type: string;
   label: string;
-  valueOf: (context: EncodeContext) => unknown;
-  /** A number the schema does not fix (DECIMAL(38,9)): becomes VARCHAR when a value needs more digits. */
-  widensToText: boolean;
+  valueOf: (facts: SdcFacts) => unknown;
+  /** A property whose values are checked against the column type (not an _sdc_* metadata column). */
+  checked: boolean;
 }
 
 /** How one stream loads, fixed at its SCHEMA (whose buffered records the SDK exports before calling @OnSchema). */
@@ -28,21 +28,21 @@ export interface StreamTable {
   schema: string;
   table: string;
   qualified: string;
-  /** The CSV columns, properties first; `type` is the table's after {@link ensureTable}. */
-  columns: LineColumn[];
+  /** Properties first; `type` is the table's after {@link ensureTable}. */
+  columns: StreamColumn[];
   keys: string[];
   upsert: boolean;
   /** Overwrite: the next flush empties the table first (once a run). */
   overwrite: boolean;
-  /** Columns the next flush turns into VARCHAR, with the input line of the value that needed it. */
-  toText: Map<string, number>;
+  /** Columns the next flush widens to their (new) type, with the input line and value that needed it. */
+  widened: Map<string, { line: number; reason: string }>;
 }
 
 /** DuckDB folds unquoted names to lower case and compares quoted ones without case: lower-case them all. */
 const NAMES = { maxBytes: 255, case: 'lower' } as const;
 
-/** The NameClaims error for two sources that fold to one name; `clash` says which two and onto what. */
-const collision =
+/** The error for two sources that fold to one name; `clash` says which two and onto what. */
+export const collision =
   (clash: (owner: string, other: string, name: string) => string) =>
   (owner: string, other: string, name: string) =>
     new DuckDbDestinationError(
@@ -51,16 +51,22 @@ const collision =
         'the tap or with a stream map.',
     );
 
-/** The metadata columns a stream's table gets: all six with add_record_metadata or hard_delete, else the version. */
-export function metadataColumns(config: DuckDbConfig): string[] {
-  if (config.addRecordMetadata || config.hardDelete) return SDC_COLUMNS.map((c) => c.name);
-  return config.activateVersion ? ['_sdc_table_version'] : [];
+/** The schema and table a stream loads into, folded ("schema-table" streams unless default_target_schema is set). */
+export function tableNameOf(
+  stream: string,
+  config: DuckDbConfig,
+): { schema: string; table: string; qualified: string } {
+  const named = streamTableName(stream, {
+    defaultSchema: config.defaultTargetSchema,
+    fallbackSchema: 'main',
+  });
+  const [schema, table] = [foldName(named.schema, NAMES), foldName(named.table, NAMES)];
+  return { schema, table, qualified: `${quoteIdent(schema)}.${quoteIdent(table)}` };
 }
 
 /**
- * Maps a stream onto its table: the table name ("schema-table" streams go to that schema unless
- * default_target_schema is set), the columns from the SDK's normalized schema, the metadata columns, the keys.
- * `_sdc_batched_at` is no CSV column: each flush writes its batch time in SQL.
+ * Maps a stream onto its table: the name, the columns from the SDK's normalized schema, the `_sdc_*` columns
+ * (all six with add_record_metadata or hard_delete, else the version with activate_version), the keys.
  *
  * @example
  * ```ts
@@ -75,15 +81,13 @@ export function streamTableOf(
   config: DuckDbConfig,
   sdc: SdcValues,
 ): StreamTable {
-  const parts = stream.split('-');
-  const named = (parts.length === 2 || parts.length === 3) && parts.every((p) => p.length > 0);
-  const table = foldName(named ? parts[parts.length - 1]! : stream, NAMES);
-  const schemaName = foldName(
-    config.defaultTargetSchema ?? (named ? parts[parts.length - 2]! : 'main'),
-    NAMES,
+  const all = config.addRecordMetadata || config.hardDelete;
+  const metadata = SDC_COLUMNS.filter(
+    (c) => all || (config.activateVersion && c.name === '_sdc_table_version'),
   );
-  const metadata = metadataColumns(config);
-  const properties = normalizeSchema(schema).properties.filter((p) => !metadata.includes(p.name));
+  const properties = normalizeSchema(schema).properties.filter(
+    (p) => !metadata.some((c) => c.name === p.name),
+  );
   const names = foldNames(
     properties.map((p) => p.name),
     NAMES,
@@ -91,19 +95,15 @@ export function streamTableOf(
       (a, b, name) => `Properties "${a}" and "${b}" of stream "${stream}" both become column "${name}"`,
     ),
   );
-  const columns: LineColumn[] = properties.map((property) => {
+  const columns: StreamColumn[] = properties.map((property) => {
     const type = columnTypeOf(property, config.unboundedNumbersAsText);
-    const name = names.get(property.name)!;
-    const widensToText = type === UNBOUNDED_NUMBER_TYPE && property.type !== 'integer';
-    return { name, type, label: property.name, valueOf: (c) => c.record[property.name], widensToText };
+    const valueOf = (facts: SdcFacts) => facts.message.record[property.name];
+    return { name: names.get(property.name)!, type, label: property.name, valueOf, checked: true };
   });
-  for (const name of metadata) {
-    if (isSdcColumn(name) && name !== '_sdc_batched_at') {
-      const type = SDC_COLUMNS.find((c) => c.name === name)!.type === 'integer' ? 'BIGINT' : 'TIMESTAMPTZ';
-      const valueOf = (c: EncodeContext) =>
-        sdc.valueOf(name, { message: c.message, receivedAt: c.receivedAt, batchedAt: 0, line: c.line });
-      columns.push({ name, type, label: name, valueOf, widensToText: false });
-    }
+  for (const { name, type } of metadata) {
+    const valueOf = (facts: SdcFacts) => sdc.valueOf(name, facts);
+    const sqlType = type === 'integer' ? 'BIGINT' : 'TIMESTAMPTZ';
+    columns.push({ name, type: sqlType, label: name, valueOf, checked: false });
   }
   const keys = keyProperties.map((key) => {
     const name = names.get(key);
@@ -117,18 +117,11 @@ export function streamTableOf(
   });
   const method = config.loadMethod ?? (keys.length > 0 ? 'upsert' : 'append-only');
   return {
-    schema: schemaName,
-    table,
-    qualified: `${quoteIdent(schemaName)}.${quoteIdent(table)}`,
+    ...tableNameOf(stream, config),
     columns,
     keys,
     upsert: keys.length > 0 && (method === 'upsert' || method === 'overwrite'),
     overwrite: method === 'overwrite',
-    toText: new Map(),
+    widened: new Map(),
   };
 }
-
-/** The NameClaims collision error for two streams on one table. */
-export const tableCollision = collision(
-  (a, b, name) => `Streams "${a}" and "${b}" both map to table ${name}`,
-);

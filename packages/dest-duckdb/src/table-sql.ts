@@ -54,7 +54,7 @@ export async function ensureTable(
   const qualified = `${quoteIdent(schema)}.${quoteIdent(table)}`;
   await connection.run(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(schema)}`);
   const reader = await connection.runAndReadAll(
-    'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2',
+    'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
     [schema, table],
   );
   const types = new Map(

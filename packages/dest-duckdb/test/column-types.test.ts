@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExactNumber, normalizeSchema, type JsonSchema } from '@singer-dest/sdk';
-import { columnTypeOf as typeOfProperty, csvFieldOf, misfitOf } from '../src/column-types';
+import type { DuckDBDecimalValue } from '@duckdb/node-api';
+import { stageTypeOf } from '../src/chunk-rows';
+import { columnTypeOf as typeOfProperty, misfitOf } from '../src/column-types';
 import { widerType } from '../src/table-sql';
 
 const exact = (text: string) => new ExactNumber(text);
@@ -90,15 +92,25 @@ describe('misfitOf', () => {
   });
 });
 
-describe('csvFieldOf', () => {
-  it('writes NULL as an empty field and text always quoted, so an empty string stays a string', () => {
-    assert.equal(csvFieldOf(null, 'VARCHAR'), '');
-    assert.equal(csvFieldOf('', 'VARCHAR'), '""');
-    assert.equal(csvFieldOf('a "b",\nc', 'VARCHAR'), '"a ""b"",\nc"');
-    assert.equal(csvFieldOf(exact('12345678901234567890.5'), 'DECIMAL(38,9)'), '12345678901234567890.5');
-    assert.equal(csvFieldOf({ n: exact('1e400') }, 'JSON'), '"{""n"":1e400}"');
-    assert.equal(csvFieldOf('x', 'JSON'), '"""x"""');
-    assert.equal(csvFieldOf(true, 'BOOLEAN'), 'true');
+describe('stageTypeOf', () => {
+  it('stages numbers exactly in their binary type, JSON as JSON text and the rest as text for DuckDB to cast', () => {
+    const decimal = stageTypeOf('DECIMAL(38,9)').valueOf(
+      exact('12345678901234567890.5'),
+    ) as DuckDBDecimalValue;
+    assert.equal(decimal.value, 12345678901234567890500000000n);
+    assert.equal((stageTypeOf('DECIMAL(5,2)').valueOf(-1.5) as DuckDBDecimalValue).value, -150n);
+    assert.equal(
+      stageTypeOf('HUGEINT').valueOf(exact('-170141183460469231731687303715884105728')),
+      -(2n ** 127n),
+    );
+    assert.equal(stageTypeOf('BIGINT').valueOf(42), 42n);
+    assert.equal(stageTypeOf('BIGINT').sql, 'BIGINT');
+    assert.equal(stageTypeOf('JSON').valueOf({ n: exact('1e400') }), '{"n":1e400}');
+    assert.equal(stageTypeOf('JSON').valueOf('x'), '"x"');
+    assert.equal(stageTypeOf('TIMESTAMPTZ').sql, 'VARCHAR');
+    assert.equal(stageTypeOf('VARCHAR').valueOf(exact('1e400')), '1e400');
+    assert.equal(stageTypeOf('VARCHAR').valueOf(['a']), '["a"]');
+    assert.equal(stageTypeOf('VARCHAR').valueOf('a\u0000b'), 'a\u0000b');
   });
 });
 

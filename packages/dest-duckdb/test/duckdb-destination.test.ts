@@ -120,7 +120,7 @@ describe('dest-duckdb values', { concurrency: 4 }, () => {
       const warning = result.logs.find((l) => l.level === 'warn' && /is now VARCHAR/.test(String(l.msg)));
       assert.match(
         String(warning?.msg),
-        /^Column price of "main"\."m" is now VARCHAR: input line 4 has a number with more digits than DECIMAL\(38,9\) holds/,
+        /^Column price of "main"\."m" is now VARCHAR: input line 4 has a number with more digits than its type holds \(1\.1734567890123456789 has 19 decimals; DECIMAL\(38,9\) keeps 9/,
       );
       assert.deepEqual(await db.query('SELECT id::INT id, price, typeof(price) t FROM m ORDER BY id'), [
         { id: 1, price: '999.990000000', t: 'VARCHAR' },
@@ -129,16 +129,36 @@ describe('dest-duckdb values', { concurrency: 4 }, () => {
       ]);
     }));
 
-  it('refuses an integer beyond BIGINT in a column without bounds, naming the fix', () =>
+  it('widens a column whose type cannot hold a value exactly (beyond BIGINT, past the bounds or scale), warned', () =>
     withDb('bigint', async (db) => {
       const result = await db.load([
-        JSON.stringify(schema('b', { id: { type: 'integer' } })),
-        '{"type":"RECORD","stream":"b","record":{"id":9223372036854775808}}',
+        JSON.stringify(
+          schema('b', {
+            id: { type: 'integer' },
+            p: { type: ['null', 'number'], multipleOf: 0.01, maximum: 999 },
+          }),
+        ),
+        '{"type":"RECORD","stream":"b","record":{"id":1,"p":12.34}}',
+        '{"type":"RECORD","stream":"b","record":{"id":9223372036854775808,"p":1000.125}}',
       ]);
-      assert.ok(result.error instanceof InputError);
-      assert.match(
-        result.error.message,
-        /property "id": 9223372036854775808 is beyond BIGINT; give the property a maximum\/minimum/,
+      assert.equal(result.error, undefined);
+      const warnings = result.logs.filter((l) => l.level === 'warn' && /^Column/.test(String(l.msg)));
+      assert.deepEqual(
+        warnings.map((w) => String(w.msg)),
+        [
+          'Column id of "main"."b" is now HUGEINT: input line 3 has a number with more digits than its type holds ' +
+            '(9223372036854775808 is beyond BIGINT; give the property a maximum/minimum in the schema (HUGEINT to ' +
+            '2^127)). Values are kept exactly.',
+          'Column p of "main"."b" is now DECIMAL(7,3): input line 3 has a number with more digits than its type ' +
+            'holds (1000.125 has 3 decimals; DECIMAL(5,2) keeps 2 and would round it). Values are kept exactly.',
+        ],
+      );
+      assert.deepEqual(
+        await db.query('SELECT id::VARCHAR id, p::VARCHAR p, typeof(id) t FROM b ORDER BY id'),
+        [
+          { id: '1', p: '12.340', t: 'HUGEINT' },
+          { id: '9223372036854775808', p: '1000.125', t: 'HUGEINT' },
+        ],
       );
     }));
 
