@@ -4,8 +4,8 @@
  * tap-postgres (pipelinewise-singer-python 1.x). Three tables: `orders` (LOG_BASED: its initial full-table copy with
  * ACTIVATE_VERSION, then an update, an insert and a key-only delete from the WAL), `Order Lines` (INCREMENTAL,
  * composite key, mixed-case and spaced names) and `audit_log` (FULL_TABLE, no key, a duplicate row). Through the
- * real dest-csv and dest-postgres bins with default settings, asserted row by row and value by value with the exact
- * states printed; with strict_validation the two records breaking the schema (an unbounded numeric with 50
+ * real dest-csv, dest-postgres and dest-duckdb bins with default settings, asserted row by row and value by value
+ * with the exact states printed; with strict_validation the two records breaking the schema (an unbounded numeric with 50
  * decimals, more than the tap's multipleOf 1e-38) are dead-lettered by line.
  */
 import assert from 'node:assert/strict';
@@ -15,6 +15,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createTestSchema, getTestServer } from '@singer-dest/dest-postgres/test-server';
 import { DEST_CSV, ROOT, readJsonLines, runBin, tempDir, writeJson } from '../cli/support/spawn-bin';
+import { DEST_DUCKDB, duckdbRows, varcharSelect } from './support/duckdb-rows';
 
 const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'real-taps');
@@ -298,6 +299,90 @@ describe('real Postgres taps through dest-postgres', () => {
       } finally {
         await db.drop();
       }
+    });
+  }
+});
+
+/**
+ * orders as DuckDB holds it (`::VARCHAR`): upserted by id, the key-only delete keeping order 1's values (as in
+ * dest-postgres); `score` is VARCHAR holding each literal (-1e-300 needs more than DECIMAL(38,9)), `total` too
+ * (its multipleOf 1e-38 needs more than 38 digits); DECIMAL text has the column's scale.
+ */
+function orderDuckDbRows(style: TapStyle, strict: boolean): (string | null)[][] {
+  const { meta1, meta2 } = style.json;
+  const nulls = (n: number) => Array<null>(n).fill(null);
+  const version = '1717243200000';
+  // prettier-ignore
+  const rows = [
+    ['1', '9223372036854775807', '32767', '1234.50', '1.2345678901', '12345678901234567890.1234567890',
+      '0.500000000', '3.141592653589793', 'true', 'Café 中文 😀', 'A-1', 'A', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11',
+      '2024-06-01 00:00:00+00', '13:45:00', '2024-06-01 12:00:00.123456+00', '2024-06-01 12:00:00+00', meta1,
+      '["x","y"]', '[1,2,3]', '2024-06-03 10:04:30.25+00', version],
+    ['2', '-9223372036854775808', '7', '0.30', '-0.0000000001', PI_50, '1.250000000', '-1e-300', 'false',
+      'updated ✓', 'B-2', 'B', 'b1ffcd88-8d1a-4ef8-bb6d-6bb9bd380a22', '2024-06-02 00:00:00+00', '00:00:00',
+      '2024-06-02 08:30:00+00', '2024-06-03 10:04:00+00', meta2, '[]', '[]', null, version],
+    ['3', ...nulls(20), version],
+    ['4', '9007199254740993', null, '-9999999999.99', ...nulls(5), 'new', ...nulls(11), version],
+  ];
+  return strict ? rows.filter((r) => r[0] !== '2') : rows;
+}
+
+describe('real Postgres taps through dest-duckdb', () => {
+  const schemaOf = (style: TapStyle) => (style.file.startsWith('singer-io') ? 'main' : 'public');
+  const run = async (style: TapStyle, settings: object = {}, dir = tempDir()) => {
+    const path = join(dir, 'rt.duckdb');
+    const config = writeJson(dir, 'config.json', { path, ...settings });
+    return { dir, path, result: await runBin(DEST_DUCKDB, ['--config', config], { input: input(style) }) };
+  };
+  const orders = (style: TapStyle, path: string) =>
+    duckdbRows(
+      path,
+      varcharSelect([...ORDER_COLUMNS, '_sdc_table_version'], `${schemaOf(style)}.orders`, 'id'),
+    );
+
+  for (const style of STYLES) {
+    it(`${style.file}: every table loads value by value with default settings, with the exact states`, async () => {
+      const { path, result } = await run(style);
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, statesOf(style));
+      assert.deepEqual(await orders(style, path), orderDuckDbRows(style, false));
+      const lineColumns = ['order_id', 'line no', 'product name', 'price', 'updated_at', '_sdc_deleted_at'];
+      assert.deepEqual(
+        await duckdbRows(path, varcharSelect(lineColumns, `${schemaOf(style)}."order lines"`, '1, 2')),
+        [
+          ['1', '1', 'Espresso ☕', '2.500', '2024-06-01 10:00:00+00', null],
+          ['1', '2', 'Croissant', '1.125', '2024-06-01 10:00:01+00', null],
+          ['2', '1', 'Éclair', '99999.999', '2024-06-02 08:30:00+00', null],
+        ],
+      );
+      // singer-io's JSON text lands in a VARCHAR column as sent, pipelinewise's value in a JSON column.
+      const audit = ['10', 'insert', '2024-06-01 10:00:00+00', style.json.payload, null];
+      const auditColumns = ['id', 'action', 'at', 'payload', '_sdc_deleted_at'];
+      assert.deepEqual(
+        await duckdbRows(path, varcharSelect(auditColumns, `${schemaOf(style)}.audit_log`, 'id')),
+        [audit, audit],
+      );
+    });
+
+    it(`${style.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
+      const dir = tempDir();
+      const settings = { strict_validation: true, invalid_record_policy: 'dead_letter' };
+      const { path, result } = await run(
+        style,
+        { ...settings, dead_letter_path: join(dir, 'dead.jsonl') },
+        dir,
+      );
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, statesOf(style));
+      const dead = readJsonLines(join(dir, 'dead.jsonl')) as { line: number; stream: string; code: string }[];
+      assert.deepEqual(
+        dead.map((d) => [d.line, d.stream, d.code]),
+        DEVIATING_LINES.map((line) => [line, style.stream('orders'), 'ERR_RECORD_INVALID']),
+      );
+      assert.deepEqual(
+        (await orders(style, path)).map((r) => r[0]),
+        orderDuckDbRows(style, true).map((r) => r[0]),
+      );
     });
   }
 });

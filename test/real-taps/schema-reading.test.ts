@@ -1,8 +1,8 @@
 /**
  * End-to-end: the fixtures of test/fixtures/real-taps that reproduce how real taps write schemas (draft-4 bounds,
  * bounds beyond 2^53, decimal multipleOf, constraints the data breaks, ACTIVATE_VERSION before SCHEMA), through
- * the real dest-csv and dest-postgres bins: with default settings every row loads, value by value, with the exact
- * states; with `strict_validation: true` exactly the deviating records are dead-lettered, by line.
+ * the real dest-csv, dest-postgres and dest-duckdb bins: with default settings every row loads, value by value,
+ * with the exact states; with `strict_validation: true` exactly the deviating records are dead-lettered, by line.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createTestSchema, getTestServer } from '@singer-dest/dest-postgres/test-server';
 import { DEST_CSV, ROOT, readJsonLines, runBin, tempDir, writeJson } from '../cli/support/spawn-bin';
+import { DEST_DUCKDB, duckdbRows, varcharSelect } from './support/duckdb-rows';
 
 const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'real-taps');
@@ -33,6 +34,11 @@ interface FixtureCase {
   csv: string[][];
   /** Rows as PostgreSQL returns them (`::text`), ordered by id. */
   postgres: (string | null)[][];
+  /**
+   * Rows as DuckDB returns them (`::VARCHAR`), ordered by id: a column whose type cannot hold a deviating value
+   * was widened (a wider DECIMAL, else VARCHAR holding the literal), so DECIMAL text has the column's scale.
+   */
+  duckdb: (string | null)[][];
   /** stdout with default settings. */
   states: string;
   /** What the default run reports (the final summary). */
@@ -63,6 +69,12 @@ const CASES: FixtureCase[] = [
       ['3', '0.29', null, null],
       ['4', '100000000', '2.5', 'east'],
     ],
+    duckdb: [
+      ['1', '99999999.99', '0.5', 'north'],
+      ['2', '-99999999.99', '-1.5e+37', 'south'],
+      ['3', '0.29', null, null],
+      ['4', '100000000.00', '2.5', 'east'],
+    ],
     states: stateLines({
       currently_syncing: null,
       bookmarks: { 'public-measurements': { version: 1576671584120, xmin: null } },
@@ -81,6 +93,11 @@ const CASES: FixtureCase[] = [
       ['1', '', '18446744073709551616', ''],
     ],
     postgres: [
+      ['-9223372036854775808', '9007199254740993', '0', '2019-12-18 13:20:00+00'],
+      ['1', null, '18446744073709551616', null],
+      ['9223372036854775807', '-9223372036854775808', '18446744073709551615', '2019-12-18 13:19:44+00'],
+    ],
+    duckdb: [
       ['-9223372036854775808', '9007199254740993', '0', '2019-12-18 13:20:00+00'],
       ['1', null, '18446744073709551616', null],
       ['9223372036854775807', '-9223372036854775808', '18446744073709551615', '2019-12-18 13:19:44+00'],
@@ -115,6 +132,12 @@ const CASES: FixtureCase[] = [
       ['3', '0.295', '-9999999999999999999999999999.9999999999', '0'],
       ['4', '99999999.99', '1.12345678901', null],
     ],
+    duckdb: [
+      ['1', '0.290', '12345678901234567890.1234567890', '3.14159265358979323846264338327950288419'],
+      ['2', '1.100', '1e-10', '1e-38'],
+      ['3', '0.295', '-9999999999999999999999999999.9999999999', '0'],
+      ['4', '99999999.990', '1.12345678901', null],
+    ],
     states: stateLines({
       currently_syncing: null,
       bookmarks: { 'public-prices': { version: 1576671584120, xmin: null } },
@@ -140,6 +163,12 @@ const CASES: FixtureCase[] = [
       ['1', 'Ada', '12', 'ADA', 'gold', 'AAEC', '12.50', '{"team": "core"}'],
       ['2', 'Ελληνικά και 日本語のテキスト', '7', 'ELL', 'silver', null, null, null],
       ['3', 'Grace', '200', 'abc', 'bronze', '//79', '12345678901234567890.12', '[1, 2]'],
+      ['4', 'Ἀριστοτέλης ὁ Σταγειρίτης', '-5', 'ARI', null, null, '0.1', '{}'],
+    ],
+    duckdb: [
+      ['1', 'Ada', '12', 'ADA', 'gold', 'AAEC', '12.50', '{"team":"core"}'],
+      ['2', 'Ελληνικά και 日本語のテキスト', '7', 'ELL', 'silver', null, null, null],
+      ['3', 'Grace', '200', 'abc', 'bronze', '//79', '12345678901234567890.12', '[1,2]'],
       ['4', 'Ἀριστοτέλης ὁ Σταγειρίτης', '-5', 'ARI', null, null, '0.1', '{}'],
     ],
     states: stateLines({
@@ -168,6 +197,10 @@ const CASES: FixtureCase[] = [
     postgres: [
       ['1', '19.99', '2019-12-18 13:19:44+00'],
       ['2', '5.1', '2019-12-18 13:21:02+00'],
+    ],
+    duckdb: [
+      ['1', '19.99', '2019-12-18 13:19:44+00'],
+      ['2', '5.10', '2019-12-18 13:21:02+00'],
     ],
     states: stateLines(
       { currently_syncing: 'shop-orders', bookmarks: { 'shop-orders': { version: 1576671584120 } } },
@@ -376,4 +409,40 @@ describe('real taps through dest-postgres', () => {
       await db.drop();
     }
   });
+});
+
+describe('real taps through dest-duckdb', () => {
+  for (const c of CASES) {
+    const rowsOf = (file: string) => duckdbRows(file, varcharSelect(c.columns, `main."${c.stream}"`, '"id"'));
+
+    it(`${c.file}: loads every row value by value with default settings, reporting each deviation`, async () => {
+      const dir = tempDir();
+      const config = writeJson(dir, 'config.json', { path: join(dir, 'rt.duckdb') });
+      const run = await runBin(DEST_DUCKDB, ['--config', config], { input: fixture(c.file) });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, c.states);
+      assert.deepEqual(await rowsOf(join(dir, 'rt.duckdb')), c.duckdb);
+      expectDefaultReport(c, run.stderr);
+    });
+
+    it(`${c.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
+      const dir = tempDir();
+      const deadLetters = join(dir, 'dead.jsonl');
+      const config = writeJson(dir, 'config.json', {
+        path: join(dir, 'rt.duckdb'),
+        strict_validation: true,
+        invalid_record_policy: 'dead_letter',
+        dead_letter_path: deadLetters,
+      });
+      const run = await runBin(DEST_DUCKDB, ['--config', config], { input: fixture(c.file) });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(run.stdout, c.strictStates ?? c.states);
+      const ids = (await rowsOf(join(dir, 'rt.duckdb'))).map((r) => r[0]);
+      assert.deepEqual(
+        ids,
+        c.duckdb.map((r) => r[0]).filter((id) => c.strictIds.includes(id!)),
+      );
+      expectStrictDeadLetters(c, deadLetters);
+    });
+  }
 });
