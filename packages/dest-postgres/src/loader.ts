@@ -200,7 +200,8 @@ export class Loader {
         phase = 'COPY into the staging table for';
         await this.copy(client, `COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`, chunks);
         phase = 'merging into';
-        if (lineColumns.some((c) => c.name === KEY_ONLY_COLUMN))
+        // Looking for key-only deletes scans the staging table: only when the encoder has met one.
+        if (encoder.keyOnlyDeletesSeen && lineColumns.some((c) => c.name === KEY_ONLY_COLUMN))
           await this.fillKeyOnlyDeletes(client, layout);
         const statements = mergeStatements({
           target,

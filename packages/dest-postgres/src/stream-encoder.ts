@@ -117,6 +117,11 @@ export class StreamEncoder {
   readonly columns: readonly LineColumn[];
   /** Bigint columns that met an integer beyond 64 bits: the next flush widens them to numeric. */
   readonly needsNumeric = new Set<string>();
+  /**
+   * True once a record this encoder encoded was a key-only delete. A batch holds only records its own encoder
+   * encoded, so while this is false no batch of it holds one, and the upsert skips looking for them.
+   */
+  keyOnlyDeletesSeen = false;
   /** The same columns with how each writes its values. */
   private readonly writing: readonly WritingColumn[];
   private readonly logger: Logger;
@@ -211,7 +216,11 @@ export class StreamEncoder {
           json: false,
           stageType: 'boolean',
           stageOnly: true,
-          valueOf: (c) => isKeyOnlyDelete(c.record, keyProperties),
+          valueOf: (c) => {
+            const keyOnly = isKeyOnlyDelete(c.record, keyProperties);
+            if (keyOnly) this.keyOnlyDeletesSeen = true;
+            return keyOnly;
+          },
           check: undefined,
         });
       }

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { SdcValues, type EncodeContext, type JsonSchema, type Logger } from '@singer-dest/sdk';
+import { layoutOf } from '../src/batch-plan';
 import { isKeyOnlyDelete } from '../src/deletes';
+import { StreamEncoder } from '../src/stream-encoder';
 import { createTestSchema, getTestServer, type TestSchema } from './support/test-server';
-import { load, record, schema, state } from './support/run';
+import { configOf, load, record, schema, state } from './support/run';
 
 after(async () => (await getTestServer()).stop());
 
@@ -40,6 +43,32 @@ describe('key-only deletes', () => {
     assert.equal(isKeyOnlyDelete({ id: 1, region: 'eu', _sdc_deleted_at: null }, keys), false);
     assert.equal(isKeyOnlyDelete({ id: 1, region: 'eu' }, keys), false);
     assert.equal(isKeyOnlyDelete({ id: 1, region: 'eu', item: 'x', _sdc_deleted_at: DELETED }, keys), false);
+  });
+
+  it('make an upsert look for them only once its encoder has met one', () => {
+    const config = configOf({ host: 'localhost', add_record_metadata: false });
+    const layout = layoutOf('orders', orders.schema as JsonSchema, orders.key_properties, config);
+    const encoder = new StreamEncoder(layout, {
+      config,
+      kinds: new Map(),
+      sqlTypes: new Map(),
+      upsert: true,
+      metadata: new SdcValues(),
+      logger: { warn: () => undefined } as unknown as Logger,
+    });
+    const encode = (value: Record<string, unknown>, line: number) =>
+      encoder.encode({
+        stream: 'orders',
+        record: value,
+        message: { record: value },
+        line,
+        receivedAt: 0,
+      } as unknown as EncodeContext);
+    encode({ id: 1, region: 'eu', item: 'x', qty: 1, _sdc_deleted_at: null }, 2);
+    encode({ id: 1, region: 'eu', item: 'x', _sdc_deleted_at: DELETED }, 3); // a full record with a deletion time
+    assert.equal(encoder.keyOnlyDeletesSeen, false);
+    assert.match(encode({ id: 1, region: 'eu', _sdc_deleted_at: DELETED }, 4), /\ttrue\n$/);
+    assert.equal(encoder.keyOnlyDeletesSeen, true);
   });
 
   for (const uniqueIndex of [true, false]) {
