@@ -3,7 +3,8 @@
 // self time by function overall, by file group, and for the SDK runtime (packages/sdk/build/src/runtime/*) both
 // self and inclusive time.
 //
-//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c|d|e]   (rows of bench/run.mjs)
+//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c|d|e] [--input standard|real]
+//   (rows and inputs of bench/run.mjs)
 //
 // Rows d and e load into schemas bench_profile_append / bench_profile_upsert of PostgreSQL at PGHOST:PGPORT
 // (default 127.0.0.1:5432, user postgres, database test), dropped first.
@@ -24,6 +25,7 @@ const { values: opts } = parseArgs({
     top: { type: 'string', default: '25' },
     analyze: { type: 'string' },
     row: { type: 'string', default: 'b' },
+    input: { type: 'string', default: 'standard' },
   },
 });
 const TOP = Number(opts.top);
@@ -115,7 +117,7 @@ function analyze(file) {
 if (opts.analyze) {
   process.stdout.write(`${analyze(opts.analyze)}\n`);
 } else {
-  const manifest = await ensureInput(Number(opts.records));
+  const manifest = await ensureInput(Number(opts.records), undefined, opts.input);
   const dir = join(BENCH_DIR, 'profile');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
