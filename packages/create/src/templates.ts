@@ -18,7 +18,7 @@ export interface TemplateLayout {
 /** The destination class and its settings: the file an author edits first. */
 export function destinationSource(n: DestinationNames): string {
   return `import { DescribeOutput, Destination, ExportBatch, Setting, stringifyJson } from '@singer-dest/sdk';
-import type { BatchContext, DescribeOutputContext } from '@singer-dest/sdk';
+import type { DescribeOutputContext, RecordBatchContext } from '@singer-dest/sdk';
 import { IsString } from 'class-validator';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ export const fileOf = (dir: string, stream: string) => join(dir, \`\${stream.rep
 })
 export class ${n.className} {
   @ExportBatch
-  write({ stream, records, config }: BatchContext<${n.configName}>): void {
+  write({ stream, records, config }: RecordBatchContext<${n.configName}>): void {
     mkdirSync(config.outputPath, { recursive: true });
     // stringifyJson keeps big numbers exact; flush fsyncs before returning (the SDK prints the STATE next)
     const lines = records.map((record) => \`\${stringifyJson(record)}\\n\`).join('');

@@ -3,16 +3,16 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   AfterProcess,
   BeforeProcess,
-  CheckRecord,
   DescribeOutput,
   Destination,
+  EncodeWith,
   ExportBatch,
   OnSchema,
   SdcValues,
   TestConnection,
-  type BatchContext,
   type DescribeOutputContext,
-  type EncodeContext,
+  type EncodedBatchContext,
+  type EncoderFactsContext,
   type Logger,
   type ProcessContext,
   type SchemaContext,
@@ -26,9 +26,8 @@ import { formatStrftime } from './date-format';
 import { FileNamer } from './file-naming';
 import { makeDirectory } from './make-directory';
 import { planColumns, type ColumnPlan } from './flatten';
-import { encodeRows } from './batch-rows';
-import { METADATA_COLUMNS, RowEncoder, mergeExtras, type ExtraReport } from './row-encoder';
-import { RowWriter } from './row-writer';
+import { METADATA_COLUMNS, mergeExtras, type ExtraReport } from './row-encoder';
+import { CSV_ROWS, type RowFacts } from './row-encoding';
 import { TextEncoding } from './text-encoding';
 
 /** A stream's file: the part being written. Shared by the stream's states from schema to schema. */
@@ -42,19 +41,8 @@ interface StreamFile {
 /** One stream's state (what `@OnSchema` returns; the SDK keeps it): its columns from its SCHEMA, and its file. */
 interface StreamOutput {
   plan: ColumnPlan;
-  /** Encodes this thread's share of each batch. */
-  rows: RowEncoder;
-  /** Checks records as they are read, when a record can be refused at all (see checkRecord). */
-  checker: RowEncoder | undefined;
   target: StreamFile;
 }
-
-/**
- * The share of each batch this thread encodes itself while the row-writing thread does the rest. This thread
- * also reads, parses and validates every line, so it takes the small part: in the benchmark (1M records, two
- * cores) 0.15 was fastest: 5.9 s against 6.7 s with 0, 6.1 s with 0.25 and 6.9 s with 0.45.
- */
-const MAIN_THREAD_SHARE = 0.15;
 
 const sameColumns = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((column, i) => column === b[i]);
@@ -83,8 +71,9 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
   ],
   // Objects and arrays are written as JSON text (unflattened), so an array in an object column fits.
   jsonColumnsHoldAnyJson: true,
-  // A batch is held as the lines were read, and one is written while the next fills: with two threads, 10 MB
-  // batches kept both busy and peak memory near 200 MB; 100 MB batches were 10% slower and peaked at 350 MB.
+  // A batch is held as the lines were read, encoded on the SDK's encode threads while the next fills, and written:
+  // with two threads, 10 MB batches kept both busy and peak memory near 200 MB; 100 MB batches were 10% slower
+  // and peaked at 350 MB.
   maxBatchMb: 10,
 })
 export class CsvDestination {
@@ -95,10 +84,7 @@ export class CsvDestination {
   private namer!: FileNamer;
   private encoder!: CsvEncoder;
   private encoding!: TextEncoding;
-  private writer: RowWriter | undefined;
-  /** Whether a record can be refused at all: only when the encoding is limited. */
-  private checksRows = false;
-  /** The metadata values (add_record_metadata); its run start is shared with the row-writing thread. */
+  /** The metadata values (add_record_metadata); its run start is shared with the encode threads. */
   private metadata: SdcValues | undefined;
   /** The stream the `table` setting names the file of (there may be only one). */
   private tableStream: string | undefined;
@@ -114,16 +100,9 @@ export class CsvDestination {
     const { delimiter, quoteCharacter: quote, escapeCharacter, lineTerminator } = config;
     this.encoder = new CsvEncoder({ delimiter, quote, escape: escapeCharacter ?? quote, lineTerminator });
     this.encoding = new TextEncoding(config.encoding);
-    this.checksRows = this.encoding.isLimited;
     this.metadata = config.addRecordMetadata ? new SdcValues() : undefined;
     if (mode !== 'process') return;
     await makeDirectory(outputDir, 'output_path');
-    this.writer = new RowWriter({
-      dialect: this.encoder.dialect,
-      encoding: config.encoding,
-      escapeFormulas: config.escapeFormulas,
-      runStartedAtUs: this.metadata?.runStartedAtUs,
-    });
   }
 
   @OnSchema
@@ -138,18 +117,8 @@ export class CsvDestination {
     if (!changed && state !== undefined) return state;
     const flattening = { enabled: config.flatteningEnabled, maxDepth: config.flatteningMaxDepth };
     const plan = planColumns(schema, flattening, config.addRecordMetadata ? METADATA_COLUMNS : [], stream);
-    const rowOptions = {
-      plan,
-      encoder: this.encoder,
-      encoding: this.encoding,
-      escapeFormulas: config.escapeFormulas,
-      metadata: this.metadata,
-    };
-    const rows = new RowEncoder(rowOptions);
-    const checker = this.checksRows ? new RowEncoder(rowOptions) : undefined;
-    this.writer?.defineStream(stream, plan);
     // The SDK exported the stream's records before a changed SCHEMA; a different header starts a new part.
-    if (state !== undefined) return { plan, rows, checker, target: state.target };
+    if (state !== undefined) return { plan, target: state.target };
     if (config.table !== undefined) {
       if (this.tableStream !== undefined) {
         throw new CsvError(
@@ -166,66 +135,45 @@ export class CsvDestination {
     const target: StreamFile = { basePath, file: undefined, fileColumns: [] };
     this.files.add(target);
     logger.info({ stream, file: basePath }, `stream ${JSON.stringify(stream)} is written to ${basePath}`);
-    return { plan, rows, checker, target };
+    return { plan, target };
   }
 
   /**
-   * Refuses, as it is read, a record whose row cannot be written (a character the encoding lacks): encoding its
-   * row throws then. The row itself is
-   * thrown away, and so is the checker's note of skipped properties: both come again when the batch is written.
+   * What the SDK's encode stage builds the stream's row encoder from (see row-encoding.ts). A row the encoding
+   * cannot hold (a character latin-1 or ASCII lacks) is refused by its line before the batch is written.
    */
-  @CheckRecord
-  checkRecord({ streamState, message, receivedAt, line }: EncodeContext<CsvConfig, StreamOutput>): void {
-    if (!this.checksRows) return; // the default settings: nothing to refuse
-    const checker = streamState.checker!;
-    checker.encode(message, receivedAt, receivedAt, line);
-    checker.takeExtras();
+  @EncodeWith(CSV_ROWS)
+  rowFacts({ config, streamState }: EncoderFactsContext<CsvConfig, StreamOutput>): RowFacts {
+    return {
+      plan: streamState.plan,
+      dialect: this.encoder.dialect,
+      encoding: config.encoding,
+      escapeFormulas: config.escapeFormulas,
+      runStartedAtUs: this.metadata?.runStartedAtUs,
+    };
   }
 
-  /**
-   * Rows are made from the lines as read, on two threads at once: the row-writing thread (RowWriter) appends the
-   * first part of the batch while this thread encodes the rest, which it appends after; then the file is fsynced.
-   */
+  /** Appends the batch's rows (encoded by the SDK's encode stage) to the stream's file, then fsyncs it. */
   @ExportBatch
-  async write(context: BatchContext<CsvConfig, StreamOutput>) {
-    const {
-      config,
-      logger,
-      stream,
-      lineBytes,
-      lineNumbers,
-      receivedAt,
-      batchedAt,
-      streamState: output,
-    } = context;
+  async write(context: EncodedBatchContext<CsvConfig, StreamOutput, ExtraReport>) {
+    const { config, logger, stream, encoded, notes, streamState: output } = context;
     const file = await this.fileFor(stream, output, config, logger);
-    const batch = { lines: lineBytes!, lineNumbers, receivedAt, batchedAt: batchedAt.getTime() };
-    const split = Math.ceil(lineNumbers.length * (1 - MAIN_THREAD_SHARE));
-    let extras: ExtraReport | undefined;
+    // Rows come as UTF-8, each chunk whole rows; other encodings convert chunk by chunk (rare settings).
+    const utf8 = this.encoding.name === 'utf-8' || this.encoding.name === 'utf-8-sig';
     await file.appendWith(async (fd) => {
-      const threadDone = this.writer!.write({ ...batch, stream, fd, count: split });
-      const rest: Buffer[] = [];
-      let ownExtras: ExtraReport | undefined;
-      try {
-        encodeRows(batch, output.rows, this.encoding, split, lineNumbers.length, (piece) =>
-          rest.push(Buffer.from(piece)),
-        );
-      } finally {
-        // Taken even on failure, as the thread does, so no note outlives its batch.
-        ownExtras = output.rows.takeExtras();
-        // Even when this share failed, the thread's write must end before the file is cut back.
-        await threadDone.catch(() => undefined);
-      }
-      const thread = await threadDone;
-      let written = thread.written;
+      let written = 0;
       // A few MB into the page cache: a blocking write is shorter than a round trip through the thread pool.
-      for (const piece of rest) {
-        writeFully(fd, piece);
-        written += piece.length;
+      for (const chunk of encoded) {
+        const bytes = utf8 ? chunk : this.encoding.encode(chunk.toString('utf8'));
+        writeFully(fd, bytes);
+        written += bytes.length;
       }
-      extras = mergeExtras(thread.extras, ownExtras);
-      return written;
+      return Promise.resolve(written);
     });
+    const extras = notes.reduce<ExtraReport | undefined>(
+      (merged, note) => mergeExtras(merged, note),
+      undefined,
+    );
     if (extras !== undefined) {
       const { records, names, firstLine } = extras;
       logger.warn(
@@ -249,7 +197,6 @@ export class CsvDestination {
 
   @AfterProcess
   async close(): Promise<void> {
-    await this.writer?.close();
     for (const target of this.files) await target.file?.close();
   }
 

@@ -4,7 +4,6 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import {
   AfterProcess,
   BeforeProcess,
-  CheckRecord,
   DescribeOutput,
   Destination,
   isKeyOnlyDelete,
@@ -16,10 +15,10 @@ import {
   TestConnection,
   type ActivateVersionContext,
   type AfterProcessContext,
-  type BatchContext,
   type DescribeOutputContext,
-  type EncodeContext,
   type ProcessContext,
+  type RecordBatchContext,
+  type SingerRecord,
   type SchemaContext,
   type SdcFacts,
 } from '@singer-dest/sdk';
@@ -111,12 +110,13 @@ export class DuckDbDestination {
   }
 
   /**
-   * Each record as it is read: a number its column cannot hold exactly (one breaking the schema's bounds or
-   * multipleOf, which the SDK loads by default, or beyond DECIMAL(38,9)) widens the column to a type that holds it
-   * (a wider DECIMAL, HUGEINT, else VARCHAR text), in the flush that loads it. Nothing is rounded.
+   * Each record of a batch, before it is staged: a number its column cannot hold exactly (one breaking the
+   * schema's bounds or multipleOf, which the SDK loads by default, or beyond DECIMAL(38,9)) widens the column to a
+   * type that holds it (a wider DECIMAL, HUGEINT, else VARCHAR text), in the flush that loads it. Nothing is
+   * rounded. (It was a read-time `@CheckRecord`; the SDK's one encode stage hands an encoder's output, not records,
+   * so the check runs over the batch's records here.)
    */
-  @CheckRecord
-  fits({ record, line, streamState: table }: EncodeContext<DuckDbConfig, StreamTable>): void {
+  private fits(record: SingerRecord, line: number, table: StreamTable): void {
     for (const column of table.columns) {
       const value = column.checked ? record[column.label] : undefined;
       const misfit = misfitOf(value, column.type);
@@ -129,8 +129,10 @@ export class DuckDbDestination {
 
   /** Loads one batch in one transaction: the rows into a staging table, then insert, or dedupe and upsert by key. */
   @ExportBatch
-  async write(context: BatchContext<DuckDbConfig, StreamTable>): Promise<void> {
+  async write(context: RecordBatchContext<DuckDbConfig, StreamTable>): Promise<void> {
     const table = context.streamState;
+    let i = 0;
+    for (const { record } of context.eachMessage()) this.fits(record, context.lineNumbers[i++]!, table);
     const { qualified } = table;
     // Taken before any await: the staged types and the ALTERs they need agree, whatever the records read while
     // this batch loads do to the stream's columns.
@@ -200,7 +202,7 @@ export class DuckDbDestination {
 
   /** Appends the batch's rows, each with its input line (last wins) and key-only-delete flag, to the staging table. */
   private async stageRows(
-    context: BatchContext<DuckDbConfig, StreamTable>,
+    context: RecordBatchContext<DuckDbConfig, StreamTable>,
     values: readonly ((facts: SdcFacts) => unknown)[],
     stage: ReturnType<typeof stageTypeOf>[],
     flagKeyOnly: boolean,

@@ -1,4 +1,4 @@
-import type { EncodeContext } from '@singer-dest/sdk';
+import type { EncodeContext } from './record-context';
 
 /** The property (and column) that marks a record as a delete (CDC). */
 export const DELETED_AT = '_sdc_deleted_at';

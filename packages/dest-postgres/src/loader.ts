@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SdcValues, type BatchContext, type Logger } from '@singer-dest/sdk';
+import { SdcValues, type EncodedBatchContext, type Logger } from '@singer-dest/sdk';
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
@@ -9,7 +9,8 @@ import { PostgresDestinationError } from './errors';
 import { qualify, quoteIdent, type TableName } from './identifiers';
 import { keyOnlyFillStatements, mergeStatements, STAGE_TABLE } from './merge-sql';
 import { describePgError, Session } from './session';
-import { DELETE_FLAG_COLUMN, KEY_ONLY_COLUMN, ROW_COLUMN, StreamEncoder } from './stream-encoder';
+import { streamEncoderOf, type CopyLineFacts } from './copy-lines';
+import { DELETE_FLAG_COLUMN, KEY_ONLY_COLUMN, ROW_COLUMN, type StreamEncoder } from './stream-encoder';
 import { lockTable } from './table-locks';
 import { TableManager, type TableInfo, type WantedColumn } from './table-manager';
 
@@ -33,7 +34,8 @@ function copyErrorRow(error: unknown): { row: number; column: string | undefined
  * @example
  * ```ts
  * const loader = new Loader(config, logger);
- * await loader.loadBatch(context, encoder);
+ * const stream = await loader.prepareStream(layout); // on SCHEMA
+ * await loader.loadBatch(context, stream.encoder);
  * await loader.close();
  * ```
  */
@@ -71,22 +73,25 @@ export class Loader {
 
   /**
    * On SCHEMA: creates or extends the stream's table (so a stream without records still gets one) and returns
-   * the encoder for its records, which needs to know which columns are jsonb.
+   * the facts the encode stage builds the stream's encoder from (it needs to know which columns are jsonb), and
+   * the main thread's own copy of that encoder (its columns, and the columns its batches need widened).
    */
-  async prepareStream(layout: StreamLayout): Promise<StreamEncoder> {
+  async prepareStream(layout: StreamLayout): Promise<{ encoder: StreamEncoder; facts: CopyLineFacts }> {
     const info = await this.session.inTransaction(
       `creating table ${qualify(layout.table.schema, layout.table.table)}`,
       (client) =>
         this.tables.ensure(client, layout.table, this.wantedOnSchema(layout), this.primaryKeyOf(layout)),
     );
-    return new StreamEncoder(layout, {
-      config: this.config,
-      kinds: new Map([...info.columns].map(([name, column]) => [name, column.kind])),
-      sqlTypes: new Map([...info.columns].map(([name, column]) => [name, column.sqlType])),
+    const { addRecordMetadata, activateVersion, hardDelete, sanitizeNullTextCharacters } = this.config;
+    const facts: CopyLineFacts = {
+      layout,
+      config: { addRecordMetadata, activateVersion, hardDelete, sanitizeNullTextCharacters },
+      kinds: [...info.columns].map(([name, column]) => [name, column.kind]),
+      sqlTypes: [...info.columns].map(([name, column]) => [name, column.sqlType]),
       upsert: this.modeOf(layout) === 'upsert',
-      metadata: this.metadata,
-      logger: this.logger,
-    });
+      runStartedAtUs: this.metadata.runStartedAtUs,
+    };
+    return { encoder: streamEncoderOf(facts, this.logger), facts };
   }
 
   /**
@@ -143,7 +148,7 @@ export class Loader {
    * COMMIT. Append without metadata COPYs straight into the table; everything else COPYs into a temporary
    * staging table and merges from there.
    */
-  async loadBatch(context: BatchContext, encoder: StreamEncoder): Promise<void> {
+  async loadBatch(context: EncodedBatchContext, encoder: StreamEncoder): Promise<void> {
     const layout = encoder.layout;
     const method = this.methodOf(layout);
     const mode = this.modeOf(layout);
@@ -157,9 +162,6 @@ export class Loader {
     const batchedAt = this.config.addRecordMetadata ? '_sdc_batched_at' : undefined;
     if (batchedAt !== undefined) wanted.push({ name: batchedAt, type: 'timestamptz' });
     const chunks = context.encoded;
-    // Never COPY nothing silently: the batch's lines come from @EncodeRecord.
-    if (chunks === undefined)
-      throw new Error(`batch ${context.batchNumber} arrived without its encoded COPY lines`);
     let phase = 'creating or altering';
     try {
       const work = async (client: ClientBase, info: TableInfo) => {
@@ -257,7 +259,7 @@ export class Loader {
     await pipeline(Readable.from(chunks, { objectMode: false }), stream);
   }
 
-  private loadError(error: unknown, phase: string, context: BatchContext, table: string): unknown {
+  private loadError(error: unknown, phase: string, context: EncodedBatchContext, table: string): unknown {
     if (error instanceof PostgresDestinationError) return error;
     const at = phase.startsWith('COPY into') ? copyErrorRow(error) : undefined;
     const line = at === undefined ? undefined : context.lineNumbers[at.row - 1];

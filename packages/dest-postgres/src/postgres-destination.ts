@@ -3,15 +3,15 @@ import {
   AfterProcess,
   DescribeOutput,
   Destination,
-  EncodeRecord,
+  EncodeWith,
   ExportBatch,
   OnActivateVersion,
   OnSchema,
   TestConnection,
   type ActivateVersionContext,
-  type BatchContext,
   type DescribeOutputContext,
-  type EncodeContext,
+  type EncodedBatchContext,
+  type EncoderFactsContext,
   type ProcessContext,
   type SchemaContext,
 } from '@singer-dest/sdk';
@@ -20,8 +20,18 @@ import { PostgresConfig } from './config';
 import { connect, describeTarget } from './connection';
 import { qualify, quoteIdent, tableClaims, toPgName } from './identifiers';
 import { PostgresDestinationError } from './errors';
+import { COPY_LINES, type CopyLineFacts, type CopyLineNotes } from './copy-lines';
 import { Loader } from './loader';
 import type { StreamEncoder } from './stream-encoder';
+
+/**
+ * A stream's state: the facts its COPY line encoder is built from (in the SDK's encode stage) and the main
+ * thread's own copy of that encoder, for its columns and the columns its batches need widened.
+ */
+interface PgStream {
+  encoder: StreamEncoder;
+  facts: CopyLineFacts;
+}
 
 /**
  * A Singer destination that loads PostgreSQL: each flush is one transaction (COPY into a staging table, then
@@ -71,8 +81,8 @@ export class PostgresDestination {
 
   /**
    * Each stream's state is its COPY line encoder, made on its SCHEMA (after its table exists). The SDK hands each
-   * batch the encoder its records were encoded with, which also knows the columns they need widened: an identical
-   * repeated SCHEMA keeps it (a new one would forget that a buffered record needs a numeric column).
+   * batch the state its records were encoded under, and the encoder's notes of the columns they need widened,
+   * which the state keeps: an identical repeated SCHEMA keeps it (a new one would forget them).
    */
   @OnSchema
   async schema({
@@ -83,7 +93,7 @@ export class PostgresDestination {
     logger,
     changed,
     state,
-  }: SchemaContext<PostgresConfig, StreamEncoder>): Promise<StreamEncoder> {
+  }: SchemaContext<PostgresConfig, PgStream>): Promise<PgStream> {
     if (!changed && state !== undefined) return state;
     if (config.table !== undefined) {
       if (this.tableStream !== undefined && this.tableStream !== stream) {
@@ -102,16 +112,24 @@ export class PostgresDestination {
     return this.loaderFor({ config, logger }).prepareStream(layout);
   }
 
-  @EncodeRecord
-  encode(context: EncodeContext<PostgresConfig, StreamEncoder>): string {
-    return context.streamState.encode(context);
+  /** Records become COPY lines in the SDK's encode stage (on its worker threads), from these facts. */
+  @EncodeWith(COPY_LINES)
+  encoderFacts({ streamState }: EncoderFactsContext<PostgresConfig, PgStream>): CopyLineFacts {
+    return streamState.facts;
   }
 
   @ExportBatch
-  async write(context: BatchContext<PostgresConfig, StreamEncoder>): Promise<void> {
-    const { config, logger, streamState } = context;
-    await this.loaderFor({ config, logger }).loadBatch(context, streamState);
-    const { table } = streamState.layout;
+  async write(context: EncodedBatchContext<PostgresConfig, PgStream, CopyLineNotes>): Promise<void> {
+    const { config, logger, streamState, notes } = context;
+    const { encoder } = streamState;
+    // What the encode threads' copies met: an integer beyond 64 bits (its column is widened to numeric by this
+    // flush, and staged so after), a key-only delete (the upsert looks for them from now on).
+    for (const note of notes) {
+      for (const column of note.needsNumeric) encoder.needsNumeric.add(column);
+      if (note.keyOnlyDeletesSeen) encoder.keyOnlyDeletesSeen = true;
+    }
+    await this.loaderFor({ config, logger }).loadBatch(context, encoder);
+    const { table } = encoder.layout;
     this.loadedInto.set(context.stream, `${table.schema}.${table.table}`);
   }
 
@@ -122,12 +140,12 @@ export class PostgresDestination {
     config,
     logger,
     streamState,
-  }: ActivateVersionContext<PostgresConfig, StreamEncoder>): Promise<void> {
+  }: ActivateVersionContext<PostgresConfig, PgStream>): Promise<void> {
     if (!config.activateVersion) {
       logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
       return;
     }
-    const layout = streamState.layout;
+    const layout = streamState.encoder.layout;
     await this.loaderFor({ config, logger }).activateVersion(layout, version, config.hardDelete);
   }
 

@@ -1,16 +1,11 @@
-import {
-  ExactNumber,
-  type EncodeContext,
-  type Logger,
-  type SdcColumnName,
-  type SdcValues,
-} from '@singer-dest/sdk';
+import { ExactNumber, type Logger, type SdcColumnName, type SdcValues } from '@singer-dest/sdk';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import { checkOf, integerLiteral, type ColumnCheck } from './column-check';
 import { fastWriterOf, type FastWriter } from './column-writer';
 import type { PostgresConfig } from './config';
 import { COPY_NULL, encodeJsonValue, encodePlainValue, type NulPolicy } from './copy-encoder';
 import { PostgresDestinationError } from './errors';
+import type { EncodeContext } from './record-context';
 import type { ColumnKind, ColumnType } from './type-mapping';
 import { integerOutsideInt64 } from './type-mapping';
 import { deletionOf, isKeyOnlyDelete, DELETED_AT } from './deletes';
@@ -55,7 +50,10 @@ interface WritingColumn extends LineColumn {
 
 /** What the encoder needs to know besides the layout. */
 export interface StreamEncoderOptions {
-  config: PostgresConfig;
+  config: Pick<
+    PostgresConfig,
+    'addRecordMetadata' | 'activateVersion' | 'hardDelete' | 'sanitizeNullTextCharacters'
+  >;
   /** Kinds of the table's existing columns by name (json-ness decides how values are written). */
   kinds: ReadonlyMap<string, ColumnKind>;
   /** SQL types (`format_type`) of the table's existing columns by name (with the kind: what is checked). */
@@ -65,7 +63,7 @@ export interface StreamEncoderOptions {
   /** The run's metadata values (`_sdc_*`, one meaning each, see the SDK). */
   metadata: SdcValues;
   /** For warnings about values that were replaced (a malformed `_sdc_deleted_at`). */
-  logger: Logger;
+  logger: Pick<Logger, 'warn'>;
 }
 
 function isDeleted(record: Record<string, unknown>): boolean {
@@ -103,8 +101,8 @@ function lastWritten(write: FastWriter): FastWriter {
 const DELETION_WARNINGS = 10;
 
 /**
- * Turns each record of one stream into one line of COPY text as it is read (`@EncodeRecord`), so a batch is
- * held as the bytes PostgreSQL will parse, and every record is parsed once. The column list is fixed per stream
+ * Turns each record of one stream into one line of COPY text (in the SDK's encode stage, see copy-lines.ts), so
+ * the export hands PostgreSQL the bytes it parses. The column list is fixed per stream
  * schema: the properties, the metadata columns, and for upsert the staging-only input line and delete flag.
  *
  * @example
@@ -124,7 +122,7 @@ export class StreamEncoder {
   keyOnlyDeletesSeen = false;
   /** The same columns with how each writes its values. */
   private readonly writing: readonly WritingColumn[];
-  private readonly logger: Logger;
+  private readonly logger: Pick<Logger, 'warn'>;
   private malformedDeletions = 0;
   private readonly sqlTypes: ReadonlyMap<string, string>;
   private readonly sanitize: boolean;

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { SdcValues, type EncodeContext, type JsonSchema, type Logger } from '@singer-dest/sdk';
+import { SdcValues, type JsonSchema } from '@singer-dest/sdk';
+import type { EncodeContext } from '../src/record-context';
 import { layoutOf } from '../src/batch-plan';
 import { isKeyOnlyDelete } from '../src/deletes';
 import { StreamEncoder } from '../src/stream-encoder';
@@ -54,7 +55,7 @@ describe('key-only deletes', () => {
       sqlTypes: new Map(),
       upsert: true,
       metadata: new SdcValues(),
-      logger: { warn: () => undefined } as unknown as Logger,
+      logger: { warn: () => undefined },
     });
     const encode = (value: Record<string, unknown>, line: number) =>
       encoder.encode({

@@ -5,8 +5,6 @@
 import type { Logger } from 'pino';
 
 export type { Logger };
-import type { LineBytes } from './runtime/line-bytes';
-export type { LineBytes };
 
 /** A JSON Schema object as a SCHEMA message carries it. */
 export interface JsonSchema {
@@ -51,8 +49,7 @@ export interface HandlerContext<C = any> {
  * schema changed; an identical repeated SCHEMA (`changed: false`) leaves them buffered.
  *
  * What `@OnSchema` returns is the stream's state (`S`: an encoder, a table handle, a file): the SDK keeps it with
- * the stream and hands it to `@CheckRecord`, `@EncodeRecord`, `@ExportBatch` and `@OnActivateVersion` as
- * `streamState`. Each batch keeps the state its records were read under, so a later SCHEMA cannot swap it under a
+ * the stream and hands it to `@EncodeWith`, `@ExportBatch` and `@OnActivateVersion` as `streamState`. Each batch keeps the state its records were read under, so a later SCHEMA cannot swap it under a
  * buffered batch: when `@OnSchema` returns a different state, the stream's buffered records are flushed first
  * (with the state they were read under). Return `state` unchanged to keep it (and the batch).
  */
@@ -71,33 +68,13 @@ export interface SchemaContext<C = any, S = any> extends HandlerContext<C> {
   readonly state: S | undefined;
 }
 
-/** What `@ExportBatch` receives: one stream's batch of parsed, validated records. */
-export interface BatchContext<C = any, S = any> extends HandlerContext<C> {
+/** What every batch context has, whether it holds the records or their encoded text. */
+interface BatchContextBase<C, S> extends HandlerContext<C> {
   readonly stream: string;
   /** The stream state (what `@OnSchema` returned) the batch's records were read under. */
   readonly streamState: S;
-  /**
-   * The records, in input order; parsed from the buffered lines on first access. For big batches prefer
-   * {@link BatchContext.eachMessage}, which parses one record at a time and keeps memory at the batch limit.
-   */
-  readonly records: readonly SingerRecord[];
-  /** The RECORD messages the records came in (for `version` and `time_extracted`), same order. */
-  readonly messages: readonly RecordMessage[];
-  /** The RECORD messages one at a time, parsed as they are taken (same order as `records`). */
-  eachMessage(): Iterable<RecordMessage>;
   /** How many records the batch holds. */
   readonly size: number;
-  /**
-   * When the destination has an `@EncodeRecord` method: the strings it returned for this batch's records,
-   * concatenated as UTF-8, in input order (views over the batch memory, valid until the export returns). Write
-   * them out as they are (e.g. to a file or a COPY stream). `records` and `messages` are not available then.
-   */
-  readonly encoded: readonly Buffer[] | undefined;
-  /**
-   * Without `@EncodeRecord`: the batch's RECORD lines as read, in shared memory (views valid until the export
-   * returns), for handing the batch to a worker thread without copying it; walk them with `eachLine`.
-   */
-  readonly lineBytes: LineBytes | undefined;
   /**
    * Each record's place in the input order, same order: its input line for a RECORD line. Records of a BATCH
    * message's files take the places right after the BATCH line (so the lines after it count on from them). Order
@@ -117,30 +94,58 @@ export interface BatchContext<C = any, S = any> extends HandlerContext<C> {
   readonly lastLine: number;
   /** UTF-8 bytes of the batch's RECORD lines. */
   readonly bytes: number;
-  /** When the batch was handed to the destination. */
+  /** When the batch was sealed and handed to the export (the `_sdc_batched_at` of its records). */
   readonly batchedAt: Date;
 }
 
+/** What `@ExportBatch` receives without `@EncodeWith`: one stream's batch of parsed, validated records. */
+export interface RecordBatchContext<C = any, S = any> extends BatchContextBase<C, S> {
+  readonly kind: 'records';
+  /**
+   * The records, in input order; parsed from the buffered lines on first access. For big batches prefer
+   * {@link RecordBatchContext.eachMessage}, which parses one record at a time and keeps memory at the batch limit.
+   */
+  readonly records: readonly SingerRecord[];
+  /** The RECORD messages the records came in (for `version` and `time_extracted`), same order. */
+  readonly messages: readonly RecordMessage[];
+  /** The RECORD messages one at a time, parsed as they are taken (same order as `records`). */
+  eachMessage(): Iterable<RecordMessage>;
+}
+
 /**
- * What `@CheckRecord` and `@EncodeRecord` receive for each record, as it is read and after it was validated. One object per stream,
- * reused for every record: read it during the call, do not keep it.
+ * What `@ExportBatch` receives with `@EncodeWith`: the text the stream's encoder made of the batch's records,
+ * after records it refused were taken out by `invalid_record_policy` (`lineNumbers` and `size` count the rest).
  */
-export interface EncodeContext<C = any, S = any> {
+export interface EncodedBatchContext<C = any, S = any, N = unknown> extends BatchContextBase<C, S> {
+  readonly kind: 'encoded';
+  /**
+   * The encoded records concatenated as UTF-8, in input order, each chunk holding whole records (views valid
+   * until the export returns). Write them out as they are (to a file, a COPY stream).
+   */
+  readonly encoded: readonly Buffer[];
+  /** What the encoder noted (`RecordEncoder.takeNotes`) while encoding this batch, one entry per part that had any. */
+  readonly notes: readonly N[];
+}
+
+/**
+ * What `@ExportBatch` receives: the records ({@link RecordBatchContext}), or, for a destination with
+ * `@EncodeWith`, their encoded text ({@link EncodedBatchContext}). Tell them apart by `kind`; a destination names
+ * the one it gets, so using the other's fields does not compile.
+ */
+export type BatchContext<C = any, S = any, N = unknown> =
+  RecordBatchContext<C, S> | EncodedBatchContext<C, S, N>;
+
+/**
+ * What `@EncodeWith` receives after `@OnSchema`, when a stream's schema or state changed: return the plain data
+ * (structured-cloneable) the encoder module builds the stream's encoder from.
+ */
+export interface EncoderFactsContext<C = any, S = any> {
   readonly config: C;
   readonly stream: string;
-  /** The stream's state: what `@OnSchema` returned for its latest SCHEMA. */
+  /** What `@OnSchema` returned for the stream. */
   readonly streamState: S;
-  readonly record: SingerRecord;
-  readonly message: RecordMessage;
   readonly schema: JsonSchema;
   readonly keyProperties: readonly string[];
-  /**
-   * The record's place in the input order: its 1-based input line for a RECORD line; for a record of a BATCH
-   * message's file, a place right after the BATCH line (see {@link BatchContext.lineNumbers}).
-   */
-  readonly line: number;
-  /** When the record was read (epoch ms). */
-  readonly receivedAt: number;
 }
 
 /** What `@OnActivateVersion` receives, after every record of the stream read before it was exported. */

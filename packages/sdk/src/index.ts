@@ -21,12 +21,11 @@ import 'reflect-metadata';
 // '@singer-dest/sdk/testing'.
 export { Destination } from './decorators/destination';
 export { Setting, type SettingOptions } from './decorators/setting';
+export { EncodeWith } from './decorators/encode-with';
 export {
   AfterProcess,
   BeforeProcess,
-  CheckRecord,
   DescribeOutput,
-  EncodeRecord,
   ExportBatch,
   OnActivateVersion,
   OnSchema,
@@ -37,12 +36,13 @@ export type {
   AfterProcessContext,
   BatchContext,
   DescribeOutputContext,
-  EncodeContext,
+  EncodedBatchContext,
+  EncoderFactsContext,
   HandlerContext,
   JsonSchema,
-  LineBytes,
   Logger,
   ProcessContext,
+  RecordBatchContext,
   RecordMessage,
   RunMode,
   RunSummary,
@@ -50,6 +50,14 @@ export type {
   SchemaContext,
   SingerRecord,
 } from './contexts';
+export type {
+  EncodeFunction,
+  EncodeMeta,
+  EncoderFactory,
+  EncoderModule,
+  EncoderTools,
+  RecordEncoder,
+} from './encoder';
 export type { DestinationOptions, MeltanoTargetCapability } from './metadata/metadata-types';
 export { runCli } from './cli/run-cli';
 export { runDestination, testConnection, type RunOptions } from './runtime/run-destination';
@@ -69,7 +77,6 @@ export {
 } from './errors';
 export { ExactNumber, stringifyJson } from './json/exact-number';
 export { parseJsonExact, type ParsedJson } from './json/parse-json';
-export { eachLine } from './runtime/line-bytes';
 export {
   normalizeSchema,
   schemaNumberText,

@@ -104,6 +104,18 @@ export class SdkSettings {
   @IsPositive()
   stopGracePeriodSeconds?: number;
 
+  @Setting({
+    name: 'encode_threads',
+    description:
+      'Worker threads that encode sealed batches while the main thread reads on (for a destination with an ' +
+      'encoder); 0 encodes on the main thread. Default: the number of cores minus one, at most 4.',
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  encodeThreads?: number;
+
   /** The loop settings these values override. */
   toRunSettings(): Partial<RunSettings> {
     return {
@@ -120,6 +132,7 @@ export class SdkSettings {
       maxLineBytes: this.maxLineBytes,
       stopGracePeriodMs:
         this.stopGracePeriodSeconds === undefined ? undefined : this.stopGracePeriodSeconds * 1000,
+      encodeThreads: this.encodeThreads,
     };
   }
 }

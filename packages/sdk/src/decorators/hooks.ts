@@ -2,10 +2,10 @@ import { handlerDecorator } from './handler';
 import type {
   ActivateVersionContext,
   AfterProcessContext,
-  BatchContext,
   DescribeOutputContext,
-  EncodeContext,
+  EncodedBatchContext,
   ProcessContext,
+  RecordBatchContext,
   SchemaContext,
 } from '../contexts';
 
@@ -13,15 +13,19 @@ type MaybeAsync<T> = T | Promise<T>;
 
 /**
  * The method that writes one stream's batch. It must make the batch durable before it returns (or its promise
- * resolves): a STATE that covers the batch is written to stdout right after. Exactly one per destination.
+ * resolves): a STATE that covers the batch is written to stdout right after. Exactly one per destination. It
+ * takes a {@link RecordBatchContext}, or with `@EncodeWith` an {@link EncodedBatchContext}.
  *
  * @example
  * ```ts
  * @ExportBatch
- * async write({ stream, records }: BatchContext<MyConfig>) { await appendRows(stream, records); }
+ * async write({ stream, records }: RecordBatchContext<MyConfig>) { await appendRows(stream, records); }
  * ```
  */
-export const ExportBatch = handlerDecorator<(context: BatchContext<any>) => MaybeAsync<void>>('exportBatch');
+export const ExportBatch = handlerDecorator<
+  | ((context: RecordBatchContext<any>) => MaybeAsync<void>)
+  | ((context: EncodedBatchContext<any, any, any>) => MaybeAsync<void>)
+>('exportBatch');
 
 /**
  * Called for every SCHEMA message (after the stream's buffered records were exported, when the schema changed):
@@ -87,35 +91,6 @@ export const AfterProcess =
  */
 export const TestConnection =
   handlerDecorator<(context: ProcessContext<any>) => MaybeAsync<string | void>>('testConnection');
-
-/**
- * Optional: turns each record into the destination's own text (a CSV row, a COPY line) as it is read. The batch
- * then holds only those strings, in memory outside the JavaScript heap, and `@ExportBatch` gets them
- * concatenated as `encoded` buffers: one parse per record, and a batch costs about its encoded bytes. Throwing
- * rejects the record (handled by `invalid_record_policy`, code ERR_RECORD_REJECTED). Must be synchronous.
- *
- * @example
- * ```ts
- * @EncodeRecord
- * encode({ record }: EncodeContext) { return `${record.id},${record.name}\n`; }
- * ```
- */
-export const EncodeRecord = handlerDecorator<(context: EncodeContext<any>) => string>('encodeRecord');
-
-/**
- * Optional: checks each record as it is read, after schema validation and before `@EncodeRecord`, for what only
- * the destination knows it cannot load (a character its encoding lacks, a property it must not drop). Throwing
- * rejects the record (handled by `invalid_record_policy`, code ERR_RECORD_REJECTED), so a bad record is named by
- * its line instead of failing a whole batch later. Must be synchronous and return nothing (an async one is refused
- * with ERR_HANDLER_FAILED at the first record).
- *
- * @example
- * ```ts
- * @CheckRecord
- * check({ record }: EncodeContext) { if (String(record.name).length > 255) throw new Error('name is too long'); }
- * ```
- */
-export const CheckRecord = handlerDecorator<(context: EncodeContext<any>) => void>('checkRecord');
 
 /**
  * Optional: says where a stream's records went in this run (file paths, `schema.table`), so the closing summary

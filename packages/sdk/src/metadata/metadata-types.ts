@@ -4,6 +4,8 @@
  * resolve step reads them all at once and turns them into a {@link DestinationDefinition}.
  */
 
+import type { EncoderModule } from '../encoder';
+
 /** Any class constructor. */
 export type Constructor<T = object> = new (...args: any[]) => T;
 
@@ -73,8 +75,7 @@ export interface DestinationMetadata {
 /** The hooks a destination can have. */
 export type HandlerKind =
   | 'exportBatch'
-  | 'encodeRecord'
-  | 'checkRecord'
+  | 'encoderFacts'
   | 'onSchema'
   | 'onActivateVersion'
   | 'beforeProcess'
@@ -88,6 +89,8 @@ export interface HandlerMetadata {
   propertyKey: string | symbol;
   /** False when the decorator was put on something that is not a method (possible from plain JavaScript). */
   isMethod: boolean;
+  /** `@EncodeWith`: the module the encoder factory is loaded from. */
+  encoder?: EncoderModule;
 }
 
 /** What `@Setting` writes for one config property. */

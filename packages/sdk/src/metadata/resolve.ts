@@ -2,6 +2,8 @@
  * Turns the records the decorators wrote into one immutable {@link DestinationDefinition}, checking the whole class
  * and reporting every problem in a single error.
  */
+import { isAbsolute } from 'node:path';
+import type { EncoderModule } from '../encoder';
 import { DestinationDefinitionError } from '../errors';
 import { readDestinationMetadata, readHandlerMetadata } from './store';
 import {
@@ -36,12 +38,13 @@ export interface DestinationDefinition {
   readonly handlers: Readonly<Partial<Record<HandlerKind, string | symbol>>> & {
     readonly exportBatch: string | symbol;
   };
+  /** From `@EncodeWith`: where the encoder factory is (its facts method is `handlers.encoderFacts`). */
+  readonly encoder: EncoderModule | undefined;
 }
 
 const SINGLE_HANDLERS: readonly HandlerKind[] = [
   'exportBatch',
-  'encodeRecord',
-  'checkRecord',
+  'encoderFacts',
   'onSchema',
   'onActivateVersion',
   'beforeProcess',
@@ -52,8 +55,7 @@ const SINGLE_HANDLERS: readonly HandlerKind[] = [
 
 const DECORATOR_NAMES: Record<HandlerKind, string> = {
   exportBatch: '@ExportBatch',
-  encodeRecord: '@EncodeRecord',
-  checkRecord: '@CheckRecord',
+  encoderFacts: '@EncodeWith',
   onSchema: '@OnSchema',
   onActivateVersion: '@OnActivateVersion',
   beforeProcess: '@BeforeProcess',
@@ -112,6 +114,24 @@ function collectHandlers(records: HandlerMetadata[], problems: string[]) {
   return handlers;
 }
 
+/** The `@EncodeWith` module, checked for shape only (it is loaded when a run starts, on the threads that encode). */
+function collectEncoder(records: HandlerMetadata[], problems: string[]): EncoderModule | undefined {
+  const encoder = records.find((r) => r.kind === 'encoderFacts' && r.isMethod)?.encoder;
+  if (encoder === undefined) return undefined;
+  const { module, export: name } = encoder as Partial<EncoderModule>;
+  if (typeof module !== 'string' || !isAbsolute(module)) {
+    problems.push(
+      `@EncodeWith module must be an absolute path (e.g. join(__dirname, 'row-encoder.js')), got ${JSON.stringify(module)}`,
+    );
+  }
+  if (typeof name !== 'string' || name === '') {
+    problems.push(
+      `@EncodeWith export must name the encoder factory the module exports, got ${JSON.stringify(name)}`,
+    );
+  }
+  return Object.freeze({ module: module!, export: name! });
+}
+
 /**
  * Checks a destination class and returns its definition, or throws one {@link DestinationDefinitionError} that
  * lists every problem.
@@ -134,7 +154,9 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
   const options = record?.options ?? {};
   checkLimits(options, problems);
   checkExamples(options.examples, problems);
-  const handlers = collectHandlers(readHandlerMetadata(target), problems);
+  const handlerMetadata = readHandlerMetadata(target);
+  const handlers = collectHandlers(handlerMetadata, problems);
+  const encoder = collectEncoder(handlerMetadata, problems);
   if (!handlers.exportBatch) {
     problems.push('no method has @ExportBatch; mark the method that writes a batch with @ExportBatch');
   }
@@ -158,5 +180,6 @@ export function resolveDestination(target: Constructor): DestinationDefinition {
     }),
     jsonColumnsHoldAnyJson: options.jsonColumnsHoldAnyJson === true,
     handlers: Object.freeze({ ...handlers, exportBatch: handlers.exportBatch }),
+    encoder,
   });
 }

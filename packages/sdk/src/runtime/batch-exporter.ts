@@ -37,6 +37,8 @@ export interface BatchExporterOptions {
  * ```
  */
 export async function exportBatch(batch: StreamBatch, options: BatchExporterOptions): Promise<void> {
+  // Every record of the batch was refused by its encoder (and skipped or dead-lettered): nothing to store.
+  if (batch.lines.length === 0) return;
   const started = performance.now();
   const { stream, schema, keyProperties, streamState } = batch.facts!;
   const { lines, batchNumber, streamBatchNumber } = batch;

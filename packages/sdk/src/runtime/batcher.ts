@@ -23,7 +23,7 @@ interface StreamBuffer {
  *
  * @example
  * ```ts
- * const wait = batcher.add(stream, undefined, cursor, line, Date.now()); // may flush
+ * const wait = batcher.add(stream, cursor, line, Date.now()); // may flush
  * if (wait) await wait; // back-pressure: exports are behind, or memory is being brought back under the limit
  * ```
  */
@@ -41,19 +41,17 @@ export class Batcher {
       queue: ExportQueue;
       summary: RunSummary;
       logger: Logger;
-      /** Batches hold what `@EncodeRecord` returned, not the lines as read. */
-      encodes: boolean;
+      /** Called with each batch as it is sealed, before it is queued (the encode stage starts on it). */
+      seal: ((batch: StreamBatch) => void) | undefined;
     },
   ) {}
 
   /**
-   * Buffers one accepted record: `encoded` (what `@EncodeRecord` returned) or, when undefined, its line as read
-   * under the cursor; `extras` are its undeclared properties, noted for the batch's one warning. Returns a promise
-   * to wait for when the record caused a flush.
+   * Buffers one accepted record, its line as read under the cursor; `extras` are its undeclared properties, noted
+   * for the batch's one warning. Returns a promise to wait for when the record caused a flush.
    */
   add(
     stream: StreamDefinition,
-    encoded: string | undefined,
     raw: LineCursor,
     line: number,
     now: number,
@@ -63,18 +61,14 @@ export class Batcher {
     const batch = buffer.batch;
     const { batchSizeRows, batchWaitLimitMs } = this.options.settings;
     if (batch.size === 0) {
-      const { name, schema, keyProperties, state: streamState } = stream;
-      batch.facts = { stream: name, schema, keyProperties, streamState };
+      const { name, schema, keyProperties, state: streamState, encoder } = stream;
+      batch.facts = { stream: name, schema, keyProperties, streamState, encoder };
       batch.checkpoint = this.options.ledger.open(line);
       if (batchWaitLimitMs !== undefined) this.startTimer(stream.name, buffer, batchWaitLimitMs);
     } else batch.checkpoint!.extend(line);
     if (extras !== undefined) (batch.extraProperties ??= new ExtraPropertyNote()).add(extras, line);
     const held = batch.arena.held;
-    // Honest size either way: the UTF-8 bytes of the line as read, not a re-serialisation or the encoded text.
-    this.bufferedBytes +=
-      encoded === undefined
-        ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
-        : batch.addEncoded(encoded, raw.bytes, line, now);
+    this.bufferedBytes += batch.addLine(raw.buffer, raw.start, raw.end, line, now);
     this.heldBytes += batch.arena.held - held;
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
       this.flush(stream.name);
@@ -97,7 +91,7 @@ export class Batcher {
     const buffer = this.buffers.get(name);
     if (buffer === undefined || buffer.batch.size === 0) return;
     const batch = buffer.batch;
-    buffer.batch = new StreamBatch(this.options.encodes);
+    buffer.batch = new StreamBatch();
     clearTimeout(buffer.timer);
     buffer.timer = undefined;
     this.bufferedBytes -= batch.bytes;
@@ -105,6 +99,8 @@ export class Batcher {
     batch.batchNumber = ++this.options.summary.batches;
     batch.streamBatchNumber = ++buffer.batchesFlushed;
     batch.extraProperties?.warn(this.options.logger, name);
+    batch.sealedAt = Date.now();
+    this.options.seal?.(batch);
     this.options.queue.push(batch);
   }
 
@@ -147,7 +143,7 @@ export class Batcher {
   private bufferOf(name: string): StreamBuffer {
     let buffer = this.buffers.get(name);
     if (buffer === undefined) {
-      buffer = { batch: new StreamBatch(this.options.encodes), timer: undefined, batchesFlushed: 0 };
+      buffer = { batch: new StreamBatch(), timer: undefined, batchesFlushed: 0 };
       this.buffers.set(name, buffer);
     }
     return buffer;

@@ -1,10 +1,11 @@
+import type { EncoderModule } from '../encoder';
 import type { DestinationDefinition } from '../metadata/resolve';
 import type {
   ActivateVersionContext,
   AfterProcessContext,
   BatchContext,
   DescribeOutputContext,
-  EncodeContext,
+  EncoderFactsContext,
   ProcessContext,
   SchemaContext,
 } from '../contexts';
@@ -12,10 +13,9 @@ import type {
 /** A destination's hooks as plain async functions bound to one instance: no reflection per call. */
 export interface BoundHandlers {
   exportBatch(context: BatchContext): Promise<void>;
-  /** Synchronous: it runs for every record on the hot path. */
-  encodeRecord: ((context: EncodeContext) => string) | undefined;
-  /** Synchronous, like encodeRecord. */
-  checkRecord: ((context: EncodeContext) => void) | undefined;
+  /** `@EncodeWith`: a stream's encoder facts (synchronous), and where the encoder factory is. */
+  encoderFacts: ((context: EncoderFactsContext) => unknown) | undefined;
+  encoder: EncoderModule | undefined;
   /** Resolves with the stream's new state. */
   onSchema: ((context: SchemaContext) => Promise<unknown>) | undefined;
   onActivateVersion: ((context: ActivateVersionContext) => Promise<void>) | undefined;
@@ -56,8 +56,8 @@ export function bindHandlers(definition: DestinationDefinition, instance: object
   const { handlers } = definition;
   return {
     exportBatch: bind<void>(instance, handlers.exportBatch)!,
-    encodeRecord: bindSync<string>(instance, handlers.encodeRecord),
-    checkRecord: bindSync<void>(instance, handlers.checkRecord),
+    encoderFacts: bindSync<unknown>(instance, handlers.encoderFacts),
+    encoder: definition.encoder,
     onSchema: bind<unknown>(instance, handlers.onSchema),
     onActivateVersion: bind<void>(instance, handlers.onActivateVersion),
     beforeProcess: bind<void>(instance, handlers.beforeProcess),

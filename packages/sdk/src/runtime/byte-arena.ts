@@ -40,7 +40,7 @@ export function arenaPoolLimit(): number {
   return poolLimit;
 }
 
-// Blocks live in SharedArrayBuffer memory so that a destination can hand a batch to a worker thread without
+// Blocks live in SharedArrayBuffer memory so that the encode stage can hand a batch to worker threads without
 // copying it (posting a view of shared memory shares it); for the main thread it is ordinary memory.
 const sharedBlock = (bytes: number) => Buffer.from(new SharedArrayBuffer(bytes));
 
@@ -116,12 +116,19 @@ export class ByteArena {
 
   /**
    * Every block, filled part only, in order, including a block whose items are all empty: with
-   * {@link ByteArena.lengths} this is enough to find every item again (see `eachLine`).
+   * {@link ByteArena.lengths} this is enough to find every item again (see line-bytes.ts).
    */
   blockViews(): Buffer[] {
     return this.blocks.map((block, b) =>
       block.subarray(0, b === this.blocks.length - 1 ? this.used : this.fullTo[b]),
     );
+  }
+
+  /** Where item `index` starts: its block (an index into {@link ByteArena.blockViews}) and its offset there. */
+  startOf(index: number): { block: number; offset: number } {
+    if (index >= this.ends.length) return { block: this.blocks.length, offset: 0 };
+    const block = this.blockIndexOf(index);
+    return { block, offset: this.firstItem[block] === index ? 0 : this.ends[index - 1]! };
   }
 
   /** Each item's length in bytes, in order. */

@@ -60,6 +60,8 @@ export class ExportQueue {
           ledger.settle(batch.checkpoint!);
         }
       } finally {
+        // Encode threads may still read the batch's memory (a dropped batch, a part after a failed one).
+        if (batch.encoding !== undefined) await batch.encoding.catch(() => undefined);
         const bytes = batch.bytes;
         batch.release();
         if (bytes >= GC_AFTER_BYTES) collectGarbage();

@@ -15,6 +15,7 @@ import { LineCursor, LineReader, readerFailureError } from './line-reader';
 import { MageInput } from './mage-input';
 import { parseMessage, type Message, type SingerMessage } from './parse-message';
 import { RecordPipeline, REJECTED, type RecordOrigin } from './record-pipeline';
+import { createEncodeStage, type EncodeStage } from './encode-stage';
 import type { RunSettings } from './settings';
 import { StateWriter } from './state-writer';
 import { StreamRegistry } from './stream-registry';
@@ -72,6 +73,7 @@ export class ProcessLoop {
   private readonly ledger = new CheckpointLedger();
   private readonly streams: StreamRegistry;
   private readonly pipeline: RecordPipeline;
+  private readonly encodeStage: EncodeStage | undefined;
   private readonly queue: ExportQueue;
   private readonly batcher: Batcher;
   private readonly warnedTypes = new Set<string>();
@@ -85,6 +87,8 @@ export class ProcessLoop {
   private readonly origin: RecordOrigin = { line: 0, batchFile: undefined };
   /** Places in the input order taken by lines of BATCH messages' files so far. */
   private batchFileLines = 0;
+  /** The places BATCH messages' records took, with the BATCH line: an encoder's refusal names the record by it. */
+  private readonly batchSpans: { from: number; to: number; line: number }[] = [];
 
   constructor(private readonly options: LoopOptions) {
     const { settings, handlers, config, logger, inputName, output, onState } = options;
@@ -101,7 +105,6 @@ export class ProcessLoop {
       inputName,
     });
     this.pipeline = new RecordPipeline({
-      handlers,
       settings,
       logger,
       inputName,
@@ -113,6 +116,7 @@ export class ProcessLoop {
       maxLineBytes: settings.maxLineBytes,
       stopped: () => this.failure !== undefined || this.stopRequested !== undefined,
     });
+    this.encodeStage = createEncodeStage(handlers, settings, logger);
     const states = new StateWriter({
       ledger: this.ledger,
       output,
@@ -124,20 +128,28 @@ export class ProcessLoop {
     });
     this.queue = new ExportQueue({
       ledger: this.ledger,
-      exportBatch: (batch) => exportBatch(batch, { ...options, summary }),
+      // An encoded batch first hands the records its encoder refused to the policy (no extra tick otherwise).
+      exportBatch: (batch) =>
+        batch.encoding === undefined
+          ? exportBatch(batch, { ...options, summary })
+          : batch.encoding.then((encoded) => {
+              this.pipeline.settleEncoded(batch, encoded, (position) => this.locate(position));
+              batch.release(); // the lines as read are done with: the export holds only the encoded text
+              return exportBatch(batch, { ...options, summary });
+            }),
       releaseStates: states.release,
       halted,
       onFailure: (error) => this.fail(error),
       failure: () => this.failure,
     });
-    const encodes = handlers.encodeRecord !== undefined;
+    const stage = this.encodeStage;
     this.batcher = new Batcher({
       settings,
       ledger: this.ledger,
       queue: this.queue,
       summary,
       logger,
-      encodes,
+      seal: stage && ((batch) => stage.start(batch)),
     });
     this.changes = new StreamChanges({
       handlers,
@@ -147,6 +159,7 @@ export class ProcessLoop {
       streams: this.streams,
       batcher: this.batcher,
       queue: this.queue,
+      encodeStage: this.encodeStage,
     });
   }
 
@@ -196,6 +209,7 @@ export class ProcessLoop {
       signal?.removeEventListener('abort', onAbort);
       output.off('error', onOutputError);
       this.pipeline.close();
+      await this.encodeStage?.close();
       this.summary.deviations = this.pipeline.deviations.entries();
       this.summary.elapsedMs = performance.now() - started;
     }
@@ -274,10 +288,8 @@ export class ProcessLoop {
 
   private handleRecord(message: Message<'RECORD'>, text: string, raw: LineCursor, position: number) {
     const stream = this.streams.require(message.stream, 'RECORD', this.origin.line);
-    const now = Date.now();
-    const encoded = this.pipeline.accept(stream, message, text, position, now);
-    if (encoded === REJECTED) return undefined;
-    return this.batcher.add(stream, encoded, raw, position, now, this.pipeline.foundExtras);
+    if (this.pipeline.accept(stream, message, text, position) === REJECTED) return undefined;
+    return this.batcher.add(stream, raw, position, Date.now(), this.pipeline.foundExtras);
   }
 
   /**
@@ -296,9 +308,21 @@ export class ProcessLoop {
         return this.handleRecord(record, text, records.cursor, first + at.ordinal);
       });
       this.batchFileLines += read;
+      if (read > 0) this.batchSpans.push({ from: first + 1, to: first + read, line });
     } finally {
       this.origin.batchFile = undefined;
     }
+  }
+
+  /** Where the record at a place in the input order was read (see {@link ProcessLoop.positionOf}). */
+  private locate(position: number): { line: number; batchRecord?: number } {
+    let shift = 0;
+    for (const span of this.batchSpans) {
+      if (position < span.from) break;
+      if (position <= span.to) return { line: span.line, batchRecord: position - span.from + 1 };
+      shift += span.to - span.from + 1;
+    }
+    return { line: position - shift };
   }
 
   private handleState(value: unknown, line: number): Promise<void> | undefined {

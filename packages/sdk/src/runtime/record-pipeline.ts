@@ -1,13 +1,14 @@
 import type { Logger } from 'pino';
-import { InputError, SdkError, describeError, type ErrorCode } from '../errors';
+import { InputError, describeError, type ErrorCode } from '../errors';
 import { findLoneSurrogate, mayHoldLoneSurrogate } from '../json/lone-surrogate';
 import type { RunSummary } from '../contexts';
 import type { BatchFileLocation } from './batch-files';
-import type { BoundHandlers } from './bind-handlers';
 import { DeadLetterFile } from './dead-letter';
 import { describeExtraProperties } from './extra-properties';
 import type { SingerMessage } from './parse-message';
 import { DeviationLog } from './deviation-log';
+import type { EncodedBatch } from './encode-stage';
+import type { StreamBatch } from './stream-batch';
 import type { RunSettings } from './settings';
 import type { StreamDefinition } from './stream-registry';
 
@@ -26,28 +27,21 @@ export interface RecordOrigin {
   batchFile: BatchFileLocation | undefined;
 }
 
-/**
- * An async `@CheckRecord` would let every record through (its rejection arrives after the record was batched), and
- * TypeScript accepts a Promise-returning method where `void` is declared: so the pipeline refuses one at its first call.
- */
-function notSynchronous(returned: unknown): SdkError {
-  if (returned instanceof Promise) returned.catch(() => undefined); // its own rejection must not crash the process
-  return new SdkError(
-    'ERR_HANDLER_FAILED',
-    `@CheckRecord returned ${returned instanceof Promise ? 'a Promise' : 'a value'}: it must be synchronous and ` +
-      'return nothing (throw to reject the record). Remove `async` from the method.',
-  );
+/** Where a record an encoder refused was read: its stdin line, or its BATCH line and its place among the files' records. */
+export interface EncodedOrigin {
+  line: number;
+  batchRecord?: number;
 }
 
 /**
  * What happens to a RECORD between reading and buffering: the checks (key properties, lone surrogates, the
- * schema, noting values that only break a constraint), the destination's `@CheckRecord` and `@EncodeRecord`, and the invalid-record policy (fail, skip, or
- * the dead-letter file) for a record that does not pass.
+ * schema, noting values that only break a constraint), and the invalid-record policy (fail, skip, or the
+ * dead-letter file) for a record that does not pass, or that the destination's encoder refused.
  *
  * @example
  * ```ts
- * const encoded = pipeline.accept(stream, message, text, line, Date.now());
- * if (encoded !== REJECTED) batcher.add(stream, encoded, cursor, line, now);
+ * if (pipeline.accept(stream, message, text, line) !== REJECTED) batcher.add(stream, cursor, line, Date.now());
+ * pipeline.settleEncoded(batch, await batch.encoding, locate); // before the export: the encoder's refusals
  * ```
  */
 export class RecordPipeline {
@@ -59,7 +53,6 @@ export class RecordPipeline {
 
   constructor(
     private readonly options: {
-      handlers: BoundHandlers;
       settings: RunSettings;
       logger: Logger;
       inputName: string;
@@ -75,17 +68,15 @@ export class RecordPipeline {
   }
 
   /**
-   * Checks one record and runs the destination's record hooks. Returns what `@EncodeRecord` made of it (undefined
-   * without one: the line is buffered as read), or {@link REJECTED}. Throws under the `fail` policy. `line` is
-   * the record's place in the input order (the hooks' `line`); {@link RecordOrigin} says where it was read.
+   * Checks one record: undefined when it is to be buffered, {@link REJECTED} if not. Throws under `fail`. `line`
+   * is the record's place in the input order; {@link RecordOrigin} says where it was read.
    */
   accept(
     stream: StreamDefinition,
     message: RecordMessage,
     text: string,
     line: number,
-    now: number,
-  ): string | undefined | typeof REJECTED {
+  ): undefined | typeof REJECTED {
     const record = message.message.record;
     for (const key of stream.keyProperties) {
       if (record[key] === undefined || record[key] === null) {
@@ -128,29 +119,27 @@ export class RecordPipeline {
     this.foundExtras = extras;
     if (extras !== undefined && this.options.settings.extraProperties === 'fail')
       return this.reject(stream.name, 'ERR_EXTRA_PROPERTIES', describeExtraProperties(extras), text, line);
-    const { encodeRecord: encode, checkRecord: check } = this.options.handlers;
-    if (encode === undefined && check === undefined) return undefined;
-    const context = stream.encodeContext;
-    context.record = record;
-    context.message = message.message;
-    context.line = line;
-    context.receivedAt = now;
-    let checked: unknown;
-    let encoded: string | undefined;
-    try {
-      checked = check?.(context);
-      encoded = encode?.(context);
-    } catch (error) {
-      return this.reject(
-        stream.name,
-        'ERR_RECORD_REJECTED',
-        `was rejected by the destination: ${describeError(error)}`,
-        text,
-        line,
-      );
+    return undefined;
+  }
+
+  /**
+   * Before a sealed batch's export: hands each record its encoder refused to the policy (the first throws under
+   * `fail`: nothing of the batch is exported, so no state after it is written), then takes them out of the batch.
+   */
+  settleEncoded(
+    batch: StreamBatch,
+    encoded: EncodedBatch,
+    locate: (position: number) => EncodedOrigin,
+  ): void {
+    const { stream } = batch.facts!;
+    for (const { index, error } of encoded.rejected) {
+      const problem = `was rejected by the destination: ${describeError(error).replace(/\.+$/, '')}`;
+      const position = batch.lines[index]!;
+      const text = batch.text(index);
+      this.reject(stream, 'ERR_RECORD_REJECTED', problem, text, position, error, locate(position));
     }
-    if (checked !== undefined) throw notSynchronous(checked);
-    return encoded;
+    batch.dropRecords(encoded.rejected.map((r) => r.index));
+    batch.encoded = { chunks: encoded.chunks, notes: encoded.notes };
   }
 
   /** Makes rejected records durable before a STATE that covers them is written. */
@@ -168,21 +157,29 @@ export class RecordPipeline {
     problem: string,
     text: string,
     line: number,
+    cause?: unknown,
+    encodedAt?: EncodedOrigin,
   ): typeof REJECTED {
-    const { settings, inputName, summary, logger, origin } = this.options;
+    const { settings, inputName, summary, logger } = this.options;
+    // An encoder's refusal comes after the record was read: the loop says where that was.
+    const origin =
+      encodedAt === undefined ? this.options.origin : { line: encodedAt.line, batchFile: undefined };
     const policy = settings.invalidRecordPolicy;
     const file = origin?.batchFile;
     const at = origin?.line ?? line;
     const where =
-      file === undefined
-        ? `${inputName} line ${at}: RECORD for stream "${stream}"`
-        : `${file.describeFile()} line ${file.fileLine}: the record`;
+      file !== undefined
+        ? `${file.describeFile()} line ${file.fileLine}: the record`
+        : encodedAt?.batchRecord !== undefined
+          ? `${inputName} line ${at}: record ${encodedAt.batchRecord} of the BATCH message's files for stream "${stream}"`
+          : `${inputName} line ${at}: RECORD for stream "${stream}"`;
     const location = file?.fields() ?? { line: at, stream };
     if (policy === 'fail') {
       throw new InputError(
         code,
         `${where} ${problem}. Fix the tap, or set invalid_record_policy to "skip" or "dead_letter" to load the other records.`,
         location,
+        cause === undefined ? undefined : { cause },
       );
     }
     summary.invalidRecords[stream] = (summary.invalidRecords[stream] ?? 0) + 1;

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ExtraPropertiesPolicy } from './extra-properties';
 
 /** What to do with a record that fails its schema or lacks a key property. */
@@ -35,6 +36,11 @@ export interface RunSettings {
    * writing any further state (a stuck export must not keep a stopped run alive).
    */
   stopGracePeriodMs: number;
+  /**
+   * Worker threads that encode sealed batches (`@EncodeWith`); 0 encodes on the main thread. Undefined: one fewer
+   * than the cores (the main thread reads), see {@link defaultEncodeThreads}.
+   */
+  encodeThreads: number | undefined;
 }
 
 export const MIB = 1024 * 1024;
@@ -52,4 +58,21 @@ export const DEFAULT_RUN_SETTINGS: RunSettings = {
   deadLetterPath: undefined,
   maxLineBytes: 64 * MIB,
   stopGracePeriodMs: 30_000,
+  encodeThreads: undefined,
 };
+
+/** Most encode threads a run starts by default (more rarely help: the main thread's reading is the limit). */
+const MAX_DEFAULT_ENCODE_THREADS = 4;
+
+/**
+ * The encode threads when `encode_threads` is not set: the cores but one, which reads and validates (none on a
+ * single core: the main thread encodes).
+ *
+ * @example
+ * ```ts
+ * defaultEncodeThreads(2); // 1
+ * ```
+ */
+export function defaultEncodeThreads(cores: number = availableParallelism()): number {
+  return Math.max(0, Math.min(MAX_DEFAULT_ENCODE_THREADS, cores - 1));
+}

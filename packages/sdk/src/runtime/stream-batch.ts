@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../contexts';
 import { ByteArena } from './byte-arena';
 import type { OutstandingBatch } from './checkpoint-ledger';
+import type { EncodedBatch, EncoderHandle } from './encode-stage';
 import type { ExtraPropertyNote } from './extra-properties';
 
 /** What a batch's records were read under, fixed by its first record and handed to its export. */
@@ -10,10 +11,12 @@ export interface BatchFacts {
   readonly keyProperties: string[];
   /** The stream state (what `@OnSchema` returned) the records were read under. */
   readonly streamState: unknown;
+  /** With `@EncodeWith`: the stream's encoder the records are encoded with. */
+  readonly encoder: EncoderHandle | undefined;
 }
 
 /**
- * One stream's buffered records: their line text (or what `@EncodeRecord` made of them) in a {@link ByteArena}
+ * One stream's buffered records: their line text in a {@link ByteArena}
  * (outside the JavaScript heap, see there why), plus parallel arrays of line numbers and receive times (no
  * wrapper object per record on the hot path).
  */
@@ -32,8 +35,12 @@ export class StreamBatch {
   /** Set when flushed: the batch's number in the run and in its stream (1-based). */
   batchNumber = 0;
   streamBatchNumber = 0;
-
-  constructor(readonly encoded: boolean) {}
+  /** When the batch was sealed (flushed to the export queue), epoch ms: its `batchedAt`. */
+  sealedAt = 0;
+  /** With `@EncodeWith`: the encode stage's work on the batch, from its sealing. */
+  encoding: Promise<EncodedBatch> | undefined;
+  /** The encoded text and notes, once the refused records were taken out (see {@link StreamBatch.dropRecords}). */
+  encoded: { chunks: Buffer[]; notes: unknown[] } | undefined;
 
   get size(): number {
     return this.lines.length;
@@ -53,13 +60,22 @@ export class StreamBatch {
     return bytes;
   }
 
-  /** Buffers what `@EncodeRecord` returned for a record whose line was `lineBytes` long; returns `lineBytes`. */
-  addEncoded(encoded: string, lineBytes: number, line: number, now: number): number {
-    this.lines.push(line);
-    this.receivedAt.push(now);
-    this.arena.append(encoded);
-    this.bytes += lineBytes;
-    return lineBytes;
+  /**
+   * Takes records out of the line numbers and receive times (those the encoder refused; `indexes` ascending);
+   * their lines stay in the arena, which the encoded batch no longer reads.
+   */
+  dropRecords(indexes: readonly number[]): void {
+    if (indexes.length === 0) return;
+    const dropped = new Set(indexes);
+    let kept = 0;
+    for (let i = 0; i < this.lines.length; i++) {
+      if (dropped.has(i)) continue;
+      this.lines[kept] = this.lines[i]!;
+      this.receivedAt[kept] = this.receivedAt[i]!;
+      kept++;
+    }
+    this.lines.length = kept;
+    this.receivedAt.length = kept;
   }
 
   /** The i-th record's line text. */
@@ -67,7 +83,10 @@ export class StreamBatch {
     return this.arena.text(index);
   }
 
-  /** Frees the batch's memory for reuse; call once its export has finished. */
+  /**
+   * Frees the batch's line memory for reuse: once its export has finished, or once it was encoded (the export
+   * then reads the encoded text only). A second call does nothing.
+   */
   release(): void {
     this.arena.release();
   }

@@ -1,9 +1,11 @@
 import type { Logger } from 'pino';
 import type { Batcher } from './batcher';
 import type { BoundHandlers } from './bind-handlers';
+import type { EncodeStage } from './encode-stage';
 import type { ExportQueue } from './export-queue';
 import type { Message } from './parse-message';
 import type { StreamRegistry } from './stream-registry';
+import { HandlerError, describeError } from '../errors';
 import { callStreamHook } from './stream-hooks';
 
 /** What {@link StreamChanges} works with: the loop's parts it flushes and drains, and the hooks it calls. */
@@ -15,6 +17,8 @@ export interface StreamChangesOptions {
   streams: StreamRegistry;
   batcher: Batcher;
   queue: ExportQueue;
+  /** With `@EncodeWith`: where a stream's encoder facts go. */
+  encodeStage: EncodeStage | undefined;
 }
 
 /**
@@ -69,11 +73,32 @@ export class StreamChanges {
         streams.setState(name, returned);
       }
     }
+    if (changed || stream.state !== state) this.updateEncoder(name, line);
     const pending = this.pendingVersions.get(name);
     if (pending !== undefined) {
       this.pendingVersions.delete(name);
       await this.activateVersion(pending.message, pending.line);
     }
+  }
+
+  /** A new schema or state: the stream's encoder facts again (its buffered records were flushed already). */
+  private updateEncoder(name: string, line: number): void {
+    const { handlers, config, inputName, streams, encodeStage } = this.options;
+    if (encodeStage === undefined || handlers.encoderFacts === undefined) return;
+    const stream = streams.get(name)!;
+    const { schema, keyProperties, state: streamState } = stream;
+    let facts: unknown;
+    try {
+      facts = handlers.encoderFacts({ config, stream: name, streamState, schema, keyProperties });
+    } catch (error) {
+      throw new HandlerError(
+        'ERR_HANDLER_FAILED',
+        `${inputName} line ${line}: @EncodeWith for stream "${name}" failed: ${describeError(error)}`,
+        error,
+        { line, stream: name },
+      );
+    }
+    streams.setEncoder(name, encodeStage.register(name, facts));
   }
 
   async activateVersion(message: Message<'ACTIVATE_VERSION'>, line: number): Promise<void> {

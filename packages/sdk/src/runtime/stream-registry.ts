@@ -1,9 +1,8 @@
-import type { EncodeContext, JsonSchema } from '../contexts';
+import type { JsonSchema } from '../contexts';
 import { InputError } from '../errors';
 import { ExtraPropertyFinder, type ExtraPropertiesPolicy } from './extra-properties';
+import type { EncoderHandle } from './encode-stage';
 import { RecordChecker, Validators } from './record-validator';
-
-type MutableEncodeContext = { -readonly [K in keyof EncodeContext]: EncodeContext[K] };
 
 /** A stream as its latest SCHEMA defined it. */
 export interface StreamDefinition {
@@ -16,10 +15,10 @@ export interface StreamDefinition {
   readonly checker: RecordChecker | undefined;
   /** Finds undeclared properties (unless extra_properties is "ignore"). */
   readonly extras: ExtraPropertyFinder | undefined;
-  /** Reused for every `@CheckRecord`/`@EncodeRecord` call of the stream: no object per record. */
-  readonly encodeContext: MutableEncodeContext;
   /** The stream's state: what `@OnSchema` returned last (kept across schema changes until it returns another). */
   readonly state: unknown;
+  /** With `@EncodeWith`: the encoder its records are read under (set after `@OnSchema`). */
+  readonly encoder: EncoderHandle | undefined;
 }
 
 /** What a SCHEMA did to the registry. */
@@ -65,9 +64,12 @@ export class StreamRegistry {
 
   /** Keeps what `@OnSchema` returned as the stream's state (records read from now on are read under it). */
   setState(name: string, state: unknown): void {
-    const stream = this.streams.get(name) as { state: unknown; encodeContext: MutableEncodeContext };
-    stream.state = state;
-    stream.encodeContext.streamState = state;
+    (this.streams.get(name) as { state: unknown }).state = state;
+  }
+
+  /** Keeps the stream's encoder (records read from now on are encoded with it). */
+  setEncoder(name: string, encoder: EncoderHandle): void {
+    (this.streams.get(name) as { encoder: EncoderHandle | undefined }).encoder = encoder;
   }
 
   /** The stream a RECORD names; throws when its SCHEMA has not come first. */
@@ -92,7 +94,7 @@ export class StreamRegistry {
     const schemaKey = JSON.stringify([schema, keyProperties]);
     if (previous !== undefined && previous.schemaKey === schemaKey)
       return { stream: previous, previous, changed: false };
-    const { config, validateRecords, strictValidation, jsonColumnsHoldAnyJson, inputName, extraProperties } =
+    const { validateRecords, strictValidation, jsonColumnsHoldAnyJson, inputName, extraProperties } =
       this.options;
     const checker = validateRecords
       ? new RecordChecker(
@@ -103,19 +105,9 @@ export class StreamRegistry {
         )
       : undefined;
     const state = previous?.state;
-    const encodeContext: MutableEncodeContext = {
-      config,
-      stream: name,
-      streamState: state,
-      schema,
-      keyProperties,
-      record: {},
-      message: undefined!,
-      line: 0,
-      receivedAt: 0,
-    };
+    const encoder = previous?.encoder;
     const extras = extraProperties === 'ignore' ? undefined : new ExtraPropertyFinder(schema);
-    const stream = { name, schema, keyProperties, schemaKey, checker, extras, encodeContext, state };
+    const stream = { name, schema, keyProperties, schemaKey, checker, extras, state, encoder };
     this.streams.set(name, stream);
     return { stream, previous, changed: true };
   }

@@ -8,10 +8,14 @@ import type { RunSettings } from '../runtime/settings';
 /** One batch as the destination received it. */
 export interface ExportedBatch {
   stream: string;
-  /** The records (empty for a destination with `@EncodeRecord`: see `encoded`). */
+  /** The records (empty for a destination with `@EncodeWith`: see `encoded`). */
   records: SingerRecord[];
-  /** For a destination with `@EncodeRecord`: what it encoded for the batch, as one string. */
+  /** For a destination with `@EncodeWith`: what its encoder made of the batch, as one string. */
   encoded: string | undefined;
+  /** For a destination with `@EncodeWith`: what its encoder noted (see `EncodedBatchContext.notes`). */
+  notes: readonly unknown[];
+  /** The input lines of the batch's records (refused ones taken out). */
+  lineNumbers: readonly number[];
   firstLine: number;
   lastLine: number;
   batchNumber: number;
@@ -88,8 +92,10 @@ export async function runTestDestination(
   const observeBatch = (context: BatchContext) =>
     batches.push({
       stream: context.stream,
-      records: context.encoded ? [] : [...context.records],
-      encoded: context.encoded ? Buffer.concat(context.encoded).toString('utf8') : undefined,
+      records: context.kind === 'encoded' ? [] : [...context.records],
+      encoded: context.kind === 'encoded' ? Buffer.concat(context.encoded).toString('utf8') : undefined,
+      notes: context.kind === 'encoded' ? context.notes : [],
+      lineNumbers: [...context.lineNumbers],
       firstLine: context.firstLine,
       lastLine: context.lastLine,
       batchNumber: context.batchNumber,

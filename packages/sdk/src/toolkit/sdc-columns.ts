@@ -79,7 +79,7 @@ export interface SdcFacts {
   readonly receivedAt: number;
   /** When the batch was handed to the export, epoch ms. */
   readonly batchedAt: number;
-  /** The record's place in the input order (`EncodeContext.line`, `BatchContext.lineNumbers`). */
+  /** The record's place in the input order (`EncodeMeta.line`, `BatchContext.lineNumbers`). */
   readonly line: number;
 }
 

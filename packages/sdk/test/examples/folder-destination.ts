@@ -5,20 +5,20 @@ import { join } from 'node:path';
 import { IsBoolean, IsString } from 'class-validator';
 import {
   Destination,
+  EncodeWith,
   ExportBatch,
   NameClaims,
   OnSchema,
-  SDC_COLUMNS,
   SdcValues,
   Setting,
   foldName,
   normalizeSchema,
-  stringifyJson,
-  type BatchContext,
+  type EncodedBatchContext,
+  type EncoderFactsContext,
   type NameRules,
-  type PropertySchema,
   type SchemaContext,
 } from '../../src/index';
+import type { FolderRowFacts } from './folder-rows';
 
 export class FolderConfig {
   @Setting({ name: 'folder', description: 'Directory for the <stream>.jsonl files.' })
@@ -33,16 +33,10 @@ export class FolderConfig {
 /** File names: lower case, letters, digits and `_`, at most 100 bytes (longer ones get a hash). */
 const FILE_NAMES: NameRules = { maxBytes: 100, case: 'lower', disallowed: /[^a-z0-9_]/g };
 
-/** The type mapping: how each logical type is written (here: date-times as UTC instants, the rest as sent). */
-function writeValue(property: PropertySchema, value: unknown): unknown {
-  if (property.type === 'date-time' && typeof value === 'string') return new Date(value).toISOString();
-  return value;
-}
-
-/** One stream's file and columns. */
+/** One stream's file and the facts its rows are made from. */
 interface FolderStream {
   file: string;
-  properties: readonly PropertySchema[];
+  rows: FolderRowFacts;
 }
 
 @Destination({ name: 'dest-folder', config: FolderConfig })
@@ -58,35 +52,21 @@ export class FolderDestination {
     mkdirSync(config.folder, { recursive: true });
     const file = join(config.folder, `${foldName(stream, FILE_NAMES)}.jsonl`);
     this.files.claim(file, stream);
-    return { file, properties: normalizeSchema(schema).properties };
+    const properties = normalizeSchema(schema).properties.map(({ name, type }) => ({ name, type }));
+    const { runStartedAtUs } = this.metadata;
+    return { file, rows: { properties, metadata: config.addRecordMetadata, runStartedAtUs } };
+  }
+
+  /** Records become rows in the SDK's encode stage, on worker threads, built from these facts. */
+  @EncodeWith({ module: join(__dirname, 'folder-rows.js'), export: 'folderRows' })
+  rowFacts({ streamState }: EncoderFactsContext<FolderConfig, FolderStream>): FolderRowFacts {
+    return streamState.rows;
   }
 
   @ExportBatch
-  write({
-    streamState,
-    messages,
-    lineNumbers,
-    receivedAt,
-    batchedAt,
-    config,
-  }: BatchContext<FolderConfig, FolderStream>) {
-    const { file, properties } = streamState;
-    const rows = messages.map((message, i) => {
-      const row: Record<string, unknown> = {};
-      for (const p of properties) row[p.name] = writeValue(p, message.record[p.name]);
-      if (config.addRecordMetadata) {
-        const facts = {
-          message,
-          receivedAt: receivedAt[i]!,
-          batchedAt: batchedAt.getTime(),
-          line: lineNumbers[i]!,
-        };
-        for (const { name } of SDC_COLUMNS) row[name] = this.metadata.valueOf(name, facts);
-      }
-      return `${stringifyJson(row)}\n`;
-    });
-    const fd = openSync(file, 'a');
-    writeSync(fd, rows.join(''));
+  write({ streamState, encoded }: EncodedBatchContext<FolderConfig, FolderStream>) {
+    const fd = openSync(streamState.file, 'a');
+    for (const rows of encoded) writeSync(fd, rows);
     fsyncSync(fd); // durable before returning: the SDK writes the covering STATE right after
     closeSync(fd);
   }

@@ -5,7 +5,7 @@ import {
   ExportBatch,
   OnSchema,
   Setting,
-  type BatchContext,
+  type RecordBatchContext,
   type SchemaContext,
 } from '../../src/index';
 import { IsString } from 'class-validator';
@@ -25,7 +25,7 @@ export class JsonlDestination {
   }
 
   @ExportBatch
-  write({ stream, records, config }: BatchContext<JsonlConfig>) {
+  write({ stream, records, config }: RecordBatchContext<JsonlConfig>) {
     const fd = openSync(`${config.pathPrefix}${stream}.jsonl`, 'a');
     appendFileSync(fd, records.map((r) => JSON.stringify(r) + '\n').join(''));
     fsyncSync(fd); // durable before return: the SDK writes the covering STATE right after

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { InputError } from '../../src/index';
 import { findLoneSurrogate, mayHoldLoneSurrogate } from '../../src/json/lone-surrogate';
 import { runTestDestination } from '../../src/testing/index';
-import { Destination, ExportBatch, type BatchContext } from '../../src/index';
+import { Destination, ExportBatch, type RecordBatchContext } from '../../src/index';
 
 describe('lone surrogates', () => {
   it('are found by JSON pointer, in values and keys, nested or not; pairs are fine', () => {
@@ -40,7 +40,7 @@ describe('lone surrogates', () => {
 class Collect {
   static names: unknown[] = [];
   @ExportBatch
-  write({ records }: BatchContext) {
+  write({ records }: RecordBatchContext) {
     Collect.names.push(...records.map((r) => r.name));
   }
 }

@@ -12,7 +12,7 @@ import {
   ExportBatch,
   InputError,
   runDestination,
-  type BatchContext,
+  type RecordBatchContext,
 } from '../../src/index';
 import { createMemoryLogger, runTestDestination } from '../../src/testing/index';
 import { writeBatch } from '../support/batch-files';
@@ -28,7 +28,7 @@ function recordingDestination() {
   @Destination()
   class Recording {
     @ExportBatch
-    write({ records, lineNumbers }: BatchContext) {
+    write({ records, lineNumbers }: RecordBatchContext) {
       batches.push({ ids: records.map((r) => r.id), lines: [...lineNumbers] });
     }
   }
@@ -77,7 +77,7 @@ describe('BATCH messages', () => {
     @Destination()
     class Slow {
       @ExportBatch
-      async write({ records }: BatchContext) {
+      async write({ records }: RecordBatchContext) {
         await new Promise((resolve) => setTimeout(resolve, 30));
         exported.push(...records.map((r) => r.id));
         events.push(`export ${records.map((r) => r.id).join(',')}`);
@@ -139,7 +139,7 @@ describe('BATCH messages', () => {
     @Destination()
     class Versions {
       @ExportBatch
-      write({ messages }: BatchContext) {
+      write({ messages }: RecordBatchContext) {
         versions.push(...messages.map((m) => m.version));
       }
     }

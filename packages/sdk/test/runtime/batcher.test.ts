@@ -27,7 +27,7 @@ function setUp(settings: Partial<RunSettings>) {
     queue,
     summary,
     logger: createMemoryLogger().logger,
-    encodes: false,
+    seal: undefined,
   });
   const registry = new StreamRegistry({
     config: {},
@@ -44,7 +44,7 @@ function setUp(settings: Partial<RunSettings>) {
       registry.apply({ stream, schema: { properties: {} }, keyProperties: [] }, line).stream;
     cursor.reset(Buffer.from(text));
     cursor.advance();
-    return batcher.add(definition, undefined, cursor, line, 0);
+    return batcher.add(definition, cursor, line, 0);
   };
   const flushedLines = () => flushed.map((b) => `${b.facts!.stream}:${b.lines.join(',')}`);
   return { batcher, ledger, summary, add, flushed, flushedLines };
@@ -130,6 +130,7 @@ describe('the batcher', () => {
       schema: { properties: {} },
       keyProperties: [],
       streamState: undefined,
+      encoder: undefined,
     });
   });
 });

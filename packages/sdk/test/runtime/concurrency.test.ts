@@ -9,7 +9,7 @@ import {
   InputError,
   runDestination,
   type AfterProcessContext,
-  type BatchContext,
+  type RecordBatchContext,
 } from '../../src/index';
 import { createMemoryLogger } from '../../src/testing/index';
 import { deferred, record, schema, state } from '../support/messages';
@@ -37,7 +37,7 @@ describe('the loop while an export is running', () => {
     @Destination()
     class SlowA {
       @ExportBatch
-      async write({ stream }: BatchContext) {
+      async write({ stream }: RecordBatchContext) {
         if (stream === 'a') await releaseA.promise;
         exported.push(stream);
       }
@@ -129,7 +129,7 @@ describe('the loop while an export is running', () => {
     @Destination()
     class Recording {
       @ExportBatch
-      write({ records }: BatchContext) {
+      write({ records }: RecordBatchContext) {
         exported.push(...records.map((r) => r.id as number));
       }
     }

@@ -1,18 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import {
-  Destination,
-  EncodeRecord,
-  ExportBatch,
-  eachLine,
-  type BatchContext,
-  type LineBytes,
-} from '../../src/index';
-import { runTestDestination } from '../../src/testing/index';
-import { record, schema } from '../support/messages';
-
-const users = schema('users', { id: { type: 'integer' }, name: { type: 'string' } }, ['id']);
+import { ByteArena, setArenaPoolLimit } from '../../src/runtime/byte-arena';
+import { eachLine, type LineBytes } from '../../src/runtime/line-bytes';
 
 /** What the other end of a worker's message port receives for `value` (a structured clone). */
 function throughPort<T>(value: T): Promise<{ copy: T; ports: [MessagePort, MessagePort] }> {
@@ -25,64 +15,45 @@ function throughPort<T>(value: T): Promise<{ copy: T; ports: [MessagePort, Messa
 
 const texts = (lines: LineBytes) => {
   const found: string[] = [];
-  eachLine(lines, 0, lines.lengths.length, (block, start, end) =>
-    found.push(block.toString('utf8', start, end)),
-  );
+  eachLine(lines, (block, start, end) => found.push(block.toString('utf8', start, end)));
   return found;
 };
 
-describe('BatchContext.lineBytes', () => {
+/** The run of lines `[from, to)` of an arena, as the encode stage posts it to a thread. */
+function runOf(arena: ByteArena, from: number, to: number): LineBytes {
+  const { block, offset } = arena.startOf(from);
+  return { blocks: arena.blockViews(), lengths: arena.lengths().slice(from, to), block, offset };
+}
+
+describe('a run of batch lines (line-bytes.ts)', () => {
   const lines = [
     '{"type":"RECORD","stream":"users","record":{"id":1,"name":"ä 漢字 🎉"}}',
     '{"type": "RECORD", "stream": "users", "record": {"id": 2, "name": "spaced \\"as sent\\""}}',
+    '',
     `{"type":"RECORD","stream":"users","record":{"id":3,"name":"${'€'.repeat(400_000)}"}}`, // > one 1 MiB block
     '{"type":"RECORD","stream":"users","record":{"id":4,"name":"after the big one"}}',
   ];
+  const arena = new ByteArena();
+  for (const line of lines) arena.append(line);
 
-  it('holds the RECORD lines byte for byte as read, in shared memory that a worker sees without a copy', async () => {
-    let seen: { here: string[]; there: string[]; shared: boolean; sharedThere: boolean } | undefined;
-    @Destination()
-    class Handoff {
-      @ExportBatch
-      async write({ lineBytes }: BatchContext) {
-        const { copy, ports } = await throughPort(lineBytes!);
-        seen = {
-          here: texts(lineBytes!),
-          there: texts(copy),
-          shared: lineBytes!.blocks.every((b) => b.buffer instanceof SharedArrayBuffer),
-          sharedThere: copy.blocks.every((b) => b.buffer instanceof SharedArrayBuffer),
-        };
-        // Shared, not copied: a byte changed here is seen through the posted copy.
-        const first = lineBytes!.blocks[0]!;
-        const before = first[0]!;
-        first[0] = 0x20;
-        assert.equal(copy.blocks[0]![0], 0x20);
-        first[0] = before;
-        for (const port of ports) port.close();
-      }
-    }
-    const result = await runTestDestination(Handoff, { messages: [users, ...lines] });
-    assert.equal(result.error, undefined);
-    assert.deepEqual(seen, { here: lines, there: lines, shared: true, sharedThere: true });
+  it('finds every run of lines byte for byte, from any first line, across blocks', () => {
+    for (let from = 0; from <= lines.length; from++)
+      for (let to = from; to <= lines.length; to++)
+        assert.deepEqual(texts(runOf(arena, from, to)), lines.slice(from, to), `${from}-${to}`);
   });
 
-  it('is undefined for a destination with @EncodeRecord (its batch holds the encoded text instead)', async () => {
-    let lineBytes: LineBytes | undefined | 'unset' = 'unset';
-    @Destination()
-    class Encoding {
-      @EncodeRecord
-      encode() {
-        return 'x';
-      }
-      @ExportBatch
-      write(context: BatchContext) {
-        lineBytes = context.lineBytes;
-      }
-    }
-    const result = await runTestDestination(Encoding, {
-      messages: [users, record('users', { id: 1, name: 'a' })],
-    });
-    assert.equal(result.error, undefined);
-    assert.equal(lineBytes, undefined);
+  it('lives in shared memory that a worker sees without a copy', async () => {
+    setArenaPoolLimit(0);
+    const run = runOf(arena, 1, 5);
+    const { copy, ports } = await throughPort(run);
+    assert.deepEqual(texts(copy), lines.slice(1, 5));
+    assert.ok(copy.blocks.every((b) => b.buffer instanceof SharedArrayBuffer));
+    // Shared, not copied: a byte changed here is seen through the posted copy.
+    const first = run.blocks[0]!;
+    const before = first[0]!;
+    first[0] = 0x20;
+    assert.equal(copy.blocks[0]![0], 0x20);
+    first[0] = before;
+    for (const port of ports) port.close();
   });
 });

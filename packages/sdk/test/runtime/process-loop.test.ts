@@ -17,7 +17,7 @@ import {
   runDestination,
   type ActivateVersionContext,
   type AfterProcessContext,
-  type BatchContext,
+  type RecordBatchContext,
   type SchemaContext,
 } from '../../src/index';
 import { runTestDestination, createMemoryLogger } from '../../src/testing/index';
@@ -31,7 +31,7 @@ describe('the batching loop', () => {
     @Destination()
     class Recording {
       @ExportBatch
-      write({ stream, records }: BatchContext) {
+      write({ stream, records }: RecordBatchContext) {
         events.push(`export ${stream} ${records.length}`);
       }
     }
@@ -122,7 +122,7 @@ describe('the batching loop', () => {
     @Destination()
     class FailsOrders {
       @ExportBatch
-      write({ stream }: BatchContext) {
+      write({ stream }: RecordBatchContext) {
         if (stream === 'orders') throw new Error('orders table is locked');
       }
     }
@@ -198,11 +198,11 @@ describe('the batching loop', () => {
   });
 
   it('flushes by age on a real timer while the input is idle', async () => {
-    const exported = deferred<BatchContext>();
+    const exported = deferred<RecordBatchContext>();
     @Destination({ batchWaitLimitSeconds: 0.05 })
     class Noop {
       @ExportBatch
-      write(context: BatchContext) {
+      write(context: RecordBatchContext) {
         exported.resolve(context);
       }
     }
@@ -277,7 +277,7 @@ describe('the batching loop', () => {
         );
       }
       @ExportBatch
-      write({ records, schema: s }: BatchContext) {
+      write({ records, schema: s }: RecordBatchContext) {
         events.push(`export ${records.length} ${Object.keys(s.properties ?? {}).join(',')}`);
       }
     }
@@ -311,7 +311,7 @@ describe('the batching loop', () => {
     @Destination()
     class Versioned {
       @ExportBatch
-      write({ records }: BatchContext) {
+      write({ records }: RecordBatchContext) {
         events.push(`export ${records.length}`);
       }
       @OnActivateVersion

@@ -3,20 +3,18 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError, SdkError, type EncodeContext } from '../../src/index';
+import { InputError } from '../../src/index';
 import { createMemoryLogger } from '../../src/testing/index';
-import type { BoundHandlers } from '../../src/runtime/bind-handlers';
 import { parseMessage, type SingerMessage } from '../../src/runtime/parse-message';
 import { emptySummary } from '../../src/runtime/process-loop';
 import { RecordPipeline, REJECTED } from '../../src/runtime/record-pipeline';
 import { DEFAULT_RUN_SETTINGS, type RunSettings } from '../../src/runtime/settings';
 import { StreamRegistry } from '../../src/runtime/stream-registry';
 
-function setUp(settings: Partial<RunSettings>, hooks: Partial<BoundHandlers> = {}) {
+function setUp(settings: Partial<RunSettings>) {
   const summary = emptySummary();
   const { logger, entries } = createMemoryLogger();
   const pipeline = new RecordPipeline({
-    handlers: { encodeRecord: undefined, checkRecord: undefined, ...hooks } as BoundHandlers,
     settings: { ...DEFAULT_RUN_SETTINGS, ...settings },
     logger,
     inputName: 'stdin',
@@ -35,7 +33,7 @@ function setUp(settings: Partial<RunSettings>, hooks: Partial<BoundHandlers> = {
   const accept = (record: object, line = 2) => {
     const text = JSON.stringify({ type: 'RECORD', stream: 'users', record });
     const message = parseMessage(text, { name: 'stdin', line }) as Extract<SingerMessage, { type: 'RECORD' }>;
-    return pipeline.accept(users, message, text, line, 1000);
+    return pipeline.accept(users, message, text, line);
   };
   return { pipeline, accept, summary, entries };
 }
@@ -73,35 +71,5 @@ describe('the record pipeline', () => {
     assert.equal(entry.line, 4);
     assert.equal(entry.code, 'ERR_RECORD_INVALID');
     assert.deepEqual(entry.message, { type: 'RECORD', stream: 'users', record: { id: 'one' } });
-  });
-
-  it('returns what @EncodeRecord made, after @CheckRecord, with the record and line in the context', () => {
-    const seen: string[] = [];
-    const { accept } = setUp(
-      {},
-      {
-        checkRecord: (c: EncodeContext) => void seen.push(`check ${c.line}`),
-        encodeRecord: (c: EncodeContext) => `${String(c.record.id)}@${c.line}\n`,
-      },
-    );
-    assert.equal(accept({ id: 5 }, 3), '5@3\n');
-    assert.deepEqual(seen, ['check 3']);
-  });
-
-  it('treats a throwing @CheckRecord as a rejected record, and refuses an async one', () => {
-    const rejecting = setUp(
-      { invalidRecordPolicy: 'skip' },
-      {
-        checkRecord: () => {
-          throw new Error('no');
-        },
-      },
-    );
-    assert.equal(rejecting.accept({ id: 1 }), REJECTED);
-    const async = setUp({}, { checkRecord: (() => Promise.resolve()) as unknown as () => void });
-    assert.throws(
-      () => async.accept({ id: 1 }),
-      (e: unknown) => e instanceof SdkError && e.code === 'ERR_HANDLER_FAILED',
-    );
   });
 });

@@ -7,7 +7,7 @@ import {
   OnActivateVersion,
   OnSchema,
   type ActivateVersionContext,
-  type BatchContext,
+  type RecordBatchContext,
   type SchemaContext,
 } from '../../src/index';
 import { runTestDestination } from '../../src/testing/index';
@@ -123,7 +123,7 @@ describe('ACTIVATE_VERSION before the first SCHEMA', () => {
         events.push(`activate ${stream} ${version} line ${line} keys ${keyProperties.join(',')}`);
       }
       @ExportBatch
-      write({ records }: BatchContext) {
+      write({ records }: RecordBatchContext) {
         events.push(`export ${records.length}`);
       }
     }

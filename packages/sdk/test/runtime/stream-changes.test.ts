@@ -44,6 +44,7 @@ function setUp(hooks: Partial<BoundHandlers> = {}) {
         return Promise.resolve();
       },
     } as unknown as ExportQueue,
+    encodeStage: undefined,
   });
   return { changes, calls, entries };
 }

@@ -2,17 +2,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   Destination,
-  EncodeRecord,
+  EncodeWith,
   ExportBatch,
   OnActivateVersion,
   OnSchema,
   type ActivateVersionContext,
   type BatchContext,
-  type EncodeContext,
+  type EncodedBatchContext,
+  type EncoderFactsContext,
   type SchemaContext,
 } from '../../src/index';
 import { runTestDestination } from '../../src/testing/index';
 import { record, schema, state } from '../support/messages';
+import { testEncoder } from '../support/test-encoders';
 
 /** The stream state of these tests: which SCHEMA made it. */
 interface Generation {
@@ -79,14 +81,15 @@ describe('per-stream state owned by the SDK', () => {
         return { stream, line };
       }
 
-      @EncodeRecord
-      encode({ record: values, streamState }: EncodeContext<unknown, Generation>): string {
-        return `${String(values.id)} read under ${label(streamState)}\n`;
+      // The encoder is built from the facts of the state its batch was read under.
+      @EncodeWith(testEncoder('labelled'))
+      encoderFacts({ streamState }: EncoderFactsContext<unknown, Generation>) {
+        return { prefix: `read under ${label(streamState)}: ` };
       }
 
       @ExportBatch
-      write({ encoded, streamState }: BatchContext<unknown, Generation>) {
-        seen.push(`${label(streamState)}: ${Buffer.concat(encoded!).toString().trim().replace(/\n/g, '; ')}`);
+      write({ encoded, streamState }: EncodedBatchContext<unknown, Generation>) {
+        seen.push(`${label(streamState)}: ${Buffer.concat(encoded).toString().trim().replace(/\n/g, '; ')}`);
       }
     }
     const result = await runTestDestination(AlwaysNew, {
@@ -100,8 +103,8 @@ describe('per-stream state owned by the SDK', () => {
     });
     assert.equal(result.error, undefined, String(result.error));
     assert.deepEqual(seen, [
-      'users@1: 1 read under users@1; 2 read under users@1',
-      'users@4: 3 read under users@4',
+      'users@1: read under users@1: users:2:1:undefined; read under users@1: users:3:2:undefined',
+      'users@4: read under users@4: users:5:3:undefined',
     ]);
   });
 

@@ -1,15 +1,19 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import {
-  CheckRecord,
   Destination,
+  EncodeWith,
   ExportBatch,
   OnSchema,
   TestConnection,
   type BatchContext,
-  type EncodeContext,
+  type EncoderFactsContext,
+  type RecordBatchContext,
   type SchemaContext,
 } from '../../src/index';
+
+const encoder = { module: join(__dirname, 'encoder.js'), export: 'encoder' };
 
 // A compile-time test: each `@ts-expect-error` below must be an error, or `tsc -b` (part of `npm test`) fails
 // with "Unused '@ts-expect-error' directive". The runtime part only checks the file was compiled and loaded.
@@ -29,9 +33,9 @@ class Correct {
   check(): string {
     return 'ok';
   }
-  @CheckRecord
-  checkRecord(context: EncodeContext<Config>): void {
-    if (context.record.id === undefined) throw new Error('no id');
+  @EncodeWith(encoder)
+  encoderFacts(context: EncoderFactsContext<Config>) {
+    return { path: context.config.path };
   }
 }
 
@@ -44,7 +48,7 @@ class Wrong {
   }
   // @ts-expect-error: @OnSchema receives a SchemaContext, not a BatchContext
   @OnSchema
-  schema(context: BatchContext) {
+  schema(context: RecordBatchContext) {
     return context.records;
   }
   // @ts-expect-error: @TestConnection returns a sentence (or nothing), not a number
@@ -52,9 +56,9 @@ class Wrong {
   check(): number {
     return 1;
   }
-  // @ts-expect-error: @CheckRecord receives each record's EncodeContext, not a batch
-  @CheckRecord
-  checkRecord(context: BatchContext) {
+  // @ts-expect-error: @EncodeWith receives the stream's EncoderFactsContext, not a batch
+  @EncodeWith(encoder)
+  encoderFacts(context: BatchContext) {
     return context.size;
   }
 }

@@ -9,14 +9,13 @@ describe('the public surface', () => {
     assert.deepEqual(Object.keys(root).sort(), [
       'AfterProcess',
       'BeforeProcess',
-      'CheckRecord',
       'ConfigError',
       'DeletionSettings',
       'DescribeOutput',
       'Destination',
       'DestinationDefinitionError',
       'DestinationError',
-      'EncodeRecord',
+      'EncodeWith',
       'ExactNumber',
       'ExportBatch',
       'HandlerError',
@@ -31,7 +30,6 @@ describe('the public surface', () => {
       'TestConnection',
       'decimalShapeOf',
       'digitsOf',
-      'eachLine',
       'foldName',
       'foldNames',
       'isKeyOnlyDelete',
@@ -46,6 +44,11 @@ describe('the public surface', () => {
       'stringifyJson',
       'testConnection',
     ]);
+  });
+
+  it('has one encode stage: the three batch shapes (@EncodeRecord, @CheckRecord, lineBytes/eachLine) are gone', () => {
+    for (const name of ['EncodeRecord', 'CheckRecord', 'eachLine', 'LineBytes', 'EncodeContext'])
+      for (const surface of [root, cli, testing]) assert.equal(name in surface, false, name);
   });
 
   it('CLI building blocks are behind /cli, test helpers and the conformance kit behind /testing', () => {

@@ -1,0 +1,96 @@
+import type { RecordMessage } from '../contexts';
+import type { EncodeFunction, EncodeMeta, RecordEncoder } from '../encoder';
+import { parseJsonExact } from '../json/parse-json';
+import { eachLine, type LineBytes } from './line-bytes';
+
+// Buffer#write normalises its arguments in JavaScript first; utf8Write (a stable Buffer method, not in the type
+// definitions) is the native call underneath, and this runs once per record.
+interface FastUtf8 {
+  utf8Write(text: string, offset: number): number;
+}
+
+/** Encoded records are gathered into pieces of about this many bytes (a piece holds whole records). */
+const PIECE_BYTES = 1 << 20;
+
+/** What one part of a batch (a run of its records, on one thread) was encoded to. */
+export interface EncodedPart<E = unknown> {
+  /** The encoded records, in order, each piece holding whole records. */
+  pieces: Buffer[];
+  /** What the encoder's `takeNotes` returned after the part, if anything. */
+  notes: unknown;
+  /** The records the encoder threw for, by index in the batch, in order. */
+  rejected: { index: number; error: E }[];
+}
+
+/** The records of a part: their lines as read, and the per-record facts the encoder is told. */
+export interface PartLines {
+  lines: LineBytes;
+  /** Index in the batch of the part's first record. */
+  first: number;
+  lineNumbers: ArrayLike<number>;
+  receivedAt: ArrayLike<number>;
+  batchedAt: number;
+}
+
+/** A built encoder in one shape: a factory may return the bare function. */
+export function asRecordEncoder(built: RecordEncoder | EncodeFunction): RecordEncoder {
+  return typeof built === 'function' ? { encode: built } : built;
+}
+
+/**
+ * Parses each line of a part and encodes its record, on whichever thread runs it. A record the encoder throws
+ * for is left out and listed (`failFast`: the part stops there, for the fail policy). The lines were validated
+ * when read, so parsing them again cannot fail.
+ *
+ * @example
+ * ```ts
+ * const { pieces, rejected } = encodeLines(encoder, part, false, (error) => error);
+ * ```
+ */
+export function encodeLines<E>(
+  encoder: RecordEncoder,
+  part: PartLines,
+  failFast: boolean,
+  describe: (error: unknown) => E,
+): EncodedPart<E> {
+  const pieces: Buffer[] = [];
+  const rejected: { index: number; error: E }[] = [];
+  const { lineNumbers, receivedAt, batchedAt, first } = part;
+  const meta: { -readonly [K in keyof EncodeMeta]: EncodeMeta[K] } = {
+    message: undefined!,
+    line: 0,
+    receivedAt: 0,
+    batchedAt,
+  };
+  let piece = Buffer.allocUnsafeSlow(PIECE_BYTES) as Buffer & FastUtf8;
+  let used = 0;
+  const finish = () => {
+    if (used > 0) pieces.push(piece.subarray(0, used));
+  };
+  let stopped = false;
+  eachLine(part.lines, (block, start, end, i) => {
+    if (stopped) return;
+    const message = parseJsonExact(block.toString('utf8', start, end)).value as RecordMessage;
+    meta.message = message;
+    meta.line = lineNumbers[i]!;
+    meta.receivedAt = receivedAt[i]!;
+    let text: string;
+    try {
+      text = encoder.encode(message.record, meta);
+    } catch (error) {
+      rejected.push({ index: first + i, error: describe(error) });
+      stopped = failFast;
+      return;
+    }
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (piece.length - used < text.length * 3) {
+      finish();
+      // Pieces leave this function (a worker transfers them), so each is new memory; a huge record gets its own.
+      piece = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, text.length * 3)) as Buffer & FastUtf8;
+      used = 0;
+    }
+    used += piece.utf8Write(text, used);
+  });
+  finish();
+  return { pieces, notes: encoder.takeNotes?.(), rejected };
+}

@@ -1,0 +1,321 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable, Writable } from 'node:stream';
+import pino from 'pino';
+import {
+  Destination,
+  DestinationError,
+  EncodeWith,
+  ExportBatch,
+  InputError,
+  runDestination,
+  type EncodedBatchContext,
+  type EncoderFactsContext,
+} from '../../src/index';
+import { innermostCodedError } from '../../src/errors';
+import { runTestDestination } from '../../src/testing/index';
+import { record, schema, state } from '../support/messages';
+import { testEncoder } from '../support/test-encoders';
+
+const users = schema('users', { id: { type: 'integer' }, name: { type: 'string' } }, ['id']);
+const THREADS = [0, 1, 2];
+
+/** A destination that encodes with `exportName` from the test encoders and keeps what each export got. */
+function encodingDestination(
+  exportName: string,
+  facts: (context: EncoderFactsContext) => unknown = () => ({}),
+) {
+  const exported: { text: string; lines: number[]; notes: unknown[]; batchedAt: number }[] = [];
+  @Destination()
+  class Encoding {
+    @EncodeWith(testEncoder(exportName))
+    encoderFacts(context: EncoderFactsContext) {
+      return facts(context);
+    }
+    @ExportBatch
+    write({ encoded, lineNumbers, notes, batchedAt }: EncodedBatchContext) {
+      exported.push({
+        text: Buffer.concat(encoded).toString('utf8'),
+        lines: [...lineNumbers],
+        notes: [...notes],
+        batchedAt: batchedAt.getTime(),
+      });
+    }
+  }
+  return { Encoding, exported };
+}
+
+describe('the encode stage (@EncodeWith)', () => {
+  for (const threads of THREADS) {
+    it(`hands @ExportBatch the encoded text of every record in input order (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('labelled', ({ stream }) => ({
+        prefix: `${stream}/`,
+      }));
+      const messages: object[] = [users];
+      for (let id = 1; id <= 3000; id++)
+        messages.push(record('users', { id, name: id % 7 === 0 ? 'ä 漢字 🎉' : `n${id}` }));
+      messages.push(state({ users: 3000 }));
+      const result = await runTestDestination(Encoding, { messages, settings: { encodeThreads: threads } });
+      assert.equal(result.error, undefined, String(result.error));
+      const expected = messages
+        .slice(1, -1)
+        .map((m, i) => {
+          const { id, name } = (m as { record: { id: number; name: string } }).record;
+          return `users/users:${i + 2}:${id}:${name}\n`;
+        })
+        .join('');
+      assert.equal(exported.map((e) => e.text).join(''), expected);
+      assert.deepEqual(
+        exported.flatMap((e) => e.lines),
+        Array.from({ length: 3000 }, (_, i) => i + 2),
+      );
+      assert.deepEqual(result.states, [{ users: 3000 }]);
+    });
+
+    it(`keeps every byte of a batch spanning several memory blocks (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('noting');
+      const name = 'x€'.repeat(20_000); // 80 KB a record in UTF-8
+      const messages: object[] = [users];
+      for (let id = 0; id < 40; id++) messages.push(record('users', { id, name }));
+      const result = await runTestDestination(Encoding, { messages, settings: { encodeThreads: threads } });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.equal(exported.map((e) => e.text).join(''), `${name}\n`.repeat(40));
+    });
+
+    it(`fails on a record its encoder refuses, naming its line and stream, with no state after it (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('labelled', () => ({ prefix: '' }));
+      const messages = [
+        users,
+        record('users', { id: 1, name: 'a' }),
+        state({ at: 2 }),
+        record('users', { id: 2, name: 'b' }),
+        record('users', { id: 3, name: 'c\u0000d' }),
+        state({ at: 5 }),
+      ];
+      const failed = await runTestDestination(Encoding, {
+        messages,
+        settings: { encodeThreads: threads, batchSizeRows: 1 },
+      });
+      assert.ok(failed.error instanceof InputError, String(failed.error));
+      assert.equal(failed.error.code, 'ERR_RECORD_REJECTED');
+      assert.deepEqual([failed.error.line, failed.error.stream], [5, 'users']);
+      assert.equal(
+        failed.error.message,
+        'stdin line 5: RECORD for stream "users" was rejected by the destination: property "name" holds a NUL ' +
+          'character, which the target cannot store. Fix the tap, or set invalid_record_policy to "skip" or ' +
+          '"dead_letter" to load the other records.',
+      );
+      // The encoder's own code survives (from a worker thread too), for the CLI to name the cause.
+      const inner = innermostCodedError(failed.error);
+      assert.ok(inner instanceof DestinationError);
+      assert.deepEqual([inner.code, inner.name], ['ERR_TEST_NUL', 'TestDestinationError']);
+      assert.deepEqual(failed.states, [{ at: 2 }]);
+      assert.deepEqual(
+        exported.map((e) => e.lines),
+        [[2], [4]],
+      );
+    });
+
+    it(`dead-letters a refused record with its line and stream and exports the rest (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('labelled', () => ({ prefix: '' }));
+      const path = join(mkdtempSync(join(tmpdir(), 'encode-stage-')), 'dead.jsonl');
+      const messages = [
+        users,
+        record('users', { id: 1, name: 'a' }),
+        record('users', { id: 2, name: 'c\u0000d' }),
+        record('users', { id: 3, name: 'e' }),
+        state({ at: 4 }),
+      ];
+      const result = await runTestDestination(Encoding, {
+        messages,
+        settings: { encodeThreads: threads, invalidRecordPolicy: 'dead_letter', deadLetterPath: path },
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.deepEqual(
+        exported.map((e) => [e.text, e.lines]),
+        [['users:2:1:a\nusers:4:3:e\n', [2, 4]]],
+      );
+      assert.deepEqual(result.summary!.invalidRecords, { users: 1 });
+      assert.deepEqual(result.summary!.records, { users: 2 });
+      assert.deepEqual(result.states, [{ at: 4 }]);
+      const dead = readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.equal(dead.length, 1);
+      assert.deepEqual([dead[0]!.line, dead[0]!.stream, dead[0]!.code], [3, 'users', 'ERR_RECORD_REJECTED']);
+      assert.deepEqual(dead[0]!.message, messages[2]);
+    });
+
+    it(`skips a batch whose every record was refused, and still writes the state after it (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('labelled', () => ({ prefix: '' }));
+      const result = await runTestDestination(Encoding, {
+        messages: [users, record('users', { id: 1, name: '\u0000' }), state({ at: 2 })],
+        settings: { encodeThreads: threads, invalidRecordPolicy: 'skip' },
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.deepEqual(exported, []);
+      assert.deepEqual(result.states, [{ at: 2 }]);
+      assert.deepEqual(result.summary!.invalidRecords, { users: 1 });
+    });
+
+    it(`gives @ExportBatch the notes of every part, and the encoder the batch's time (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('noting');
+      const messages: object[] = [users];
+      for (let id = 1; id <= 2000; id++) messages.push(record('users', { id, name: 'x'.repeat(id % 50) }));
+      const result = await runTestDestination(Encoding, { messages, settings: { encodeThreads: threads } });
+      assert.equal(result.error, undefined, String(result.error));
+      const notes = exported.flatMap((e) => e.notes) as { longest: number; lines: number[] }[];
+      assert.equal(notes.length, threads === 2 ? 2 : 1);
+      assert.equal(Math.max(...notes.map((n) => n.longest)), 49);
+      assert.deepEqual(
+        notes.flatMap((n) => n.lines),
+        Array.from({ length: 2000 }, (_, i) => i + 2),
+      );
+    });
+
+    it(`tells the encoder each record's line, receive time, message and the batch's sealing time (encode_threads ${threads})`, async () => {
+      const { Encoding, exported } = encodingDestination('metaOf');
+      const before = Date.now();
+      const result = await runTestDestination(Encoding, {
+        messages: [users, { ...record('users', { id: 1 }), version: 7 }, record('users', { id: 2 })],
+        settings: { encodeThreads: threads },
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      const metas = exported[0]!.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, number>);
+      assert.deepEqual(
+        metas.map((m) => [m.id, m.line, m.version]),
+        [
+          [1, 2, 7],
+          [2, 3, undefined],
+        ],
+      );
+      for (const meta of metas) {
+        assert.ok(meta.receivedAt! >= before && meta.receivedAt! <= meta.batchedAt!, JSON.stringify(meta));
+        assert.equal(meta.batchedAt, exported[0]!.batchedAt);
+      }
+    });
+
+    it(`logs an encoder's warnings through the run's logger (encode_threads ${threads})`, async () => {
+      const { Encoding } = encodingDestination('warning');
+      const result = await runTestDestination(Encoding, {
+        messages: [users, record('users', { id: 1 }), record('users', { id: 2 })],
+        settings: { encodeThreads: threads },
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      const warned = result.logs.filter((l) => l.msg === 'stream users: first record encoded');
+      assert.deepEqual(
+        warned.map((l) => l.line),
+        [2],
+      );
+    });
+
+    it(`fails with ERR_HANDLER_FAILED naming the stream when the encoder cannot be built (encode_threads ${threads})`, async () => {
+      const { Encoding } = encodingDestination('broken');
+      const result = await runTestDestination(Encoding, {
+        messages: [users, record('users', { id: 1 }), state({ at: 2 })],
+        settings: { encodeThreads: threads },
+      });
+      const error = result.error as DestinationError;
+      assert.equal(error.code, 'ERR_HANDLER_FAILED');
+      assert.equal(error.stream, 'users');
+      assert.match(
+        error.message,
+        /^The encoder of stream "users" \(broken from .*test-encoders\.js\) failed: the facts lack the column list$/,
+      );
+      assert.deepEqual(result.states, []);
+    });
+  }
+
+  it('refuses encoder facts that cannot cross to a thread, at the SCHEMA, with ERR_HANDLER_FAILED', async () => {
+    const { Encoding } = encodingDestination('labelled', () => ({ prefix: '', format: () => 'x' }));
+    const result = await runTestDestination(Encoding, { messages: [users, record('users', { id: 1 })] });
+    const error = result.error as DestinationError;
+    assert.equal(error.code, 'ERR_HANDLER_FAILED');
+    assert.match(
+      error.message,
+      /@EncodeWith for stream "users" returned facts that cannot be sent to an encode thread/,
+    );
+  });
+
+  it('refuses a module that does not export the factory, with ERR_INVALID_DESTINATION', async () => {
+    const { Encoding } = encodingDestination('noSuchFactory');
+    for (const threads of [0, 1]) {
+      const result = await runTestDestination(Encoding, {
+        messages: [users, record('users', { id: 1 })],
+        settings: { encodeThreads: threads },
+      });
+      const error = result.error as DestinationError;
+      assert.equal(error.code, 'ERR_INVALID_DESTINATION', String(error));
+      assert.match(
+        error.message,
+        /exports no function "noSuchFactory".*Export the encoder factory under that name/,
+      );
+    }
+  });
+});
+
+/**
+ * Runs the blocking encoder over batches of two records (batch_size_rows 2) on one thread: batch 1's first record
+ * (line 2) waits until the main thread logs the skipped invalid record of `releaseLine`, or 1.5 s passed.
+ */
+async function runBlocked(releaseLine: number, lastLine: number) {
+  const flag = new SharedArrayBuffer(4);
+  const notes: unknown[] = [];
+  @Destination()
+  class Blocked {
+    @EncodeWith(testEncoder('blocking'))
+    encoderFacts() {
+      return { flag, waitOnLine: 2, timeoutMs: 1500 };
+    }
+    @ExportBatch
+    write({ notes: batchNotes }: EncodedBatchContext) {
+      notes.push(...batchNotes);
+    }
+  }
+  const lines = [JSON.stringify(users)];
+  for (let line = 2; line <= lastLine; line++) {
+    // The record at releaseLine is invalid (a string id): the main thread logs it as it reads it.
+    const id = line === releaseLine ? 'not a number' : line;
+    lines.push(JSON.stringify(record('users', { id, name: 'x' })));
+  }
+  const logs = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const text of chunk.toString('utf8').split('\n').filter(Boolean)) {
+        const entry = JSON.parse(text) as { line?: number };
+        if (entry.line === releaseLine) {
+          Atomics.store(new Int32Array(flag), 0, 1);
+          Atomics.notify(new Int32Array(flag), 0);
+        }
+      }
+      callback();
+    },
+  });
+  const output = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  await runDestination(Blocked, {
+    input: Readable.from([Buffer.from(lines.map((l) => `${l}\n`).join(''))]),
+    output,
+    logger: pino({ level: 'warn' }, logs),
+    settings: { encodeThreads: 1, batchSizeRows: 2, invalidRecordPolicy: 'skip' },
+  });
+  return notes;
+}
+
+describe('the encode stage on threads', () => {
+  it('reads the next batch while a thread encodes the sealed one', async () => {
+    // Batch 1 is lines 2-3; line 4 is the next batch's. Were reading to wait for batch 1's encoding, the line-4
+    // warning would come only after the wait timed out.
+    assert.deepEqual(await runBlocked(4, 6), ['released']);
+  });
+
+  it('keeps a fixed number of batches in flight: reading waits while one batch encodes and the next is sealed', async () => {
+    // Batch 1 (lines 2-3) encodes, batch 2 (lines 4-5) is sealed and queued: line 6 is not read until batch 1 is done.
+    assert.deepEqual(await runBlocked(6, 8), ['timed-out']);
+  });
+});
