@@ -8,14 +8,16 @@
 //   none     (row b)  `@ExportBatch` that reads nothing: the literal no-op destination.
 //   records  (row br) `@ExportBatch` that takes every record (`eachMessage()`, else `records`) and drops it: what
 //                     a destination written against the plain API pays at least.
-//   encode   (row be) `@EncodeRecord` returning '' and an `@ExportBatch` reading `encoded`: the fast path that
-//                     dest-csv and dest-postgres use, with nothing encoded.
+//   encode   (row be) the SDK's encode stage (`@EncodeWith`, bench/noop-encoder.cjs) encoding every record to ''
+//                     and an `@ExportBatch` reading `encoded`: the path dest-csv, dest-postgres and dest-duckdb
+//                     use, with nothing encoded (an SDK from before the stage: `@EncodeRecord` returning '').
 //
 // Plain JavaScript has no decorator syntax, so the decorators are applied by hand, exactly as TypeScript's
 // legacy-decorator output does: `Destination(options)(Class)` and `ExportBatch(prototype, key, descriptor)`.
+import { fileURLToPath } from 'node:url';
 import sdk from '@singer-dest/sdk';
 
-const { Destination, EncodeRecord, ExportBatch, runDestination } = sdk;
+const { Destination, EncodeRecord, EncodeWith, ExportBatch, runDestination } = sdk;
 const mode = process.env.BENCH_NOOP_MODE ?? 'none';
 let delivered = 0;
 
@@ -33,14 +35,20 @@ class NoopDestination {
   encode(_context) {
     return '';
   }
+
+  encoderFacts() {
+    return {};
+  }
 }
 
 const decorate = (decorator, key) =>
   decorator(NoopDestination.prototype, key, Object.getOwnPropertyDescriptor(NoopDestination.prototype, key));
 decorate(ExportBatch, 'exportBatch');
 if (mode === 'encode') {
-  if (EncodeRecord === undefined) throw new Error('BENCH_NOOP_MODE=encode: this SDK has no @EncodeRecord');
-  decorate(EncodeRecord, 'encode');
+  const module = fileURLToPath(new URL('noop-encoder.cjs', import.meta.url));
+  if (EncodeWith !== undefined) decorate(EncodeWith({ module, export: 'empty' }), 'encoderFacts');
+  else if (EncodeRecord !== undefined) decorate(EncodeRecord, 'encode');
+  else throw new Error('BENCH_NOOP_MODE=encode: this SDK has neither @EncodeWith nor @EncodeRecord');
 } else if (mode !== 'none' && mode !== 'records') {
   throw new Error(`BENCH_NOOP_MODE must be none, records or encode, not ${mode}`);
 }

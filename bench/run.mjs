@@ -363,8 +363,8 @@ const ROWS = {
   // Without a target: the same with an export that takes every record, which a lazily parsing SDK must then
   // parse again. The gap between (b) and (br) is what handing records over costs.
   br: noopRow('br', 'records', 'SDK loop, export takes every record'),
-  // Optional: @EncodeRecord returning '' (the path dest-csv and dest-postgres use), nothing encoded.
-  be: noopRow('be', 'encode', 'SDK loop, @EncodeRecord no-op'),
+  // Optional: the encode stage encoding '' (the path dest-csv, dest-postgres and dest-duckdb use), nothing encoded.
+  be: noopRow('be', 'encode', 'SDK loop, encode stage no-op'),
   c: {
     label: 'dest-csv',
     reference: 'a2',
