@@ -1,10 +1,11 @@
 import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream, statSync } from 'node:fs';
+import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { errorLog, runBin, tempDir, type BinResult } from './support/bins';
 import { TARGETS, type Target } from './support/targets';
+import type { HeapPeaks } from './support/heap-probe';
 
 // Peak RSS is read from /proc/<pid>/status (VmHWM) while the child runs. Bounds are generous on purpose: they
 // catch "the whole input is held in memory", not small regressions (those belong to `npm run bench:rss`).
@@ -80,22 +81,33 @@ function* schemaPerRecord(records: number): Iterable<string> {
   yield JSON.stringify({ type: 'STATE', value: { pos: records } });
 }
 
-async function measure(target: Target, file: string, settings: Record<string, unknown>): Promise<BinResult> {
+/** The bin's result, with the largest heap figures of its main thread (support/heap-probe.ts). */
+type Measured = BinResult & { heap: HeapPeaks };
+
+async function measure(target: Target, file: string, settings: Record<string, unknown>): Promise<Measured> {
   const prepared = await target.prepare('rss', { batch_size_rows: undefined, ...settings });
+  const probeFile = join(work.path, `heap-${target.name}-${process.hrtime.bigint()}.json`);
   try {
     const result = await runBin(target.bin, ['--config', prepared.configPath], {
       stages: [{ send: [{ file }] }],
       measureRss: true,
       timeoutMs: 300_000,
+      env: {
+        NODE_OPTIONS: `--require ${join(__dirname, 'support', 'heap-probe.js')}`,
+        HEAP_PROBE_FILE: probeFile,
+      },
     });
     assert.equal(result.code, 0, result.stderr.slice(-2000));
     assert.equal(errorLog(result), undefined);
     assert.ok(result.peakRssKb !== undefined, 'peak RSS was measured');
-    return result;
+    return { ...result, heap: JSON.parse(readFileSync(probeFile, 'utf8')) as HeapPeaks };
   } finally {
     await prepared.cleanup();
   }
 }
+
+const heapMb = ({ heap }: Measured) =>
+  `young generation ${(heap.youngGeneration / MB).toFixed(0)} MB, old ${(heap.oldGeneration / MB).toFixed(0)} MB, ArrayBuffers ${(heap.arrayBuffers / MB).toFixed(0)} MB`;
 
 const peakMb = (result: BinResult) => result.peakRssKb! / 1024;
 
@@ -112,6 +124,16 @@ for (const target of TARGETS) {
       const inputMb = (large.bytes - small.bytes) / MB;
       t.diagnostic(
         `peak RSS ${peakMb(base).toFixed(0)} MB (${(small.bytes / MB).toFixed(0)} MB input) → ${peakMb(big).toFixed(0)} MB (${(large.bytes / MB).toFixed(0)} MB input)`,
+      );
+      t.diagnostic(`${heapMb(base)} → ${heapMb(big)}`);
+      // The SDK caps V8's young generation at 8 MB (one doubling past it at most); V8 alone grows it to 32 MB.
+      for (const run of [base, big])
+        assert.ok(run.heap.youngGeneration <= 16 * MB, `young generation: ${heapMb(run)}`);
+      // A collection after every 16 MB of exported batches (the SDK's export-queue.ts) keeps the old generation
+      // where the smaller run left it (with none, as 2 MB batches had, it grew 11-17 MB here, with the input).
+      assert.ok(
+        big.heap.oldGeneration - base.heap.oldGeneration <= 4 * MB,
+        `old generation grew with the input: ${heapMb(base)} → ${heapMb(big)}`,
       );
       assert.ok(
         growth < inputMb * 0.6,

@@ -42,6 +42,11 @@ export function runBin(packageJson: BinPackageJson, load: () => Constructor): vo
     process.stdout.write(`${formatBinVersion(packageJson)}\n`);
     return;
   }
+  // Before anything is loaded: loading the destination's modules would grow V8's young generation past what the
+  // run needs, and V8 never gives that memory back. runCli's process tuning then lets it grow to its cap.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const heap = require('../runtime/heap-limits') as typeof import('../runtime/heap-limits');
+  heap.holdYoungGeneration();
   // Required here, not imported above: that is the whole point of this module.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runCli } = require('./run-cli') as typeof import('./run-cli');

@@ -17,13 +17,14 @@ export function garbageCollectionEnabled(): boolean {
 }
 
 /**
- * Asks V8 for a background major collection. Called after a large batch was exported and its memory released.
+ * Asks V8 for a background major collection. Called after every 16 MB of exported batches (export-queue.ts),
+ * once their memory is released.
  *
  * Why: the loop's own garbage (chunks and lines that happened to be alive during a young-generation collection)
  * is promoted and then dies in the old generation, which V8 collects only when the heap has grown well past the
  * live set. Over a long run that kept peak memory ~100 MB above what the batch limit promises. One asynchronous
- * collection per large flush (every ~100 MB of input by default) costs a few milliseconds and keeps the peak at
- * the limit. `--expose-gc` set at run time makes `gc` available in a new context without a command-line flag.
+ * collection per 16 MB of exported batches costs a few milliseconds and keeps the peak at the limit.
+ * `--expose-gc` set at run time makes `gc` available in a new context without a command-line flag.
  */
 export function collectGarbage(): void {
   if (!enabled) return;

@@ -7,8 +7,11 @@ import type { StreamBatch } from './stream-batch';
 const MAX_BATCHES_IN_FLIGHT = 1;
 // STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
 const MAX_QUEUED_TASKS = 1000;
-// Batches at least this large are followed by a collection (see collect-garbage.ts); small ones are not worth it.
-const GC_AFTER_BYTES = 16 * 1024 * 1024;
+// A collection (see collect-garbage.ts) follows each time this many bytes of batches were exported since the last
+// one: after every batch of the SDK's 100 MB or dest-postgres's 20 MB, every other one of dest-csv's 10 MB, every
+// few of a small limit's, never after each of thousands of tiny ones. (It was "after a batch of 16 MB or more":
+// runs with smaller batches never collected, and their old generation grew with the input: resources test.)
+const COLLECT_EVERY_BYTES = 16 * 1024 * 1024;
 
 /** What the queue runs and whom it tells. */
 export interface ExportQueueOptions {
@@ -43,6 +46,8 @@ export class ExportQueue {
   private queuedTasks = 0;
   /** Batches queued or exporting, oldest first, with a promise that resolves when each is done. */
   private readonly inFlight: { done: Promise<void> }[] = [];
+  /** Bytes of the batches exported since the last collection. */
+  private exportedSinceCollection = 0;
 
   constructor(private readonly options: ExportQueueOptions) {}
 
@@ -62,9 +67,12 @@ export class ExportQueue {
       } finally {
         // Encode threads may still read the batch's memory (a dropped batch, a part after a failed one).
         if (batch.encoding !== undefined) await batch.encoding.catch(() => undefined);
-        const bytes = batch.bytes;
+        this.exportedSinceCollection += batch.bytes;
         batch.release();
-        if (bytes >= GC_AFTER_BYTES) collectGarbage();
+        if (this.exportedSinceCollection >= COLLECT_EVERY_BYTES) {
+          this.exportedSinceCollection = 0;
+          collectGarbage();
+        }
         this.inFlight.splice(this.inFlight.indexOf(entry), 1);
         markDone();
       }
