@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DEST_CSV, ROOT, TEST_DEST, lines, runBin, tempDir, writeJson } from './support/spawn-bin';
 
 const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
+const DEST_DUCKDB = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js');
 
 function examplesOf(help: string): string[] {
   const at = help.lastIndexOf('\nExamples:\n');
@@ -32,6 +33,7 @@ describe('--help', () => {
   for (const [name, bin] of [
     ['dest-csv', DEST_CSV],
     ['dest-postgres', DEST_POSTGRES],
+    ['dest-duckdb', DEST_DUCKDB],
   ] as const) {
     it(`${name} ends with two or three example command lines, each one a line of its README`, async () => {
       const { code, stdout } = await runBin(bin, ['--help']);
