@@ -15,12 +15,10 @@ import {
   TestConnection,
   type ActivateVersionContext,
   type AfterProcessContext,
+  type RecordBatchContext,
   type DescribeOutputContext,
   type ProcessContext,
-  type RecordBatchContext,
-  type SingerRecord,
   type SchemaContext,
-  type SdcFacts,
 } from '@singer-dest/sdk';
 import { fillsKeyOnly, loadStatements, STAGE, stageTableSql, type BatchPlan } from './batch-sql';
 import { ChunkRows, stageTypeOf } from './chunk-rows';
@@ -110,103 +108,92 @@ export class DuckDbDestination {
   }
 
   /**
-   * Each record of a batch, before it is staged: a number its column cannot hold exactly (one breaking the
-   * schema's bounds or multipleOf, which the SDK loads by default, or beyond DECIMAL(38,9)) widens the column to a
-   * type that holds it (a wider DECIMAL, HUGEINT, else VARCHAR text), in the flush that loads it. Nothing is
-   * rounded. (It was a read-time `@CheckRecord`; the SDK's one encode stage hands an encoder's output, not records,
-   * so the check runs over the batch's records here.)
+   * Loads one batch in one transaction: the rows into a staging table, then insert, or dedupe and upsert by key.
+   * A number its column cannot hold exactly (one breaking the schema's bounds or multipleOf, which the SDK loads
+   * by default, or beyond DECIMAL(38,9)) widens the column to a type holding it (a wider DECIMAL, HUGEINT, else
+   * VARCHAR text): staging stops, the transaction rolls back and starts again with the wider type, which later
+   * batches keep (a column widens a few times at most). Nothing is rounded.
    */
-  private fits(record: SingerRecord, line: number, table: StreamTable): void {
-    for (const column of table.columns) {
-      const value = column.checked ? record[column.label] : undefined;
-      const misfit = misfitOf(value, column.type);
-      if (misfit === undefined) continue;
-      // Monotone, so safe for batches already checked: the wider type holds whatever the narrower held.
-      column.type = widerType(column.type, typeHolding(value as number));
-      table.widened.set(column.name, { line, reason: misfit });
-    }
-  }
-
-  /** Loads one batch in one transaction: the rows into a staging table, then insert, or dedupe and upsert by key. */
   @ExportBatch
   async write(context: RecordBatchContext<DuckDbConfig, StreamTable>): Promise<void> {
     const table = context.streamState;
-    let i = 0;
-    for (const { record } of context.eachMessage()) this.fits(record, context.lineNumbers[i++]!, table);
     const { qualified } = table;
-    // Taken before any await: the staged types and the ALTERs they need agree, whatever the records read while
-    // this batch loads do to the stream's columns.
-    const widened = [...table.widened].map(([name, why]) => ({
-      name,
-      why,
-      type: table.columns.find((c) => c.name === name)!.type,
-    }));
-    const stage = table.columns.map((c) => stageTypeOf(c.type));
-    const plan: BatchPlan = {
-      qualified,
-      columns: table.columns.map((c, i) => ({
-        name: quoteIdent(c.name),
-        type: c.type,
-        staged: stage[i]!.sql,
-        kept:
-          table.keys.includes(c.name) || c.name === '_sdc_deleted_at'
-            ? 'none'
-            : c.name.startsWith('_sdc_')
-              ? 'row-unless-set'
-              : 'row',
-      })),
-      keys: table.keys.map(quoteIdent),
-      upsert: table.upsert,
-      hardDelete: context.config.hardDelete,
-    };
-    const values = table.columns.map((c) => c.valueOf);
+    const widened = new Map<string, { line: number; reason: string }>();
     try {
-      await inTransaction(this.db, async () => {
-        for (const {
-          name,
-          why: { line, reason },
-          type,
-        } of widened) {
-          await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE ${type}`);
-          context.logger.warn(
-            { stream: context.stream, column: name, line, type },
-            `Column ${name} of ${qualified} is now ${type}: input line ${line} has a number with more digits than ` +
-              `its type holds (${reason}). Values are kept exactly.`,
-          );
-        }
-        if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
-        await this.db.run(stageTableSql(plan));
-        await this.stageRows(context, values, stage, fillsKeyOnly(plan));
-        for (const sql of loadStatements(plan)) await this.db.run(sql);
-      });
+      for (;;) {
+        const types = table.columns.map((c) => c.type);
+        const done = await inTransaction(this.db, async () => {
+          for (const name of widened.keys()) {
+            const type = table.columns.find((c) => c.name === name)!.type;
+            await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE ${type}`);
+          }
+          if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
+          const plan = this.planOf(table, types, context.config.hardDelete);
+          await this.db.run(stageTableSql(plan));
+          if (!(await this.stageRows(context, types, widened, fillsKeyOnly(plan)))) return false;
+          for (const sql of loadStatements(plan)) await this.db.run(sql);
+          return true;
+        });
+        if (done) break;
+      }
       table.overwrite = false;
-      // A column widened again while this batch loaded keeps its newer entry, for the next flush.
-      for (const { name, why } of widened) if (table.widened.get(name) === why) table.widened.delete(name);
+      for (const [name, { line, reason }] of widened) {
+        const type = table.columns.find((c) => c.name === name)!.type;
+        context.logger.warn(
+          { stream: context.stream, column: name, line, type },
+          `Column ${name} of ${qualified} is now ${type}: input line ${line} has a number with more digits ` +
+            `than its type holds (${reason}). Values are kept exactly.`,
+        );
+      }
     } catch (error) {
       // DuckDB's conversion errors may quote a value: keep only the first lines, never a record.
       const message = error instanceof Error ? error.message : String(error);
-      const reason = message
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .slice(0, 2)
-        .join(' ')
-        .slice(0, 300);
+      const lines = message.split('\n').filter((l) => l.trim() !== '');
       throw new DuckDbDestinationError(
         'ERR_DUCKDB_LOAD_FAILED',
-        `${reason} while loading input lines ${context.firstLine}-${context.lastLine} into ${qualified}. The transaction was rolled back: no row of this batch was written.`,
+        `${lines.slice(0, 2).join(' ').slice(0, 300)} while loading input lines ${context.firstLine}-${context.lastLine} ` +
+          `into ${qualified}. The transaction was rolled back: no row of this batch was written.`,
         { stream: context.stream },
         { cause: error },
       );
     }
   }
 
-  /** Appends the batch's rows, each with its input line (last wins) and key-only-delete flag, to the staging table. */
+  /** What a flush of `table` runs, its columns staged for `types`. */
+  private planOf(table: StreamTable, types: readonly string[], hardDelete: boolean): BatchPlan {
+    const kept = (name: string) =>
+      table.keys.includes(name) || name === '_sdc_deleted_at'
+        ? 'none'
+        : name.startsWith('_sdc_')
+          ? 'row-unless-set'
+          : 'row';
+    return {
+      qualified: table.qualified,
+      columns: table.columns.map((c, i) => ({
+        name: quoteIdent(c.name),
+        type: types[i]!,
+        staged: stageTypeOf(types[i]!).sql,
+        kept: kept(c.name),
+      })),
+      keys: table.keys.map(quoteIdent),
+      upsert: table.upsert,
+      hardDelete,
+    };
+  }
+
+  /**
+   * Appends the batch's rows, each with its input line (last wins) and key-only-delete flag, to the staging
+   * table. False when a value does not fit its column's type: the column is widened (in `table` and `widened`)
+   * and the batch must be staged again.
+   */
   private async stageRows(
     context: RecordBatchContext<DuckDbConfig, StreamTable>,
-    values: readonly ((facts: SdcFacts) => unknown)[],
-    stage: ReturnType<typeof stageTypeOf>[],
+    types: readonly string[],
+    widened: Map<string, { line: number; reason: string }>,
     flagKeyOnly: boolean,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const { columns } = context.streamState;
+    const stage = types.map(stageTypeOf);
     const appender = await this.db.createAppender(STAGE, 'main', 'temp');
     try {
       const extra = [stageTypeOf('BIGINT'), ...(flagKeyOnly ? [stageTypeOf('BOOLEAN')] : [])];
@@ -215,20 +202,28 @@ export class DuckDbDestination {
       const batchedAt = context.batchedAt.getTime();
       let i = 0;
       for (const message of context.eachMessage()) {
-        const facts = {
-          message,
-          receivedAt: context.receivedAt[i]!,
-          batchedAt,
-          line: context.lineNumbers[i]!,
-        };
-        for (let c = 0; c < values.length; c++) rows.set(c, values[c]!(facts));
-        rows.set(values.length, facts.line);
-        if (flagKeyOnly) rows.set(values.length + 1, isKeyOnlyDelete(message.record, keys));
+        const line = context.lineNumbers[i]!;
+        const facts = { message, receivedAt: context.receivedAt[i]!, batchedAt, line };
+        for (let c = 0; c < columns.length; c++) {
+          const column = columns[c]!;
+          const value = column.valueOf(facts);
+          const misfit = column.checked ? misfitOf(value, types[c]!) : undefined;
+          if (misfit !== undefined) {
+            // Monotone: the wider type holds every value the narrower one did, in this batch and the table.
+            column.type = widerType(types[c]!, typeHolding(value as number));
+            widened.set(column.name, { line, reason: misfit });
+            return false;
+          }
+          rows.set(c, value);
+        }
+        rows.set(columns.length, line);
+        if (flagKeyOnly) rows.set(columns.length + 1, isKeyOnlyDelete(message.record, keys));
         rows.endRow();
         i++;
       }
       rows.flush();
       appender.flushSync();
+      return true;
     } finally {
       appender.closeSync();
     }

@@ -28,14 +28,12 @@ export interface StreamTable {
   schema: string;
   table: string;
   qualified: string;
-  /** Properties first; `type` is the table's after {@link ensureTable}. */
+  /** Properties first; `type` is the table's (after {@link ensureTable}, and as flushes widen it). */
   columns: StreamColumn[];
   keys: string[];
   upsert: boolean;
   /** Overwrite: the next flush empties the table first (once a run). */
   overwrite: boolean;
-  /** Columns the next flush widens to their (new) type, with the input line and value that needed it. */
-  widened: Map<string, { line: number; reason: string }>;
 }
 
 /** DuckDB folds unquoted names to lower case and compares quoted ones without case: lower-case them all. */
@@ -122,6 +120,5 @@ export function streamTableOf(
     keys,
     upsert: keys.length > 0 && (method === 'upsert' || method === 'overwrite'),
     overwrite: method === 'overwrite',
-    widened: new Map(),
   };
 }

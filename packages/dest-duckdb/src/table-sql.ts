@@ -79,14 +79,22 @@ export async function ensureTable(
   return types;
 }
 
-/** Runs `work` in one transaction: COMMIT when it resolves (DuckDB syncs its WAL then), ROLLBACK when it throws. */
-export async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
+/**
+ * Runs `work` in one transaction: COMMIT when it resolves (DuckDB syncs its WAL then), ROLLBACK when it throws or
+ * resolves `false` (which this returns, for the caller to try again).
+ */
+export async function inTransaction(
+  connection: DuckDBConnection,
+  work: () => Promise<boolean | void>,
+): Promise<boolean> {
   await connection.run('BEGIN TRANSACTION');
+  let done: boolean | void;
   try {
-    await work();
+    done = await work();
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  await connection.run('COMMIT');
+  await connection.run(done === false ? 'ROLLBACK' : 'COMMIT');
+  return done !== false;
 }
