@@ -28,8 +28,11 @@ import { DuckDbDestinationError } from './errors';
 import { collision, streamTableOf, tableNameOf, type StreamTable } from './stream-table';
 import { ensureTable, inTransaction, quoteIdent, quoteText, widerType } from './table-sql';
 
-/** DuckDB's own memory: its buffer pool (blocks of the file, the staged batch) stays under this (see README). */
-const MEMORY_LIMIT = '128MB';
+/**
+ * DuckDB's own memory: its buffer pool (blocks of the file, the staged batch) stays under this, not 80% of RAM
+ * (see README). Not lower: one 50 MB value being staged and cast takes ~200 MB of it (128MB failed to load one).
+ */
+const MEMORY_LIMIT = '1GB';
 
 /**
  * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (the batch's rows
