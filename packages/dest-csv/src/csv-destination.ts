@@ -178,7 +178,7 @@ export class CsvDestination {
       const { records, names, firstLine } = extras;
       logger.warn(
         { stream, records, properties: names, line: firstLine },
-        `Stream ${JSON.stringify(stream)}: ${records} record(s) from input line ${firstLine} on have nested ` +
+        `Stream ${JSON.stringify(stream)}: ${records} record(s) from input ${context.describeLine(firstLine)} on have nested ` +
           `properties outside the schema (${names.join(', ')}); with flattening those values were not written. ` +
           'Add the properties to the SCHEMA message to keep them, or turn off flattening_enabled to keep ' +
           'objects whole.',

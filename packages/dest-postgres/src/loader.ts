@@ -264,7 +264,9 @@ export class Loader {
     const at = phase.startsWith('COPY into') ? copyErrorRow(error) : undefined;
     const line = at === undefined ? undefined : context.lineNumbers[at.row - 1];
     const where =
-      line === undefined ? '' : ` at input line ${line}${at?.column ? ` (column ${at.column})` : ''}`;
+      line === undefined
+        ? ''
+        : ` at input ${context.describeLine(line)}${at?.column ? ` (column ${at.column})` : ''}`;
     return new PostgresDestinationError(
       'ERR_PG_LOAD_FAILED',
       `${describePgError(error)} while ${phase} ${table}${where}. The transaction was rolled back: no row of ` +

@@ -89,6 +89,17 @@ interface BatchContextBase<C, S> extends HandlerContext<C> {
   readonly batchNumber: number;
   /** 1-based number of this batch within its stream. */
   readonly streamBatchNumber: number;
+  /**
+   * Where the record at a place of {@link BatchContext.lineNumbers} was read, for a message after the input's
+   * name: `line 42`, or for a record of a BATCH message's file `line 4 (BATCH for stream "users"),
+   * file:///tmp/b/part-1.jsonl.gz line 3`.
+   *
+   * @example
+   * ```ts
+   * throw new MyError('ERR_MY_ROW', `row ${i} was refused at input ${context.describeLine(context.lineNumbers[i])}`);
+   * ```
+   */
+  describeLine(line: number): string;
   /** The range of {@link BatchContext.lineNumbers}: the first record's place in the input order and the last's. */
   readonly firstLine: number;
   readonly lastLine: number;

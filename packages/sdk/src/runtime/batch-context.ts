@@ -12,6 +12,7 @@ interface BatchFacts {
   keyProperties: string[];
   batchNumber: number;
   streamBatchNumber: number;
+  describeLine: (line: number) => string;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { BatchContext, RunSummary } from '../contexts';
 import { HandlerError, describeError } from '../errors';
 import { createBatchContext } from './batch-context';
 import type { BoundHandlers } from './bind-handlers';
+import type { InputPlaces } from './input-places';
 import type { StreamBatch } from './stream-batch';
 
 /** What the loop reports after each exported batch (metrics, progress, tests). */
@@ -25,6 +26,8 @@ export interface BatchExporterOptions {
   summary: RunSummary;
   onBatchExported: ((report: BatchReport) => void) | undefined;
   observeBatch: ((context: BatchContext) => void) | undefined;
+  /** Names a record's line (and batch file) from its place; without it, places are taken for stdin lines. */
+  places?: InputPlaces;
 }
 
 /**
@@ -54,6 +57,7 @@ export async function exportBatch(batch: StreamBatch, options: BatchExporterOpti
     keyProperties,
     batchNumber,
     streamBatchNumber,
+    describeLine: (line) => options.places?.describe(line) ?? `line ${line}`,
   });
   try {
     await options.handlers.exportBatch(context);
@@ -61,10 +65,11 @@ export async function exportBatch(batch: StreamBatch, options: BatchExporterOpti
     throw new HandlerError(
       'ERR_EXPORT_FAILED',
       `Export of batch ${batchNumber} failed (stream "${stream}", ${count} records from ` +
-        `${options.inputName} lines ${firstLine}-${lastLine}): ${describeError(error).replace(/\.+$/, '')}. No STATE after ` +
+        `${options.inputName} ${options.places?.describeRange(firstLine, lastLine) ?? `lines ${firstLine}-${lastLine}`}): ` +
+        `${describeError(error).replace(/\.+$/, '')}. No STATE after ` +
         'the records of this batch was written; fix the cause and rerun from the last emitted state.',
       error,
-      { stream, line: firstLine },
+      { stream, line: options.places?.lineOf(firstLine) ?? firstLine },
       { stream, batchNumber, firstLine, lastLine, records: count },
     );
   }

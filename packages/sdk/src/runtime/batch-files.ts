@@ -94,6 +94,8 @@ export class BatchFileReader {
     message: BatchMessage,
     batchLine: number,
     onLine: (cursor: LineCursor, location: BatchFileLocation) => Promise<void> | undefined,
+    /** Called as each file is opened, before its first line (`location.ordinal` counts the lines before it). */
+    onFile?: (location: BatchFileLocation) => void,
   ): Promise<number> {
     const at = this.location;
     at.batchLine = batchLine;
@@ -104,6 +106,7 @@ export class BatchFileReader {
       at.fileLine = 0;
       if (this.options.stopped()) break;
       const input = await this.openFile(file, message.compression);
+      onFile?.(at);
       await this.readLines(input, onLine);
     }
     return at.ordinal;

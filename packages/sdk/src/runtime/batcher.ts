@@ -43,6 +43,8 @@ export class Batcher {
       logger: Logger;
       /** Called with each batch as it is sealed, before it is queued (the encode stage starts on it). */
       seal: ((batch: StreamBatch) => void) | undefined;
+      /** Names a record's line from its place (a BATCH file's records have places, not stdin lines). */
+      describeLine?: (line: number) => string;
     },
   ) {}
 
@@ -98,7 +100,7 @@ export class Batcher {
     this.heldBytes -= batch.arena.held;
     batch.batchNumber = ++this.options.summary.batches;
     batch.streamBatchNumber = ++buffer.batchesFlushed;
-    batch.extraProperties?.warn(this.options.logger, name);
+    batch.extraProperties?.warn(this.options.logger, name, this.options.describeLine);
     batch.sealedAt = Date.now();
     this.options.seal?.(batch);
     this.options.queue.push(batch);

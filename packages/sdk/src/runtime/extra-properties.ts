@@ -57,12 +57,15 @@ export class ExtraPropertyNote {
     }
   }
 
-  /** Logs the batch's warning: how many records, from which line, which properties (names only). */
-  warn(logger: Logger, stream: string): void {
+  /**
+   * Logs the batch's warning: how many records, from which line, which properties (names only). `describeLine`
+   * names the first record's place (`line 3`, or its BATCH file and line).
+   */
+  warn(logger: Logger, stream: string, describeLine = (line: number) => `line ${line}`): void {
     const { records, names, firstLine } = this;
     logger.warn(
       { stream, records, properties: names, line: firstLine, code: 'EXTRA_PROPERTIES' },
-      `Stream ${JSON.stringify(stream)}: ${records} record(s) from input line ${firstLine} on have properties ` +
+      `Stream ${JSON.stringify(stream)}: ${records} record(s) from input ${describeLine(firstLine)} on have properties ` +
         `outside the schema (${names.join(', ')}); those values were not loaded. Add the properties to the ` +
         'SCHEMA message to keep them, or set extra_properties to "fail" to stop on them ("ignore" to load ' +
         'without this warning).',

@@ -4,6 +4,7 @@ import { SdkError } from '../errors';
 import { stringifyJson } from '../json/exact-number';
 import type { BatchContext, RunSummary } from '../contexts';
 import { exportBatch, type BatchReport } from './batch-exporter';
+import { InputPlaces } from './input-places';
 import { BatchFileReader } from './batch-files';
 import type { BatchMessage } from './batch-message';
 import { BatchRecords } from './batch-records';
@@ -89,6 +90,8 @@ export class ProcessLoop {
   private batchFileLines = 0;
   /** The places BATCH messages' records took, with the BATCH line: an encoder's refusal names the record by it. */
   private readonly batchSpans: { from: number; to: number; line: number }[] = [];
+  /** Which places batch files took, to name a record's file and line from its place at export time. */
+  private readonly places = new InputPlaces();
 
   constructor(private readonly options: LoopOptions) {
     const { settings, handlers, config, logger, inputName, output, onState } = options;
@@ -131,11 +134,11 @@ export class ProcessLoop {
       // An encoded batch first hands the records its encoder refused to the policy (no extra tick otherwise).
       exportBatch: (batch) =>
         batch.encoding === undefined
-          ? exportBatch(batch, { ...options, summary })
+          ? exportBatch(batch, { ...options, summary, places: this.places })
           : batch.encoding.then((encoded) => {
               this.pipeline.settleEncoded(batch, encoded, (position) => this.locate(position));
               batch.release(); // the lines as read are done with: the export holds only the encoded text
-              return exportBatch(batch, { ...options, summary });
+              return exportBatch(batch, { ...options, summary, places: this.places });
             }),
       releaseStates: states.release,
       halted,
@@ -150,6 +153,7 @@ export class ProcessLoop {
       summary,
       logger,
       seal: stage && ((batch) => stage.start(batch)),
+      describeLine: (line) => this.places.describe(line),
     });
     this.changes = new StreamChanges({
       handlers,
@@ -303,10 +307,19 @@ export class ProcessLoop {
     this.origin.line = line;
     this.origin.batchFile = this.batchFiles.location;
     try {
-      const read = await this.batchFiles.read(message, line, (cursor, at) => {
-        const { record, text } = records.read(cursor, at);
-        return this.handleRecord(record, text, records.cursor, first + at.ordinal);
-      });
+      const read = await this.batchFiles.read(
+        message,
+        line,
+        (cursor, at) => {
+          const { record, text } = records.read(cursor, at);
+          return this.handleRecord(record, text, records.cursor, first + at.ordinal);
+        },
+        (at) => {
+          this.places.forget(this.ledger.watermark());
+          this.places.startFile(first + at.ordinal + 1, line, message.stream, at.file);
+        },
+      );
+      this.places.endBatch(first + read);
       this.batchFileLines += read;
       if (read > 0) this.batchSpans.push({ from: first + 1, to: first + read, line });
     } finally {

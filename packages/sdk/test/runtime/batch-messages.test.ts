@@ -10,6 +10,7 @@ import {
   Destination,
   ExactNumber,
   ExportBatch,
+  HandlerError,
   InputError,
   runDestination,
   type RecordBatchContext,
@@ -131,6 +132,67 @@ describe('BATCH messages', () => {
       error: "does not match the stream's schema: /id must be integer",
       message: { type: 'RECORD', stream: 'users', record: { id: 'two', amount: null } },
     });
+  });
+
+  it('names the BATCH line, file and line of the records of a batch whose export failed', async () => {
+    const dir = scratch();
+    @Destination()
+    class Failing {
+      @ExportBatch
+      write({ records }: RecordBatchContext) {
+        if (records.some((r) => r.id === 2)) throw new Error('disk full');
+      }
+    }
+    const batch = writeBatch(dir, 'users', [[raw(1)], [raw(2), raw(3)]]);
+    const result = await runTestDestination(Failing, {
+      messages: [users, batch, state({ at: 1 }), record('users', { id: 4 }), state({ at: 2 })],
+      settings: { batchSizeRows: 2 },
+    });
+    const error = result.error as HandlerError;
+    assert.ok(error instanceof HandlerError);
+    assert.equal(error.code, 'ERR_EXPORT_FAILED');
+    assert.equal(error.line, 2);
+    const [first, second] = batch.manifest;
+    assert.equal(
+      error.message,
+      `Export of batch 1 failed (stream "users", 2 records from stdin line 2 (BATCH for stream "users"), ` +
+        `${first} line 1 to line 2 (BATCH for stream "users"), ${second} line 1): disk full. No STATE ` +
+        'after the records of this batch was written; fix the cause and rerun from the last emitted state.',
+    );
+    assert.deepEqual(result.states, []);
+  });
+
+  it('names a later RECORD line by its own line, not its place, when its export fails', async () => {
+    const dir = scratch();
+    @Destination()
+    class Failing {
+      @ExportBatch
+      write({ records }: RecordBatchContext) {
+        if (records.some((r) => r.id === 4)) throw new Error('disk full');
+      }
+    }
+    const result = await runTestDestination(Failing, {
+      messages: [users, writeBatch(dir, 'users', [[raw(1), raw(2), raw(3)]]), record('users', { id: 4 })],
+      settings: { batchSizeRows: 3 },
+    });
+    const error = result.error as HandlerError;
+    assert.equal(error.line, 3);
+    assert.match(error.message, /\(stream "users", 1 records from stdin lines 3-3\): disk full\./);
+  });
+
+  it('names the batch file and line of the first record with undeclared properties in its warning', async () => {
+    const dir = scratch();
+    const batch = writeBatch(dir, 'users', [[raw(1), '{"id":2,"amount":null,"note":"x"}']]);
+    const { Recording } = recordingDestination();
+    const result = await runTestDestination(Recording, { messages: [users, batch] });
+    assert.equal(result.error, undefined);
+    const warnings = result.logs.filter((l) => l.level === 'warn').map((l) => l.msg);
+    assert.deepEqual(warnings, [
+      `Stream "users": 1 record(s) from input line 2 (BATCH for stream "users"), ${batch.manifest[0]} line 2 on ` +
+        'have properties outside the schema (note); those values were not loaded. Add the properties to the SCHEMA ' +
+        'message to keep them, or set extra_properties to "fail" to stop on them ("ignore" to load without this ' +
+        'warning).',
+    ]);
   });
 
   it("gives each record the BATCH message's version", async () => {
