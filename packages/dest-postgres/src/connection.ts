@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import type { ConnectionOptions } from 'node:tls';
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import type { PostgresConfig } from './config';
 
 /** Where the ssl settings say to look for a CA certificate when none is given. */
@@ -80,7 +80,11 @@ export function describeTarget(config: PostgresConfig): string {
  * ```
  */
 export async function connect(config: PostgresConfig): Promise<Client> {
-  const client = new Client(clientConfigOf(config));
+  // Required at the first connection, not imported: --about and --show-templates never connect (pg is a dozen
+  // modules of their start-up; test/cli/lazy-load.test.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { Client: PgClient } = require('pg') as typeof import('pg');
+  const client = new PgClient(clientConfigOf(config));
   // An idle client whose server goes away emits 'error'; without a listener that would crash the process. The
   // next query on it fails and the loader reconnects.
   client.on('error', () => undefined);

@@ -2,7 +2,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { SdcValues, type EncodedBatchContext, type Logger } from '@singer-dest/sdk';
 import type { ClientBase } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import type { LoadMethod, PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
@@ -255,6 +254,9 @@ export class Loader {
 
   /** Streams the batch's COPY text to the server. */
   private async copy(client: ClientBase, sql: string, chunks: readonly Buffer[]): Promise<void> {
+    // Required here, as pg itself (connection.ts): only a run that loads rows needs it.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { from: copyFrom } = require('pg-copy-streams') as typeof import('pg-copy-streams');
     const stream = client.query(copyFrom(sql));
     await pipeline(Readable.from(chunks, { objectMode: false }), stream);
   }

@@ -1,4 +1,5 @@
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type AjvFormats from 'ajv-formats';
 import { InputError } from '../errors';
 import type { JsonSchema, SingerRecord } from '../contexts';
@@ -24,7 +25,11 @@ export class Validators {
   }
 
   private createAjv(allErrors: boolean): Ajv {
-    const ajv = new Ajv({ strict: false, allErrors, logger: false, validateSchema: true });
+    // Required at the first stream's schema, not imported: --about, --show-templates and --test-connection never
+    // validate a record, and ajv is ~60 modules of their start-up (test/cli/lazy-load.test.ts).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const AjvClass = (require('ajv') as { default: typeof Ajv }).default;
+    const ajv = new AjvClass({ strict: false, allErrors, logger: false, validateSchema: true });
     addSingerFormats(ajv);
     addExactKeyword(ajv, this.input);
     return ajv;
