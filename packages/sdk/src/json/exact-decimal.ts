@@ -92,3 +92,29 @@ export function isMultipleOf(value: Decimal, step: Decimal): boolean {
   const k = Math.min(value.exponent - step.exponent, step.digits.length * 4);
   return (BigInt(value.digits) * 10n ** BigInt(k)) % BigInt(step.digits) === 0n;
 }
+
+/** 10^0 ... 10^22: every one a double holds exactly. */
+const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, i) => 10 ** i);
+const ROUNDS_SAFELY = 2 ** 51;
+
+/**
+ * True when a plain number (a literal a double holds as written: see {@link decimalOf}) has at most `places`
+ * decimals, i.e. is a multiple of 10^-places; undefined when this cannot tell without the exact decimal. Float
+ * arithmetic instead of the number's shortest text, which costs a `String(number)` per value: the value times
+ * 10^places is within a rounding of an integer k exactly when it is such a multiple, and then k / 10^places,
+ * correctly rounded, is the value again (10^places exact and |k| < 2^51, so the rounding cannot reach 0.5).
+ *
+ * @example
+ * ```ts
+ * hasAtMostDecimals(0.29, 2); // true (0.29 × 100 is 28.999999999999996 in binary, still within a rounding of 29)
+ * hasAtMostDecimals(0.295, 2); // false
+ * ```
+ */
+export function hasAtMostDecimals(value: number, places: number): boolean | undefined {
+  if (Number.isInteger(value)) return true;
+  const power = EXACT_POWERS_OF_TEN[places];
+  if (power === undefined) return undefined;
+  const scaled = value * power;
+  if (!(Math.abs(scaled) < ROUNDS_SAFELY)) return undefined;
+  return Math.round(scaled) / power === value;
+}

@@ -3,6 +3,7 @@ import type { ErrorObject } from 'ajv';
 import {
   compareDecimals,
   decimalOf,
+  hasAtMostDecimals,
   isIntegral,
   isMultipleOf,
   parseDecimal,
@@ -93,15 +94,40 @@ function compareToBound(value: number | ExactNumber, decimal: LazyDecimal, bound
     : compareDecimals(exact, bound.decimal);
 }
 
-/** Follows an ajv instance path (`/a/0/b`, JSON Pointer) through the record as parsed. */
-function lookUp(record: unknown, path: string): unknown {
+/** The keys of an ajv instance path (`/a/0/b`, JSON Pointer), unescaped. */
+function segmentsOf(path: string): string[] {
+  return path
+    .split('/')
+    .slice(1)
+    .map((raw) => (raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw));
+}
+
+/** Follows an instance path's keys through the record as parsed. */
+function lookUp(record: unknown, segments: readonly string[]): unknown {
   let value = record;
-  for (const raw of path.split('/').slice(1)) {
+  for (const key of segments) {
     if (typeof value !== 'object' || value === null) return undefined;
-    const key = raw.includes('~') ? raw.replace(/~1/g, '/').replace(/~0/g, '~') : raw;
     value = (value as Record<string, unknown>)[key];
   }
   return value;
+}
+
+/**
+ * Instance paths seen, split once: a record checks the same few paths again and again. Bounded (array items have
+ * a path per index), and emptied when full rather than tracked entry by entry.
+ */
+class PathCache {
+  private readonly paths = new Map<string, readonly string[]>();
+  constructor(private readonly limit: number) {}
+
+  segments(path: string): readonly string[] {
+    let segments = this.paths.get(path);
+    if (segments === undefined) {
+      if (this.paths.size >= this.limit) this.paths.clear();
+      this.paths.set(path, (segments = segmentsOf(path)));
+    }
+    return segments;
+  }
 }
 
 /** An ajv validate-function keyword: it reports its errors on its own `errors` property. */
@@ -119,23 +145,15 @@ function error(keyword: string, message: string, params: Record<string, unknown>
   return { keyword, message, params };
 }
 
-/** `0.29` has 2 decimals: a plain number's shortest text, when it has no exponent; undefined otherwise. */
-function fractionDigits(value: number): number | undefined {
-  const text = String(value);
-  if (text.includes('e')) return undefined;
-  const dot = text.indexOf('.');
-  return dot === -1 ? 0 : text.length - dot - 1;
-}
-
 function isMultiple(
   value: number | ExactNumber,
   step: Prepared['step'] & object,
   decimal: LazyDecimal,
 ): boolean {
-  // The common case, a power-of-ten step and a plain number: count decimals, no arithmetic.
+  // The common case, a power-of-ten step (numeric(p,s) columns) and a plain number: no decimal is made.
   if (typeof value === 'number' && step.decimal.digits === '1' && step.decimal.exponent <= 0) {
-    const digits = fractionDigits(value);
-    if (digits !== undefined) return digits <= -step.decimal.exponent;
+    const fits = hasAtMostDecimals(value, -step.decimal.exponent);
+    if (fits !== undefined) return fits;
   }
   const d = decimal.get();
   return d !== undefined && isMultipleOf(d, step.decimal);
@@ -195,6 +213,7 @@ function findErrors(rules: Prepared, value: number | ExactNumber): Partial<Error
  */
 export function addExactKeyword(ajv: Ajv, input: ExactInput): void {
   const prepared = new WeakMap<ExactConstraints, Prepared>();
+  const paths = new PathCache(1024);
   const checkExact: ExactValidate = (constraints, data, _parent, context) => {
     let rules = prepared.get(constraints);
     if (rules === undefined) prepared.set(constraints, (rules = prepare(constraints)));
@@ -204,7 +223,8 @@ export function addExactKeyword(ajv: Ajv, input: ExactInput): void {
       checkExact.errors = [error('enum', 'must be equal to one of the allowed values', {})];
       return false;
     }
-    const exact = input.record === undefined ? data : lookUp(input.record, context?.instancePath ?? '');
+    const exact =
+      input.record === undefined ? data : lookUp(input.record, paths.segments(context?.instancePath ?? ''));
     const value = exact instanceof ExactNumber || typeof exact === 'number' ? exact : data;
     const errors = findErrors(rules, value);
     checkExact.errors = errors;

@@ -254,6 +254,23 @@ describe('decimal multipleOf', () => {
   });
 });
 
+describe('exact checks of nested values', () => {
+  it('find each exact value by its path: keys with / and ~, array items past the path cache (1100 of them)', () => {
+    const check = checkerFor(
+      '{"type":"object","properties":{"a/b":{"type":"object","properties":{"c~d":{"type":"array",' +
+        '"items":{"type":"number","maximum":12345678901234567890}}}}}}',
+    );
+    const items = (last: string) => [...Array(1099).fill('12345678901234567890'), last].join(',');
+    assert.equal(valid(check, `{"a/b":{"c~d":[${items('12345678901234567890')}]}}`), true);
+    // Only the 1100th item is one past the bound (its double equals the bound's): only the exact value shows it.
+    const verdict = check(`{"a/b":{"c~d":[${items('12345678901234567891')}]}}`);
+    assert.deepEqual(verdict, {
+      loadable: true,
+      deviations: [{ property: 'a/b.c~d[]', keyword: 'maximum', message: 'must be <= 12345678901234567890' }],
+    });
+  });
+});
+
 function decimalText(coefficient: bigint, scale: number, trailingZeros: number): string {
   const negative = coefficient < 0n;
   const digits = (negative ? -coefficient : coefficient).toString().padStart(scale + 1, '0');
