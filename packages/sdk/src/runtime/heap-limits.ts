@@ -33,6 +33,10 @@ export function youngGenerationBytes(): number {
  * so this lets it grow (V8's factor of 2) and after each collection checks the young generation's size; once it
  * has reached the cap, it sets the factor to 1 (no further growth). The check runs between reads (an observer is called from the event loop), so a
  * burst of collections within one read can take the space one doubling past the cap, never to V8's 32 MiB.
+ * The observer stays for the whole run and sets the factor again after every collection once the cap is reached:
+ * with a one-time setting, dest-postgres's young generation still grew to 32 MiB once it encoded on worker threads
+ * (test/reliability/resources.test.ts), so something later in such a run puts the factor back (a worker's start is
+ * the likely one; not proven), and setting it after each collection holds the cap.
  *
  * @example
  * ```ts
@@ -46,9 +50,7 @@ export function capYoungGeneration(capMb: number): void {
   if (reached()) return setGrowthFactor(1);
   setGrowthFactor(V8_GROWTH_FACTOR);
   const observer = new PerformanceObserver(() => {
-    if (!reached()) return;
-    setGrowthFactor(1);
-    observer.disconnect();
+    if (reached()) setGrowthFactor(1);
   });
   observer.observe({ entryTypes: ['gc'] });
 }
