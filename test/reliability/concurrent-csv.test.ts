@@ -96,19 +96,34 @@ describe('concurrent dest-csv runs into one output_path', () => {
 
   it('two processes started at once on one stream: every row whole, once, each file one header', async () => {
     const { dir, config } = setUp(1000);
-    const input = (who: string, base: number) =>
-      singer(
-        schema,
-        ...Array.from({ length: 20_000 }, (_, i) => record(base + i, `${who}-${'x'.repeat(i % 50)}`)),
-        state(who),
+    const rows = (who: string, base: number, from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) =>
+        record(base + from + i, `${who}-${'x'.repeat((from + i) % 50)}`),
       );
-    const [a, b] = await Promise.all([
-      runBin(DEST_CSV, ['--config', config], { stages: [{ send: [input('a', 0)] }] }),
-      runBin(DEST_CSV, ['--config', config], { stages: [{ send: [input('b', 100_000)] }] }),
-    ]);
+    // Both hold the stream's file at once: each sends a first full batch and its STATE (so its file is open and
+    // locked), and sends the rest only once both STATEs are out. Without this wait one run could end before the
+    // other opens a file, and both would rightly append to users.csv.
+    let opened = 0;
+    let bothOpen: () => void = () => undefined;
+    const bothOpened = new Promise<void>((resolve) => (bothOpen = resolve));
+    const run = (who: string, base: number) =>
+      runBin(DEST_CSV, ['--config', config], {
+        stages: [
+          { send: [singer(schema, ...rows(who, base, 0, 1000), state(`${who}0`))] },
+          {
+            afterStdout: `"${who}0"`,
+            action: async () => {
+              if (++opened === 2) bothOpen();
+              await bothOpened;
+            },
+            send: [singer(...rows(who, base, 1000, 20_000), state(who))],
+          },
+        ],
+      });
+    const [a, b] = await Promise.all([run('a', 0), run('b', 100_000)]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
-    assert.deepEqual([a.stdout, b.stdout], ['"a"\n', '"b"\n']);
+    assert.deepEqual([a.stdout, b.stdout], ['"a0"\n"a"\n', '"b0"\n"b"\n']);
     const files = readAll(dir);
     assert.deepEqual([...files.keys()], ['users.csv', 'users.part2.csv']);
     // Each file holds one process's rows only, in its order.
