@@ -162,22 +162,12 @@ class ExactRestorer {
   /** Restores `node`'s children; returns its approximate twin (`node` itself when nothing in it changed). */
   restore(node: unknown): unknown {
     if (typeof node !== 'object' || node === null) return node;
-    const { exact } = this;
     if (Array.isArray(node)) {
       let copy: unknown[] | undefined;
       for (let i = 0; i < node.length && this.remaining > 0; i++) {
         const item: unknown = node[i];
-        const index = markerIndex(item);
-        let approximate: unknown;
-        if (index !== -1) {
-          node[i] = exact[index];
-          approximate = Number(exact[index]!.text);
-          this.restored++;
-          this.remaining--;
-        } else {
-          approximate = this.restore(item);
-          if (approximate === item) continue;
-        }
+        const approximate = this.restoreChild(node, i);
+        if (approximate === item) continue;
         copy ??= node.slice();
         copy[i] = approximate;
       }
@@ -188,23 +178,30 @@ class ExactRestorer {
     for (const key of Object.keys(object)) {
       if (this.remaining === 0) break;
       const item = object[key];
-      const index = markerIndex(item);
-      let approximate: unknown;
-      if (index !== -1) {
-        // A `__proto__` key is an own data property here (JSON.parse and the spread below make it so), and
-        // assigning to an own property sets it: the prototype is never touched.
-        object[key] = exact[index];
-        approximate = Number(exact[index]!.text);
-        this.restored++;
-        this.remaining--;
-      } else {
-        approximate = this.restore(item);
-        if (approximate === item) continue;
-      }
+      const approximate = this.restoreChild(object, key);
+      if (approximate === item) continue;
       copy ??= { ...object };
       copy[key] = approximate;
     }
     return copy ?? object;
+  }
+
+  /**
+   * Restores `holder[key]`: a marker becomes its exact value there, and the returned approximate twin holds its
+   * double; any other value is restored in depth. Returns the child itself when nothing in it changed.
+   */
+  private restoreChild(holder: Record<string, unknown> | unknown[], key: string | number): unknown {
+    const slots = holder as Record<string | number, unknown>;
+    const item = slots[key];
+    const index = markerIndex(item);
+    if (index === -1) return this.restore(item);
+    const value = this.exact[index]!;
+    // A `__proto__` key is an own data property here (JSON.parse and the spread in restore make it so), and
+    // assigning to an own property sets it: the prototype is never touched.
+    slots[key] = value;
+    this.restored++;
+    this.remaining--;
+    return Number(value.text);
   }
 }
 
