@@ -7,6 +7,9 @@ destination list. The folder's name names the executable: `dest_postgres` runs `
 Mage imports this module only to find its file (mage_ai/server/api/integration_sources.py and
 integration_pipeline.py `destination_file_path`), then starts it as `python3 __init__.py --config_json ... ...`.
 So nothing may run at import: the hand-over to the executable is guarded by `__name__ == "__main__"`.
+
+This one file serves every destination built with the SDK: it ships in @singer-dest/sdk under `mage/`, and the
+singer-dest build copies it into each destination's Mage folder (scripts/copy-mage-shim.mjs).
 """
 
 import json
