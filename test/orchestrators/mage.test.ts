@@ -3,6 +3,7 @@
 // --settings ... --state ... --input_file_path ...` with stdout and stderr merged, shows only the LOG lines its parser
 // accepts, fails the block on a LOG line with level ERROR (and on a non-zero exit), reads the state file, and gets
 // templates by `--config_json {} --show_templates`.
+import { execFileSync } from 'node:child_process';
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -40,6 +41,9 @@ interface MageExport {
 
 /** A Mage install: mage_integrations/destinations/<folder> copied from the repository, the bins on PATH. */
 function installMage(): { root: string; env: NodeJS.ProcessEnv; moduleFile: (uuid: string) => string } {
+  // The folders' __init__.py is the SDK's one shim, put there by the build (`npm run build`; `tsc -b` alone does
+  // not): the same step here, so the folders are as they ship.
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'copy-mage-shim.mjs')]);
   const base = mkdtempSync(join(tmpdir(), 'mage-'));
   const destinations = join(base, 'mage_integrations', 'destinations');
   mkdirSync(destinations, { recursive: true });
