@@ -5,12 +5,11 @@ import { ExactNumber } from './exact-number';
 // A number literal without an exponent can lose digits in a double only if it has 16 or more significant digits.
 // One with an exponent may overflow, underflow, or stand for an integer beyond 2^53 (1e40, 99999e11), which a
 // double holds only approximately; taps write exponents rarely (Python's float repr only below 1e-4 and from 1e16).
-// Lines with neither are done after JSON.parse. One pattern for both, so each line is scanned once, and spelled
-// out (`[\d.][\d.]...` rather than `[\d.]{15}`): V8 scans a fixed sequence many times faster than a counted
-// repetition, and this test runs on every line.
-const MAY_LOSE_DIGITS_SOURCE = `\\d(?:${'[\\d.]'.repeat(15)}|[eE])`;
-const MAY_LOSE_DIGITS = new RegExp(MAY_LOSE_DIGITS_SOURCE);
-const MAY_LOSE_DIGITS_ALL = new RegExp(MAY_LOSE_DIGITS_SOURCE, 'g');
+// Lines with neither are done after JSON.parse. One pattern for both, and one scan of each line: the search for
+// candidates is the test (a separate test first scanned most real-shaped lines twice, as most hold such a literal).
+// Spelled out (`[\d.][\d.]...` rather than `[\d.]{15}`): V8 scans a fixed sequence many times faster than a
+// counted repetition, and this runs on every line.
+const MAY_LOSE_DIGITS_ALL = new RegExp(`\\d(?:${'[\\d.]'.repeat(15)}|[eE])`, 'g');
 /** A whole JSON number literal. */
 const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
@@ -69,7 +68,7 @@ interface UnsafeLiteral {
  * The number literals in `text` that a double cannot hold, in order; or undefined when there are none. Strings are
  * not skipped here: a digit run in a string that looks like such a literal is returned too, and
  * {@link keepOutsideStrings} drops it. What is never missed: every literal outside strings that needs exactness
- * has a run MAY_LOSE_DIGITS matches, and outside strings the literal reaches exactly as far as its characters go.
+ * has a run MAY_LOSE_DIGITS_ALL matches, and outside strings the literal reaches exactly as far as its characters go.
  */
 function findUnsafeLiterals(text: string): UnsafeLiteral[] | undefined {
   let found: UnsafeLiteral[] | undefined;
@@ -239,7 +238,7 @@ export interface ParsedJson {
  */
 export function parseJsonExact(text: string): ParsedJson {
   // The common case: one scan of the text, one JSON.parse, nothing else allocated.
-  const literals = MAY_LOSE_DIGITS.test(text) ? findExactLiterals(text) : undefined;
+  const literals = findExactLiterals(text);
   if (literals === undefined) {
     const value: unknown = JSON.parse(text);
     return { value, approximate: value, hasExactNumbers: false };
