@@ -93,7 +93,7 @@ export class Batcher {
     const buffer = this.buffers.get(name);
     if (buffer === undefined || buffer.batch.size === 0) return;
     const batch = buffer.batch;
-    buffer.batch = new StreamBatch();
+    buffer.batch = this.newBatch();
     clearTimeout(buffer.timer);
     buffer.timer = undefined;
     this.bufferedBytes -= batch.bytes;
@@ -145,10 +145,15 @@ export class Batcher {
   private bufferOf(name: string): StreamBuffer {
     let buffer = this.buffers.get(name);
     if (buffer === undefined) {
-      buffer = { batch: new StreamBatch(), timer: undefined, batchesFlushed: 0 };
+      buffer = { batch: this.newBatch(), timer: undefined, batchesFlushed: 0 };
       this.buffers.set(name, buffer);
     }
     return buffer;
+  }
+
+  /** Only a batch the encode stage gets (sealed through `seal`) is read by other threads: shared memory. */
+  private newBatch(): StreamBatch {
+    return new StreamBatch({ shared: this.options.seal !== undefined });
   }
 
   private startTimer(name: string, buffer: StreamBuffer, ms: number): void {

@@ -21,7 +21,7 @@ export interface BatchFacts {
  * wrapper object per record on the hot path).
  */
 export class StreamBatch {
-  readonly arena = new ByteArena();
+  readonly arena: ByteArena;
   readonly lines: number[] = [];
   readonly receivedAt: number[] = [];
   /** UTF-8 bytes of the buffered RECORD lines: what the batch size limit counts. */
@@ -41,6 +41,11 @@ export class StreamBatch {
   encoding: Promise<EncodedBatch> | undefined;
   /** The encoded text and notes, once the refused records were taken out (see {@link StreamBatch.dropRecords}). */
   encoded: { chunks: Buffer[]; notes: unknown[] } | undefined;
+
+  /** `shared`: the batch goes to the encode stage, whose threads read its lines in place (see ByteArena). */
+  constructor(options: { shared: boolean }) {
+    this.arena = new ByteArena(options);
+  }
 
   get size(): number {
     return this.lines.length;

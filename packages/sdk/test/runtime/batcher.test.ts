@@ -12,7 +12,7 @@ import type { StreamBatch } from '../../src/runtime/stream-batch';
 import { StreamRegistry } from '../../src/runtime/stream-registry';
 
 /** A batcher whose queue only records what was flushed. */
-function setUp(settings: Partial<RunSettings>) {
+function setUp(settings: Partial<RunSettings>, seal?: (batch: StreamBatch) => void) {
   const flushed: StreamBatch[] = [];
   const queue = {
     push: (batch: StreamBatch) => flushed.push(batch),
@@ -27,7 +27,7 @@ function setUp(settings: Partial<RunSettings>) {
     queue,
     summary,
     logger: createMemoryLogger().logger,
-    seal: undefined,
+    seal,
   });
   const registry = new StreamRegistry({
     config: {},
@@ -65,6 +65,26 @@ describe('the batcher', () => {
         [2, 1],
       ],
     );
+  });
+
+  it('keeps lines in shared memory only for batches the encode stage gets (sealed), and the same bytes either way', () => {
+    const sealed: StreamBatch[] = [];
+    const kinds = [setUp({}), setUp({}, (batch) => sealed.push(batch))].map(({ add, batcher, flushed }) => {
+      add('a', '{"id":1,"name":"Zoë 😀"}');
+      add('a', '{"id":2}');
+      batcher.flush('a');
+      const [batch] = flushed;
+      const blocks = batch!.arena.blockViews();
+      return {
+        shared: blocks.map((b) => b.buffer instanceof SharedArrayBuffer),
+        lines: [batch!.text(0), batch!.text(1)],
+      };
+    });
+    assert.equal(sealed.length, 1);
+    assert.deepEqual(kinds, [
+      { shared: [false], lines: ['{"id":1,"name":"Zoë 😀"}', '{"id":2}'] },
+      { shared: [true], lines: ['{"id":1,"name":"Zoë 😀"}', '{"id":2}'] },
+    ]);
   });
 
   it("opens a ledger entry with each batch's first record, so a state after it waits", () => {

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { BLOCK_BYTES, ByteArena, SMALLEST_BLOCK_BYTES } from '../../src/runtime/byte-arena';
+import {
+  BLOCK_BYTES,
+  ByteArena,
+  SMALLEST_BLOCK_BYTES,
+  arenaPoolLimit,
+  setArenaPoolLimit,
+} from '../../src/runtime/byte-arena';
 
 describe('the byte arena', () => {
   it('starts with a block as small as its first item, so a stream of one record holds bytes, not a MiB', () => {
@@ -30,5 +36,46 @@ describe('the byte arena', () => {
     for (let i = 0; i < 5000; i++) assert.equal(arena.text(i), line);
     arena.release();
     assert.equal(arena.held, 0);
+  });
+
+  it('holds the same items in ordinary and in shared memory, and a pool never gives a block of the other kind', () => {
+    const before = arenaPoolLimit();
+    setArenaPoolLimit(8);
+    try {
+      const source = Buffer.from('{"a":"Zoë 😀"}\n{"b":2}\n');
+      const items = ['{"a":"Zoë 😀"}', '{"b":2}', 'x'.repeat(BLOCK_BYTES - 10), 'y'.repeat(BLOCK_BYTES + 5)];
+      const fill = (arena: ByteArena) => {
+        arena.appendBytes(source, 0, Buffer.byteLength(items[0]!));
+        arena.appendBytes(source, Buffer.byteLength(items[0]!) + 1, source.length - 1);
+        arena.append(items[2]!);
+        arena.append(items[3]!);
+        return arena;
+      };
+      const kindsOf = (arena: ByteArena) => [
+        ...new Set(arena.blockViews().map((b) => b.buffer instanceof SharedArrayBuffer)),
+      ];
+      for (let round = 0; round < 2; round++) {
+        // The second round takes full blocks back from the pools the first round's release filled.
+        const plain = fill(new ByteArena({ shared: false }));
+        const shared = fill(new ByteArena());
+        assert.deepEqual(kindsOf(plain), [false]);
+        assert.deepEqual(kindsOf(shared), [true]);
+        for (const arena of [plain, shared]) {
+          assert.deepEqual(
+            items.map((_, i) => arena.text(i)),
+            items,
+          );
+          assert.deepEqual(
+            [...arena.lengths()],
+            items.map((t) => Buffer.byteLength(t)),
+          );
+          assert.equal(Buffer.concat(arena.chunks()).toString(), items.join(''));
+        }
+        plain.release();
+        shared.release();
+      }
+    } finally {
+      setArenaPoolLimit(before);
+    }
   });
 });

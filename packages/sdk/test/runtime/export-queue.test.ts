@@ -22,7 +22,7 @@ function setUp(exportBatch: (batch: StreamBatch) => Promise<void>) {
     failure: () => failure,
   });
   const batchAt = (line: number) => {
-    const batch = new StreamBatch();
+    const batch = new StreamBatch({ shared: false });
     batch.lines.push(line);
     batch.checkpoint = ledger.open(line);
     return batch;
