@@ -1,4 +1,4 @@
-import { DestinationError } from '@singer-dest/sdk';
+import { DestinationError } from '@singer-dest/sdk/toolkit';
 
 /** Stable codes of the errors dest-csv raises itself (the SDK wraps them; the original is the `cause`). */
 export type CsvErrorCode =

@@ -4,7 +4,7 @@ import {
   type JsonSchema,
   type PropertySchema,
   type SingerRecord,
-} from '@singer-dest/sdk';
+} from '@singer-dest/sdk/toolkit';
 import { CsvError } from './csv-error';
 
 /** One schema property: a column, or (when flattened) a group of columns named `parent__child`. */

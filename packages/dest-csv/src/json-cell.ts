@@ -1,4 +1,4 @@
-import { ExactNumber } from '@singer-dest/sdk';
+import { ExactNumber } from '@singer-dest/sdk/toolkit';
 
 /** Characters JSON.stringify escapes (or, for surrogates, may): strings without them are written as they are. */
 // eslint-disable-next-line no-control-regex -- JSON.stringify escapes exactly these control characters

@@ -4,7 +4,7 @@ import {
   type SingerRecord,
   type RecordMessage,
   type SdcValues,
-} from '@singer-dest/sdk';
+} from '@singer-dest/sdk/toolkit';
 import { CsvError } from './csv-error';
 import type { CsvEncoder } from './csv-encoder';
 import { RowExtractor, extraProperties, type ColumnPlan } from './flatten';

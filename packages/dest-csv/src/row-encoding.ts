@@ -3,7 +3,7 @@
  * encode_threads 0) and builds each stream's row encoder from plain facts, so it holds nothing but the factory.
  */
 import { join } from 'node:path';
-import { SdcValues, type EncoderFactory, type EncoderModule } from '@singer-dest/sdk';
+import { SdcValues, type EncoderFactory, type EncoderModule } from '@singer-dest/sdk/toolkit';
 import type { CsvEncoding } from './config';
 import { CsvEncoder, type CsvDialect } from './csv-encoder';
 import type { ColumnPlan } from './flatten';

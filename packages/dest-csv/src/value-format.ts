@@ -1,4 +1,4 @@
-import { ExactNumber, stringifyJson } from '@singer-dest/sdk';
+import { ExactNumber, stringifyJson } from '@singer-dest/sdk/toolkit';
 
 /** Characters that make spreadsheet programs run a cell as a formula (the set csv-stringify's escape_formulas uses). */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;

@@ -39,63 +39,19 @@ export type {
   EncodedBatchContext,
   EncoderFactsContext,
   HandlerContext,
-  JsonSchema,
   Logger,
   ProcessContext,
   RecordBatchContext,
-  RecordMessage,
   RunMode,
   RunSummary,
   SchemaDeviation,
   SchemaContext,
-  SingerRecord,
 } from './contexts';
-export type {
-  EncodeFunction,
-  EncodeMeta,
-  EncoderFactory,
-  EncoderModule,
-  EncoderTools,
-  RecordEncoder,
-} from './encoder';
 export type { DestinationOptions, MeltanoTargetCapability } from './metadata/metadata-types';
 export { runCli } from './cli/run-cli';
 export { runDestination, testConnection, type RunOptions } from './runtime/run-destination';
 export type { InvalidRecordPolicy, RunSettings } from './runtime/settings';
 export type { ExtraPropertiesPolicy } from './runtime/extra-properties';
-export {
-  ConfigError,
-  DestinationDefinitionError,
-  DestinationError,
-  HandlerError,
-  InputError,
-  SdkError,
-  type BatchLocation,
-  type ConfigProblem,
-  type ErrorCode,
-  type ErrorLocation,
-} from './errors';
-export { ExactNumber, stringifyJson } from './json/exact-number';
-export { parseJsonExact, type ParsedJson } from './json/parse-json';
-export {
-  normalizeSchema,
-  schemaNumberText,
-  type LogicalType,
-  type PropertyConstraints,
-  type PropertySchema,
-  type SchemaNumber,
-  type StreamSchema,
-} from './toolkit/stream-schema';
-export { foldName, foldNames, NameClaims, streamTableName, type NameRules } from './toolkit/naming';
-export { decimalShapeOf, digitsOf, scaledIntegerOf, type DecimalShape } from './toolkit/exact-digits';
+// Error classes, exact numbers and the toolkit: also importable alone, without the run-time (see its module).
+export * from './toolkit/index';
 export { DeletionSettings } from './config/deletion-settings';
-export {
-  SDC_COLUMNS,
-  SdcValues,
-  isKeyOnlyDelete,
-  isSdcColumn,
-  type SdcColumn,
-  type SdcColumnName,
-  type SdcFacts,
-  type SdcValue,
-} from './toolkit/sdc-columns';

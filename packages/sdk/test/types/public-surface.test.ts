@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as root from '../../src/index';
 import * as cli from '../../src/cli/index';
 import * as testing from '../../src/testing/index';
+import * as toolkit from '../../src/toolkit/index';
 
 describe('the public surface', () => {
   it('the root holds only the authoring names: decorators, running, errors, exact numbers and the toolkit', () => {
@@ -44,6 +45,35 @@ describe('the public surface', () => {
       'stringifyJson',
       'testConnection',
     ]);
+  });
+
+  it('/toolkit holds the error classes, exact numbers and the toolkit for encoder modules, each the root one', () => {
+    assert.deepEqual(Object.keys(toolkit).sort(), [
+      'ConfigError',
+      'DestinationDefinitionError',
+      'DestinationError',
+      'ExactNumber',
+      'HandlerError',
+      'InputError',
+      'NameClaims',
+      'SDC_COLUMNS',
+      'SdcValues',
+      'SdkError',
+      'decimalShapeOf',
+      'digitsOf',
+      'foldName',
+      'foldNames',
+      'isKeyOnlyDelete',
+      'isSdcColumn',
+      'normalizeSchema',
+      'parseJsonExact',
+      'scaledIntegerOf',
+      'schemaNumberText',
+      'streamTableName',
+      'stringifyJson',
+    ]);
+    for (const [name, value] of Object.entries(toolkit))
+      assert.equal((root as Record<string, unknown>)[name], value, name);
   });
 
   it('has one encode stage: the three batch shapes (@EncodeRecord, @CheckRecord, lineBytes/eachLine) are gone', () => {
