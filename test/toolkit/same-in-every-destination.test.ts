@@ -194,3 +194,67 @@ describe('the same in every destination (through the bins)', () => {
     });
   }
 });
+
+describe("Mage's table setting is one rule in every destination that has it (through the bins)", () => {
+  const twoStreams = [
+    {
+      type: 'SCHEMA',
+      stream: 'users',
+      schema: { properties: { id: { type: 'integer' } } },
+      key_properties: [],
+    },
+    { type: 'RECORD', stream: 'users', record: { id: 1 } },
+    { type: 'STATE', value: { users: 1 } },
+    {
+      type: 'SCHEMA',
+      stream: 'orders',
+      schema: { properties: { id: { type: 'integer' } } },
+      key_properties: [],
+    },
+    { type: 'RECORD', stream: 'orders', record: { id: 7 } },
+  ]
+    .map((m) => `${JSON.stringify(m)}\n`)
+    .join('');
+  const runs: Record<string, (table: string) => Promise<{ result: BinResult; loaded: string[] }>> = {
+    'dest-csv': async (table) => {
+      const dir = tempDir();
+      const config = writeJson(dir, 'config.json', {
+        output_path: join(dir, 'out'),
+        table,
+        batch_size_rows: 1,
+      });
+      const result = await runBin(DEST_CSV, ['--config', config], { input: twoStreams });
+      const [, ...rows] = readFileSync(join(dir, 'out', `${table}.csv`), 'utf8').split('\r\n');
+      return { result, loaded: rows.filter((row) => row !== '') };
+    },
+    'dest-postgres': async (table) => {
+      const db = await createTestSchema('same_table');
+      try {
+        const config = writeJson(tempDir(), 'config.json', { ...db.settings, table, batch_size_rows: 1 });
+        const result = await runBin(DEST_POSTGRES, ['--config', config], { input: twoStreams });
+        const rows = await db.query<{ id: string }>(
+          `SELECT id::text FROM "${db.schema}".${table} ORDER BY id`,
+        );
+        return { result, loaded: rows.map((r) => r.id) };
+      } finally {
+        await db.drop();
+      }
+    },
+  };
+  for (const [name, run] of Object.entries(runs)) {
+    it(`${name}: the one stream goes to the table's file or table; a second stream stops at its SCHEMA with ERR_TABLE_FOR_ONE_STREAM`, async () => {
+      const { result, loaded } = await run('dim_users');
+      assert.equal(result.code, 1, result.stderr);
+      const failure = logsOf(result).find((l) => l.code === 'ERR_TABLE_FOR_ONE_STREAM');
+      assert.equal(
+        failure?.msg,
+        `stdin line 4: @OnSchema for stream "orders" failed: The table setting ("dim_users") names the ${name === 'dest-csv' ? 'file' : 'table'} of one ` +
+          'stream, but the input holds stream "orders" after "users". Load one stream per run (as Mage does), or ' +
+          'unset table.',
+        result.stderr,
+      );
+      // batch_size_rows 1: the users record was exported at once, so its state was out before the failure.
+      assert.deepEqual({ stdout: result.stdout, loaded }, { stdout: '{"users":1}\n', loaded: ['1'] });
+    });
+  }
+});

@@ -1,4 +1,4 @@
-import { Setting } from '@singer-dest/sdk';
+import { Setting, TableSetting } from '@singer-dest/sdk';
 import { Type } from 'class-transformer';
 import {
   IsBoolean,
@@ -10,7 +10,6 @@ import {
   Matches,
   Max,
   Min,
-  MinLength,
   ValidateBy,
 } from 'class-validator';
 
@@ -58,15 +57,7 @@ export class CsvConfig {
   @IsString()
   outputPath = 'output';
 
-  @Setting({
-    name: 'table',
-    description:
-      "File name (in place of {stream_name}) of the input's one stream. Mage sets it to the destination table.",
-    example: 'dim_users',
-  })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @TableSetting.table('File name (in place of {stream_name})')
   table?: string;
 
   @Setting({
@@ -153,13 +144,7 @@ export class CsvConfig {
   @Max(100)
   flatteningMaxDepth = 10;
 
-  @Setting({
-    name: 'add_record_metadata',
-    description:
-      'Add the SDK metadata columns: _sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, ' +
-      '_sdc_sequence and _sdc_table_version.',
-  })
-  @IsBoolean()
+  @TableSetting.recordMetadata()
   addRecordMetadata = false;
 
   @Setting({

@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import {
   AfterProcess,
   BeforeProcess,
+  OneStreamTable,
   DescribeOutput,
   Destination,
   EncodeWith,
@@ -86,8 +87,8 @@ export class CsvDestination {
   private encoding!: TextEncoding;
   /** The metadata values (add_record_metadata); its run start is shared with the encode threads. */
   private metadata: SdcValues | undefined;
-  /** The stream the `table` setting names the file of (there may be only one). */
-  private tableStream: string | undefined;
+  /** The `table` setting's rule: it names the file of the input's one stream. */
+  private oneStreamTable: OneStreamTable | undefined;
 
   @BeforeProcess
   async start({ config, mode }: ProcessContext<CsvConfig>): Promise<void> {
@@ -111,6 +112,7 @@ export class CsvDestination {
     schema,
     config,
     logger,
+    line,
     changed,
     state,
   }: SchemaContext<CsvConfig, StreamOutput>): StreamOutput {
@@ -119,18 +121,9 @@ export class CsvDestination {
     const plan = planColumns(schema, flattening, config.addRecordMetadata ? METADATA_COLUMNS : [], stream);
     // The SDK exported the stream's records before a changed SCHEMA; a different header starts a new part.
     if (state !== undefined) return { plan, target: state.target };
-    if (config.table !== undefined) {
-      if (this.tableStream !== undefined) {
-        throw new CsvError(
-          'ERR_CSV_TABLE_FOR_ONE_STREAM',
-          `The table setting (${JSON.stringify(config.table)}) names the file of one stream, but the input holds ` +
-            `stream ${JSON.stringify(stream)} after ${JSON.stringify(this.tableStream)}. Load one stream per run ` +
-            '(as Mage does), or unset table.',
-        );
-      }
-      this.tableStream = stream;
-    }
-    const basePath = this.namer.pathFor(config.table ?? stream);
+    this.oneStreamTable ??= new OneStreamTable(config.table, 'file');
+    const table = this.oneStreamTable.nameFor(stream, line);
+    const basePath = this.namer.pathFor(table ?? stream);
     this.namer.claim(stream, basePath);
     const target: StreamFile = { basePath, file: undefined, fileColumns: [] };
     this.files.add(target);

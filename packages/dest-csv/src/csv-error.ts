@@ -3,7 +3,6 @@ import { DestinationError } from '@singer-dest/sdk/toolkit';
 /** Stable codes of the errors dest-csv raises itself (the SDK wraps them; the original is the `cause`). */
 export type CsvErrorCode =
   | 'ERR_CSV_FILE_COLLISION'
-  | 'ERR_CSV_TABLE_FOR_ONE_STREAM'
   | 'ERR_CSV_UNSAFE_PATH'
   | 'ERR_CSV_COLUMN_COLLISION'
   | 'ERR_CSV_EXTRA_PROPERTIES'
@@ -25,7 +24,6 @@ export class CsvError extends DestinationError<CsvErrorCode> {}
 
 const CODES: ReadonlySet<string> = new Set<CsvErrorCode>([
   'ERR_CSV_FILE_COLLISION',
-  'ERR_CSV_TABLE_FOR_ONE_STREAM',
   'ERR_CSV_UNSAFE_PATH',
   'ERR_CSV_COLUMN_COLLISION',
   'ERR_CSV_EXTRA_PROPERTIES',

@@ -54,12 +54,13 @@ describe('CsvDestination', () => {
     assert.deepEqual(readdirSync(dir), ['dim_users.csv']);
     const second = await run([users, schema('orders', { id: { type: 'integer' } })], { table: 'dim_users' });
     assert.ok(second.error instanceof HandlerError);
-    assert.ok(second.error.cause instanceof CsvError);
-    assert.equal(second.error.cause.code, 'ERR_CSV_TABLE_FOR_ONE_STREAM');
+    assert.ok(second.error.cause instanceof InputError);
+    assert.equal(second.error.cause.code, 'ERR_TABLE_FOR_ONE_STREAM');
+    assert.deepEqual([second.error.cause.line, second.error.cause.stream], [2, 'orders']);
     assert.equal(
       second.error.cause.message,
-      'The table setting ("dim_users") names the file of one stream, but the input holds stream "orders" after ' +
-        '"users". Load one stream per run (as Mage does), or unset table.',
+      'The table setting ("dim_users") names the file of one stream, but the input holds stream ' +
+        '"orders" after "users". Load one stream per run (as Mage does), or unset table.',
     );
   });
 

@@ -1,8 +1,8 @@
-import { DeletionSettings, Setting } from '@singer-dest/sdk';
-import { IsBoolean, IsIn, IsOptional, IsString, MinLength } from 'class-validator';
+import { DeletionSettings, Setting, TableSetting, type LoadMethod as SdkLoadMethod } from '@singer-dest/sdk';
+import { IsBoolean, IsOptional, IsString, MinLength } from 'class-validator';
 
 /** How a flush moves a batch into its table (`append` is target-duckdb's spelling of `append-only`). */
-export type LoadMethod = 'append-only' | 'append' | 'upsert' | 'overwrite';
+export type LoadMethod = SdkLoadMethod | 'append';
 
 /**
  * The settings of dest-duckdb. Names follow jwills/target-duckdb (`path` or `filepath`, `default_target_schema`,
@@ -27,36 +27,16 @@ export class DuckDbConfig extends DeletionSettings {
   @MinLength(1)
   filepath?: string;
 
-  @Setting({
-    name: 'default_target_schema',
-    description:
-      'Schema every table goes to. When unset, a stream named "schema-table" loads into that schema and table, ' +
-      'and any other stream into "main".',
-    example: 'raw',
-  })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @TableSetting.targetSchema('main')
   defaultTargetSchema?: string;
 
-  @Setting({
-    name: 'load_method',
-    description:
-      'append-only (insert every record), upsert (replace rows with the same key; the last record of a key in a ' +
-      'batch wins) or overwrite (replace the table contents with this run). Default: upsert for streams with key ' +
-      'properties, else append-only.',
+  @TableSetting.loadMethod({
+    upsert: 'replace rows with the same key; the last record of a key in a batch wins',
+    appendAliases: ['append'],
   })
-  @IsOptional()
-  @IsIn(['append-only', 'append', 'upsert', 'overwrite'])
   loadMethod?: LoadMethod;
 
-  @Setting({
-    name: 'add_record_metadata',
-    description:
-      'Add the _sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence and ' +
-      '_sdc_table_version columns.',
-  })
-  @IsBoolean()
+  @TableSetting.recordMetadata()
   addRecordMetadata = false;
 
   @Setting({

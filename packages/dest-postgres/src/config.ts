@@ -1,9 +1,6 @@
-import { DeletionSettings, Setting } from '@singer-dest/sdk';
+import { DeletionSettings, Setting, TableSetting, type LoadMethod } from '@singer-dest/sdk';
 import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
-
-/** How a flush moves a batch into its table. */
-export type LoadMethod = 'append-only' | 'upsert' | 'overwrite';
 
 /** What `ssl_mode` accepts (libpq's names). */
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
@@ -66,47 +63,16 @@ export class PostgresConfig extends DeletionSettings {
   @IsString()
   sqlalchemyUrl?: string;
 
-  @Setting({
-    name: 'default_target_schema',
-    description:
-      'Schema every table goes to. When unset, a stream named "schema-table" loads into that schema and table, ' +
-      'and any other stream into "public".',
-    example: 'raw',
-  })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @TableSetting.targetSchema('public')
   defaultTargetSchema?: string;
 
-  @Setting({
-    name: 'table',
-    description:
-      "Table of the input's one stream, in place of the stream's name. Mage sets it to the destination table.",
-    example: 'dim_users',
-  })
-  @IsOptional()
-  @IsString()
-  @MinLength(1)
+  @TableSetting.table("Table (in place of the stream's name)")
   table?: string;
 
-  @Setting({
-    name: 'load_method',
-    description:
-      'How a batch is loaded: append-only (insert every record), upsert (update rows with the same key, insert the ' +
-      'rest) or overwrite (replace the table contents with this run). Default: upsert for streams with key ' +
-      'properties, else append-only.',
-  })
-  @IsOptional()
-  @IsIn(['append-only', 'upsert', 'overwrite'])
+  @TableSetting.loadMethod({ upsert: 'update rows with the same key, insert the rest' })
   loadMethod?: LoadMethod;
 
-  @Setting({
-    name: 'add_record_metadata',
-    description:
-      'Add the _sdc_extracted_at, _sdc_received_at, _sdc_batched_at, _sdc_deleted_at, _sdc_sequence and ' +
-      '_sdc_table_version columns.',
-  })
-  @IsBoolean()
+  @TableSetting.recordMetadata()
   addRecordMetadata = true;
 
   @Setting({

@@ -3,7 +3,6 @@ import { DestinationError } from '@singer-dest/sdk';
 /** Codes of the errors dest-postgres raises itself (the SDK wraps them into ERR_EXPORT_FAILED with this as cause). */
 export type PostgresErrorCode =
   | 'ERR_PG_NAME_COLLISION'
-  | 'ERR_PG_TABLE_FOR_ONE_STREAM'
   | 'ERR_PG_INVALID_NAME'
   | 'ERR_PG_NO_PROPERTIES'
   | 'ERR_PG_UNKNOWN_KEY'

@@ -9,7 +9,8 @@
  * ```
  */
 export { PostgresDestination } from './postgres-destination';
-export { PostgresConfig, type LoadMethod, type SslMode } from './config';
+export { PostgresConfig, type SslMode } from './config';
+export type { LoadMethod } from '@singer-dest/sdk';
 export { PostgresDestinationError, type PostgresErrorCode } from './errors';
 export { toPgName, tableNameOf, quoteIdent, MAX_IDENTIFIER_BYTES, type TableName } from './identifiers';
 export { columnTypeOf, widenedType, type ColumnType, type ColumnKind } from './type-mapping';

@@ -7,6 +7,7 @@ import {
   ExportBatch,
   OnActivateVersion,
   OnSchema,
+  OneStreamTable,
   TestConnection,
   type ActivateVersionContext,
   type DescribeOutputContext,
@@ -19,7 +20,6 @@ import { layoutOf } from './batch-plan';
 import { PostgresConfig } from './config';
 import { connect, describeTarget } from './connection';
 import { qualify, quoteIdent, tableClaims, toPgName } from './identifiers';
-import { PostgresDestinationError } from './errors';
 import { COPY_LINES, type CopyLineFacts, type CopyLineNotes } from './copy-lines';
 import { Loader } from './loader';
 import type { StreamEncoder } from './stream-encoder';
@@ -69,8 +69,8 @@ export class PostgresDestination {
   private loader: Loader | undefined;
   /** Which stream loads each table: two streams must never share one (e.g. "Users" and "users"). */
   private readonly tables = tableClaims();
-  /** The stream the `table` setting names the table of (there may be only one). */
-  private tableStream: string | undefined;
+  /** The `table` setting's rule: it names the table of the input's one stream. */
+  private oneStreamTable: OneStreamTable | undefined;
   /** The table each stream's batches went into in this run, as `schema.table`: the closing summary names them. */
   private readonly loadedInto = new Map<string, string>();
 
@@ -91,22 +91,13 @@ export class PostgresDestination {
     keyProperties,
     config,
     logger,
+    line,
     changed,
     state,
   }: SchemaContext<PostgresConfig, PgStream>): Promise<PgStream> {
     if (!changed && state !== undefined) return state;
-    if (config.table !== undefined) {
-      if (this.tableStream !== undefined && this.tableStream !== stream) {
-        throw new PostgresDestinationError(
-          'ERR_PG_TABLE_FOR_ONE_STREAM',
-          `The table setting (${JSON.stringify(config.table)}) names the table of one stream, but the input holds ` +
-            `stream ${JSON.stringify(stream)} after ${JSON.stringify(this.tableStream)}. Load one stream per run ` +
-            '(as Mage does), or unset table.',
-          { stream },
-        );
-      }
-      this.tableStream = stream;
-    }
+    this.oneStreamTable ??= new OneStreamTable(config.table, 'table');
+    this.oneStreamTable.nameFor(stream, line); // layoutOf names the table after config.table
     const layout = layoutOf(stream, schema, keyProperties, config);
     this.tables.claim(qualify(layout.table.schema, layout.table.table), stream);
     return this.loaderFor({ config, logger }).prepareStream(layout);

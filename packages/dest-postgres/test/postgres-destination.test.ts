@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { HandlerError, runDestination, testConnection } from '@singer-dest/sdk';
+import { HandlerError, InputError, runDestination, testConnection } from '@singer-dest/sdk';
 import { Readable, Writable } from 'node:stream';
 import { Client } from 'pg';
 import { PostgresDestination } from '../src/postgres-destination';
@@ -501,9 +501,9 @@ describe('the table setting (Mage)', () => {
         table: 'dim_users',
       });
       const error = second.error instanceof HandlerError ? second.error.cause : second.error;
-      assert.ok(error instanceof PostgresDestinationError, String(second.error));
-      assert.equal(error.code, 'ERR_PG_TABLE_FOR_ONE_STREAM');
-      assert.equal(error.stream, 'orders');
+      assert.ok(error instanceof InputError, String(second.error));
+      assert.equal(error.code, 'ERR_TABLE_FOR_ONE_STREAM');
+      assert.deepEqual([error.line, error.stream], [2, 'orders']);
       assert.match(
         error.message,
         /^The table setting \("dim_users"\) names the table of one stream, but the input holds stream "orders" after "users"\./,

@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'ERR_INVALID_BATCH'
   | 'ERR_BATCH_FILE_UNREADABLE'
   | 'ERR_BATCH_FILE_CORRUPT'
+  | 'ERR_TABLE_FOR_ONE_STREAM'
   // The destination class or its configuration.
   | 'ERR_INVALID_DESTINATION'
   | 'ERR_INVALID_CONFIG'

@@ -55,3 +55,9 @@ export type { ExtraPropertiesPolicy } from './runtime/extra-properties';
 // Error classes, exact numbers and the toolkit: also importable alone, without the run-time (see its module).
 export * from './toolkit/index';
 export { DeletionSettings } from './config/deletion-settings';
+export {
+  OneStreamTable,
+  TableSetting,
+  type LoadMethod,
+  type LoadMethodOptions,
+} from './config/table-settings';
