@@ -1,6 +1,6 @@
 import type { EncoderFactsContext } from '../contexts';
 import type { EncoderModule } from '../encoder';
-import { storeHandlerMetadata } from '../metadata/store';
+import { handlerDecorator } from './handler';
 
 /**
  * Optional: gives the destination's records to the SDK's encode stage. The marked method returns a stream's
@@ -19,17 +19,8 @@ import { storeHandlerMetadata } from '../metadata/store';
  * ```
  */
 export function EncodeWith(encoder: EncoderModule) {
-  return <M extends (context: EncoderFactsContext<any, any>) => unknown>(
-    prototype: object,
-    propertyKey: string | symbol,
-    descriptor?: TypedPropertyDescriptor<M>,
-  ): void => {
-    const constructor = (prototype as { constructor: object }).constructor;
-    storeHandlerMetadata(constructor, {
-      kind: 'encoderFacts',
-      propertyKey,
-      isMethod: typeof descriptor?.value === 'function',
-      encoder: { module: encoder?.module, export: encoder?.export },
-    });
-  };
+  return handlerDecorator<(context: EncoderFactsContext<any, any>) => unknown>('encoderFacts', {
+    // Copied field by field: plain JavaScript may pass anything, and resolve reports what is missing.
+    encoder: { module: encoder?.module, export: encoder?.export },
+  });
 }

@@ -1,11 +1,12 @@
 import { storeHandlerMetadata } from '../metadata/store';
-import type { HandlerKind } from '../metadata/metadata-types';
+import type { HandlerKind, HandlerMetadata } from '../metadata/metadata-types';
 
 /**
- * Builds a bare method decorator (`@ExportBatch`, not `@ExportBatch()`) that records which method is which hook.
- * The method's type `M` must extend the handler type `H`, so a method with the wrong signature does not compile.
+ * Builds a bare method decorator (`@ExportBatch`, not `@ExportBatch()`) that records which method is which hook,
+ * with what else the hook takes (`@EncodeWith`'s module). The method's type `M` must extend the handler type `H`,
+ * so a method with the wrong signature does not compile.
  */
-export function handlerDecorator<H>(kind: HandlerKind) {
+export function handlerDecorator<H>(kind: HandlerKind, options: Pick<HandlerMetadata, 'encoder'> = {}) {
   return <M extends H>(
     prototype: object,
     propertyKey: string | symbol,
@@ -16,6 +17,7 @@ export function handlerDecorator<H>(kind: HandlerKind) {
       kind,
       propertyKey,
       isMethod: typeof descriptor?.value === 'function',
+      ...options,
     });
   };
 }
