@@ -29,8 +29,15 @@ export interface CopyLineNotes {
   keyOnlyDeletesSeen: boolean;
 }
 
-/** Where `@EncodeWith` finds {@link copyLines}. */
-export const COPY_LINES: EncoderModule = { module: join(__dirname, 'copy-lines.js'), export: 'copyLines' };
+/**
+ * Where `@EncodeWith` finds {@link copyLines}. Its lines never hold `_sdc_batched_at` (the merge sets it from a
+ * parameter), so with encode_threads 0 the SDK encodes each record as it is read.
+ */
+export const COPY_LINES: EncoderModule = {
+  module: join(__dirname, 'copy-lines.js'),
+  export: 'copyLines',
+  usesBatchedAt: false,
+};
 
 /** The stream's encoder, as the main thread (columns, the loader) and every encode thread build it. */
 export function streamEncoderOf(facts: CopyLineFacts, logger: Pick<Logger, 'warn'>): StreamEncoder {

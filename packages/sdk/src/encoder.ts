@@ -12,6 +12,13 @@ import type { RecordMessage, SingerRecord } from './contexts';
 export interface EncoderModule {
   readonly module: string;
   readonly export: string;
+  /**
+   * Whether the encoders read `EncodeMeta.batchedAt` (default true). With false and `encode_threads: 0`, the SDK
+   * encodes each record as it is read, from the record it already parsed to validate it, instead of parsing
+   * every line a second time when its batch is sealed (the batch's seal time is not known yet then, so
+   * `batchedAt` is NaN for such an encoder).
+   */
+  readonly usesBatchedAt?: boolean;
 }
 
 /**

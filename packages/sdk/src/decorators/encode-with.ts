@@ -21,6 +21,6 @@ import { handlerDecorator } from './handler';
 export function EncodeWith(encoder: EncoderModule) {
   return handlerDecorator<(context: EncoderFactsContext<any, any>) => unknown>('encoderFacts', {
     // Copied field by field: plain JavaScript may pass anything, and resolve reports what is missing.
-    encoder: { module: encoder?.module, export: encoder?.export },
+    encoder: { module: encoder?.module, export: encoder?.export, usesBatchedAt: encoder?.usesBatchedAt },
   });
 }

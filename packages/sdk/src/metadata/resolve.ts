@@ -118,7 +118,7 @@ function collectHandlers(records: HandlerMetadata[], problems: string[]) {
 function collectEncoder(records: HandlerMetadata[], problems: string[]): EncoderModule | undefined {
   const encoder = records.find((r) => r.kind === 'encoderFacts' && r.isMethod)?.encoder;
   if (encoder === undefined) return undefined;
-  const { module, export: name } = encoder as Partial<EncoderModule>;
+  const { module, export: name, usesBatchedAt } = encoder as Partial<EncoderModule>;
   if (typeof module !== 'string' || !isAbsolute(module)) {
     problems.push(
       `@EncodeWith module must be an absolute path (e.g. join(__dirname, 'row-encoder.js')), got ${JSON.stringify(module)}`,
@@ -129,7 +129,9 @@ function collectEncoder(records: HandlerMetadata[], problems: string[]): Encoder
       `@EncodeWith export must name the encoder factory the module exports, got ${JSON.stringify(name)}`,
     );
   }
-  return Object.freeze({ module: module!, export: name! });
+  if (usesBatchedAt !== undefined && typeof usesBatchedAt !== 'boolean')
+    problems.push(`@EncodeWith usesBatchedAt must be true or false, got ${JSON.stringify(usesBatchedAt)}`);
+  return Object.freeze({ module: module!, export: name!, usesBatchedAt: usesBatchedAt !== false });
 }
 
 /**

@@ -49,8 +49,9 @@ export class Batcher {
   ) {}
 
   /**
-   * Buffers one accepted record, its line as read under the cursor; `extras` are its undeclared properties, noted
-   * for the batch's one warning. Returns a promise to wait for when the record caused a flush.
+   * Buffers one accepted record, its line as read under the cursor, or its `encoded` text when its encoder
+   * encodes as records are read; `extras` are its undeclared properties, noted for the batch's one warning.
+   * Returns a promise to wait for when the record caused a flush.
    */
   add(
     stream: StreamDefinition,
@@ -58,6 +59,7 @@ export class Batcher {
     line: number,
     now: number,
     extras?: readonly string[],
+    encoded?: string,
   ): Promise<void> | undefined {
     const buffer = this.bufferOf(stream.name);
     const batch = buffer.batch;
@@ -69,9 +71,12 @@ export class Batcher {
       if (batchWaitLimitMs !== undefined) this.startTimer(stream.name, buffer, batchWaitLimitMs);
     } else batch.checkpoint!.extend(line);
     if (extras !== undefined) (batch.extraProperties ??= new ExtraPropertyNote()).add(extras, line);
-    const held = batch.arena.held;
-    this.bufferedBytes += batch.addLine(raw.buffer, raw.start, raw.end, line, now);
-    this.heldBytes += batch.arena.held - held;
+    const held = batch.held;
+    this.bufferedBytes +=
+      encoded === undefined
+        ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
+        : batch.addEncoded(encoded, raw.end - raw.start, line, now);
+    this.heldBytes += batch.held - held;
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {
       this.flush(stream.name);
       return this.options.queue.throttle();
@@ -97,7 +102,7 @@ export class Batcher {
     clearTimeout(buffer.timer);
     buffer.timer = undefined;
     this.bufferedBytes -= batch.bytes;
-    this.heldBytes -= batch.arena.held;
+    this.heldBytes -= batch.held;
     batch.batchNumber = ++this.options.summary.batches;
     batch.streamBatchNumber = ++buffer.batchesFlushed;
     batch.extraProperties?.warn(this.options.logger, name, this.options.describeLine);
@@ -119,7 +124,7 @@ export class Batcher {
       let largestCost = 0;
       for (const entry of this.buffers) {
         const batch = entry[1].batch;
-        const cost = Math.max(batch.bytes, batch.arena.held);
+        const cost = Math.max(batch.bytes, batch.held);
         if (batch.size > 0 && (largest === undefined || cost > largestCost)) {
           largest = entry;
           largestCost = cost;

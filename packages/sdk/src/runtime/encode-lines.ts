@@ -12,6 +12,49 @@ interface FastUtf8 {
 /** Encoded records are gathered into pieces of about this many bytes (a piece holds whole records). */
 const PIECE_BYTES = 1 << 20;
 
+/**
+ * Gathers encoded records into pieces of about {@link PIECE_BYTES} (a piece holds whole records; a huge record
+ * gets one of its own). Pieces leave the writer (a worker transfers them), so each is new memory.
+ *
+ * @example
+ * ```ts
+ * const writer = new PieceWriter();
+ * writer.write('1\tAda\n');
+ * const pieces = writer.finish(); // [<Buffer 31 09 41 64 61 0a>]
+ * ```
+ */
+export class PieceWriter {
+  private readonly pieces: Buffer[] = [];
+  private piece: (Buffer & FastUtf8) | undefined;
+  private used = 0;
+  /** Bytes of the pieces allocated so far (what the writer holds in memory). */
+  held = 0;
+
+  write(text: string): void {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
+    if (this.piece === undefined || this.piece.length - this.used < text.length * 3) {
+      this.seal();
+      this.piece = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, text.length * 3)) as Buffer & FastUtf8;
+      this.held += this.piece.length;
+      this.used = 0;
+    }
+    this.used += this.piece.utf8Write(text, this.used);
+  }
+
+  /** The pieces written, in order; the writer is empty afterwards. */
+  finish(): Buffer[] {
+    this.seal();
+    this.piece = undefined;
+    return this.pieces.splice(0);
+  }
+
+  private seal(): void {
+    if (this.piece !== undefined && this.used > 0) this.pieces.push(this.piece.subarray(0, this.used));
+    this.piece = undefined;
+    this.used = 0;
+  }
+}
+
 /** What one part of a batch (a run of its records, on one thread) was encoded to. */
 export interface EncodedPart<E = unknown> {
   /** The encoded records, in order, each piece holding whole records. */
@@ -53,7 +96,7 @@ export function encodeLines<E>(
   failFast: boolean,
   describe: (error: unknown) => E,
 ): EncodedPart<E> {
-  const pieces: Buffer[] = [];
+  const writer = new PieceWriter();
   const rejected: { index: number; error: E }[] = [];
   const { lineNumbers, receivedAt, batchedAt, first } = part;
   const meta: { -readonly [K in keyof EncodeMeta]: EncodeMeta[K] } = {
@@ -61,11 +104,6 @@ export function encodeLines<E>(
     line: 0,
     receivedAt: 0,
     batchedAt,
-  };
-  let piece = Buffer.allocUnsafeSlow(PIECE_BYTES) as Buffer & FastUtf8;
-  let used = 0;
-  const finish = () => {
-    if (used > 0) pieces.push(piece.subarray(0, used));
   };
   let stopped = false;
   eachLine(part.lines, (block, start, end, i) => {
@@ -82,15 +120,7 @@ export function encodeLines<E>(
       stopped = failFast;
       return;
     }
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-    if (piece.length - used < text.length * 3) {
-      finish();
-      // Pieces leave this function (a worker transfers them), so each is new memory; a huge record gets its own.
-      piece = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, text.length * 3)) as Buffer & FastUtf8;
-      used = 0;
-    }
-    used += piece.utf8Write(text, used);
+    writer.write(text);
   });
-  finish();
-  return { pieces, notes: encoder.takeNotes?.(), rejected };
+  return { pieces: writer.finish(), notes: encoder.takeNotes?.(), rejected };
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { EncoderFactory, EncoderModule, RecordEncoder } from '../encoder';
+import type { RecordMessage } from '../contexts';
+import type { EncodeMeta, EncoderFactory, EncoderModule, RecordEncoder } from '../encoder';
 import { DestinationError, HandlerError, SdkError, describeError } from '../errors';
 import { asRecordEncoder, encodeLines, type PartLines } from './encode-lines';
 import type { RejectionReason } from './encode-protocol';
@@ -60,6 +61,13 @@ export class EncodeStage {
   private threads: EncodeThread[] | undefined;
   private factory: EncoderFactory | undefined;
   private readonly inline = new Map<number, RecordEncoder>();
+  /** What {@link EncodeStage.encodeAsRead} tells the encoder (one object for every record, as the contract says). */
+  private readonly meta: { -readonly [K in keyof EncodeMeta]: EncodeMeta[K] } = {
+    message: undefined!,
+    line: 0,
+    receivedAt: 0,
+    batchedAt: Number.NaN,
+  };
 
   constructor(
     private readonly options: {
@@ -101,13 +109,47 @@ export class EncodeStage {
     return handle;
   }
 
+  /**
+   * Whether records are encoded as they are read ({@link EncodeStage.encodeAsRead}), from the record parsed to
+   * validate it: with no threads and an encoder that does not use `batchedAt`, which is not known yet then. The
+   * other ways parse each line again when its batch is sealed.
+   */
+  get encodesAsRead(): boolean {
+    return this.options.threads === 0 && this.options.encoder.usesBatchedAt === false;
+  }
+
+  /**
+   * Encodes one record as it is read (see {@link EncodeStage.encodesAsRead}); `batchedAt` is NaN. Returns its
+   * text, or what the encoder threw for a record it refuses; throws the run's failure when the encoder cannot be
+   * built, as {@link EncodeStage.start} would reject with it.
+   */
+  encodeAsRead(
+    handle: EncoderHandle,
+    message: RecordMessage,
+    line: number,
+    receivedAt: number,
+  ): string | { refused: unknown } {
+    const encoder = this.inlineEncoder(handle);
+    this.meta.message = message;
+    this.meta.line = line;
+    this.meta.receivedAt = receivedAt;
+    try {
+      return encoder.encode(message.record, this.meta);
+    } catch (error) {
+      return { refused: error };
+    }
+  }
+
   /** Starts encoding a sealed batch; `batch.encoding` settles once every part of it is done. */
   start(batch: StreamBatch): void {
     const handle = batch.facts!.encoder!;
     let encoding: Promise<EncodedBatch>;
     try {
-      encoding =
-        this.options.threads === 0 ? this.encodeInline(batch, handle) : this.encodeOnThreads(batch, handle);
+      encoding = batch.encodedAsRead
+        ? this.takeEncodedAsRead(batch, handle)
+        : this.options.threads === 0
+          ? this.encodeInline(batch, handle)
+          : this.encodeOnThreads(batch, handle);
     } catch (error) {
       encoding = Promise.reject(this.failureOf(error, handle.stream));
     }
@@ -122,18 +164,38 @@ export class EncodeStage {
     await Promise.all(threads.map((thread) => thread.terminate()));
   }
 
-  private encodeInline(batch: StreamBatch, handle: EncoderHandle): Promise<EncodedBatch> {
+  /** The stream encoder of `handle` on the main thread, built on first use; throws the run's failure. */
+  private inlineEncoder(handle: EncoderHandle): RecordEncoder {
     let encoder = this.inline.get(handle.id);
     if (encoder === undefined) {
-      this.factory ??= loadEncoderFactory(this.options.encoder);
-      const { logger } = this.options;
-      const tools = {
-        stream: handle.stream,
-        warn: (f: Record<string, unknown>, m: string) => logger.warn(f, m),
-      };
-      encoder = asRecordEncoder(this.factory(handle.facts, tools));
+      try {
+        this.factory ??= loadEncoderFactory(this.options.encoder);
+        const { logger } = this.options;
+        const tools = {
+          stream: handle.stream,
+          warn: (f: Record<string, unknown>, m: string) => logger.warn(f, m),
+        };
+        encoder = asRecordEncoder(this.factory(handle.facts, tools));
+      } catch (error) {
+        throw this.failureOf(error, handle.stream);
+      }
       this.inline.set(handle.id, encoder);
     }
+    return encoder;
+  }
+
+  /** A batch encoded as read: its text, and the notes its encoder took meanwhile (one batch at a time fills). */
+  private takeEncodedAsRead(batch: StreamBatch, handle: EncoderHandle): Promise<EncodedBatch> {
+    const notes = this.inlineEncoder(handle).takeNotes?.();
+    return Promise.resolve({
+      chunks: batch.takeEncoded(),
+      notes: notes === undefined ? [] : [notes],
+      rejected: [],
+    });
+  }
+
+  private encodeInline(batch: StreamBatch, handle: EncoderHandle): Promise<EncodedBatch> {
+    const encoder = this.inlineEncoder(handle);
     const part = encodeLines(encoder, this.partOf(batch, 0, batch.size), this.options.failFast, (e) => e);
     return Promise.resolve({
       chunks: part.pieces,

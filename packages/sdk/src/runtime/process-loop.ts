@@ -293,7 +293,19 @@ export class ProcessLoop {
   private handleRecord(message: Message<'RECORD'>, text: string, raw: LineCursor, position: number) {
     const stream = this.streams.require(message.stream, 'RECORD', this.origin.line);
     if (this.pipeline.accept(stream, message, text, position) === REJECTED) return undefined;
-    return this.batcher.add(stream, raw, position, Date.now(), this.pipeline.foundExtras);
+    const now = Date.now();
+    let encoded: string | undefined;
+    if (this.encodeStage?.encodesAsRead === true) {
+      // From the record just parsed and checked: its line is not parsed again when the batch is sealed.
+      const result = this.encodeStage.encodeAsRead(stream.encoder!, message.message, position, now);
+      if (typeof result !== 'string') {
+        // Refused as it is read: named by where it was read, as a record the schema check refused.
+        this.pipeline.rejectEncoded(stream.name, result.refused, text, position);
+        return undefined;
+      }
+      encoded = result;
+    }
+    return this.batcher.add(stream, raw, position, now, this.pipeline.foundExtras, encoded);
   }
 
   /**

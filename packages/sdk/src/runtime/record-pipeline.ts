@@ -133,13 +133,26 @@ export class RecordPipeline {
   ): void {
     const { stream } = batch.facts!;
     for (const { index, error } of encoded.rejected) {
-      const problem = `was rejected by the destination: ${describeError(error).replace(/\.+$/, '')}`;
       const position = batch.lines[index]!;
-      const text = batch.text(index);
-      this.reject(stream, 'ERR_RECORD_REJECTED', problem, text, position, error, locate(position));
+      this.rejectEncoded(stream, error, batch.text(index), position, locate(position));
     }
     batch.dropRecords(encoded.rejected.map((r) => r.index));
     batch.encoded = { chunks: encoded.chunks, notes: encoded.notes };
+  }
+
+  /**
+   * Hands a record its encoder refused (`error`: what the encoder threw) to the policy: throws under `fail`.
+   * `origin` says where the record was read; without it, it is the record being read now.
+   */
+  rejectEncoded(
+    stream: string,
+    error: unknown,
+    text: string,
+    position: number,
+    origin?: EncodedOrigin,
+  ): void {
+    const problem = `was rejected by the destination: ${describeError(error).replace(/\.+$/, '')}`;
+    this.reject(stream, 'ERR_RECORD_REJECTED', problem, text, position, error, origin);
   }
 
   /** Makes rejected records durable before a STATE that covers them is written. */

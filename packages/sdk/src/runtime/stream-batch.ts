@@ -1,6 +1,7 @@
 import type { JsonSchema } from '../contexts';
 import { ByteArena } from './byte-arena';
 import type { OutstandingBatch } from './checkpoint-ledger';
+import { PieceWriter } from './encode-lines';
 import type { EncodedBatch, EncoderHandle } from './encode-stage';
 import type { ExtraPropertyNote } from './extra-properties';
 
@@ -17,8 +18,9 @@ export interface BatchFacts {
 
 /**
  * One stream's buffered records: their line text in a {@link ByteArena}
- * (outside the JavaScript heap, see there why), plus parallel arrays of line numbers and receive times (no
- * wrapper object per record on the hot path).
+ * (outside the JavaScript heap, see there why), or, for an encoder that encodes as records are read, their
+ * encoded text; plus parallel arrays of line numbers and receive times (no wrapper object per record on the hot
+ * path).
  */
 export class StreamBatch {
   readonly arena: ByteArena;
@@ -26,6 +28,8 @@ export class StreamBatch {
   readonly receivedAt: number[] = [];
   /** UTF-8 bytes of the buffered RECORD lines: what the batch size limit counts. */
   bytes = 0;
+  /** Records encoded as they were read (see {@link StreamBatch.addEncoded}): their text, instead of their lines. */
+  private asRead: PieceWriter | undefined;
   /** Set by the first record: the stream, schema and keys the records were read under. */
   facts: BatchFacts | undefined;
   /** The batch's entry in the checkpoint ledger, from its first record until its export succeeded. */
@@ -63,6 +67,34 @@ export class StreamBatch {
     const bytes = this.arena.appendBytes(source, start, end);
     this.bytes += bytes;
     return bytes;
+  }
+
+  /**
+   * Buffers a record already encoded as it was read (its line is not kept); `lineBytes` is its line's size, which
+   * the batch size limit counts as for any record. Returns `lineBytes`.
+   */
+  addEncoded(text: string, lineBytes: number, line: number, now: number): number {
+    this.lines.push(line);
+    this.receivedAt.push(now);
+    (this.asRead ??= new PieceWriter()).write(text);
+    this.bytes += lineBytes;
+    return lineBytes;
+  }
+
+  /** Whether the records were encoded as they were read ({@link StreamBatch.addEncoded}). */
+  get encodedAsRead(): boolean {
+    return this.asRead !== undefined;
+  }
+
+  /** The text of the records encoded as read, once (for the encode stage when the batch is sealed). */
+  takeEncoded(): Buffer[] {
+    const pieces = this.asRead?.finish() ?? [];
+    return pieces;
+  }
+
+  /** Bytes of memory the buffered records hold: their blocks, or their encoded pieces. */
+  get held(): number {
+    return this.arena.held + (this.asRead?.held ?? 0);
   }
 
   /**

@@ -7,10 +7,14 @@ import { DestinationError, type EncoderFactory, type EncoderModule } from '../..
 
 class TestDestinationError extends DestinationError<'ERR_TEST_NUL'> {}
 
-/** `@EncodeWith` argument for an export of this module. */
-export const testEncoder = (name: string): EncoderModule => ({
+/**
+ * `@EncodeWith` argument for an export of this module; `asRead`: it declares that it does not use `batchedAt`
+ * (so with encode_threads 0 its records are encoded as they are read).
+ */
+export const testEncoder = (name: string, asRead = false): EncoderModule => ({
   module: join(__dirname, 'test-encoders.js'),
   export: name,
+  ...(asRead ? { usesBatchedAt: false } : {}),
 });
 
 /** `<prefix><stream>:<line>:<id>:<name>` a line; refuses a name holding NUL (with a coded error). */
