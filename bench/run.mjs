@@ -63,7 +63,7 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   process.stdout.write(
-    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,f,fk,fp,dd,ddu,ddr,s0,s,sa,st,spa,spt] [--input standard,real]\n' +
+    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,d0,e0,f,fk,fp,dd,ddu,ddr,s0,s,sa,st,spa,spt] [--input standard,real]\n' +
       '                          [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
       '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n' +
       '       node bench/run.mjs --concurrent [--concurrent-records 200000] [--runs N]\n' +
@@ -274,8 +274,11 @@ function noopRow(id, mode, label, target) {
   };
 }
 
-/** Rows (d) and (e): dest-postgres into its own freshly dropped schema, checked by the tables' row counts. */
-function postgresRow(id, label, schema, loadMethod, reference, target) {
+/**
+ * Rows (d) and (e): dest-postgres into its own freshly dropped schema, checked by the tables' row counts; `extra`
+ * settings on top of the bench's (rows d0/e0: encode_threads 0).
+ */
+function postgresRow(id, label, schema, loadMethod, reference, target, extra = {}) {
   return {
     label,
     reference,
@@ -287,7 +290,7 @@ function postgresRow(id, label, schema, loadMethod, reference, target) {
         args: [
           bin('dest-postgres'),
           '--config',
-          writeConfig(`dest-postgres-${loadMethod}`, postgresConfig(schema, loadMethod)),
+          writeConfig(`dest-postgres-${id}`, { ...postgresConfig(schema, loadMethod), ...extra }),
         ],
       };
     },
@@ -395,6 +398,29 @@ const ROWS = {
   },
   d: postgresRow('d', 'dest-postgres append-only', 'bench_append', 'append-only', ['f', 'fp'], 0.7),
   e: postgresRow('e', 'dest-postgres upsert', 'bench_upsert', 'upsert', ['fk', 'fkp'], 0.5),
+  // Optional: (d) and (e) with the encoder on the main thread (encode_threads 0), beside the default's threads.
+  d0: postgresRow(
+    'd',
+    'dest-postgres append-only, encode_threads 0',
+    'bench_append',
+    'append-only',
+    ['f', 'fp'],
+    0.7,
+    {
+      encode_threads: 0,
+    },
+  ),
+  e0: postgresRow(
+    'e',
+    'dest-postgres upsert, encode_threads 0',
+    'bench_upsert',
+    'upsert',
+    ['fk', 'fkp'],
+    0.5,
+    {
+      encode_threads: 0,
+    },
+  ),
   f: copyRow('COPY FROM STDIN, tables as append-only creates them', 'bench_copy', 'append-only', false),
   fk: copyRow('COPY FROM STDIN, tables as upsert creates them (key)', 'bench_copy_key', 'upsert', false),
   // Optional: the same with one connection per stream at once.

@@ -7,7 +7,7 @@ import type { LoadMethod } from '@singer-dest/sdk';
 import type { PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
 import { qualify, quoteIdent, type TableName } from './identifiers';
-import { keyOnlyFillStatements, mergeStatements, STAGE_TABLE } from './merge-sql';
+import { keyOnlyFillStatements, mergeStatements, mergeWorkMemStatement, STAGE_TABLE } from './merge-sql';
 import { describePgError, Session } from './session';
 import { streamEncoderOf, type CopyLineFacts } from './copy-lines';
 import { DELETE_FLAG_COLUMN, KEY_ONLY_COLUMN, ROW_COLUMN, type StreamEncoder } from './stream-encoder';
@@ -196,8 +196,12 @@ export class Loader {
           (c) => `${quoteIdent(c.name)} ${encoder.needsNumeric.has(c.name) ? 'numeric' : c.stageType}`,
         );
         // A temporary table: private to this connection, so processes loading the same table never share one.
+        // An upsert's merge sorts the staged rows by key: enough work_mem for that (one round trip for both).
+        const createStage = `CREATE TEMP TABLE ${quoteIdent(STAGE_TABLE)} (${stageColumns.join(', ')}) ON COMMIT DROP`;
         await client.query(
-          `CREATE TEMP TABLE ${quoteIdent(STAGE_TABLE)} (${stageColumns.join(', ')}) ON COMMIT DROP`,
+          mode === 'upsert'
+            ? `${createStage}; ${mergeWorkMemStatement(chunks.reduce((sum, c) => sum + c.length, 0))}`
+            : createStage,
         );
         phase = 'COPY into the staging table for';
         await this.copy(client, `COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`, chunks);

@@ -86,6 +86,26 @@ export function mergeStatements(plan: MergePlan): string[] {
   return statements;
 }
 
+/** PostgreSQL's default work_mem, in kB: what a sort may use before it spills to disk. */
+const DEFAULT_WORK_MEM_KB = 4096;
+
+/**
+ * The statement that lets the merge's sort (`DISTINCT ON` the keys) of `stagedBytes` of COPY text stay in memory
+ * for the rest of the transaction: work_mem of twice the staged text plus the default, never lower than the
+ * session's own. At the default 4 MB the sort of a 20 MB batch (47k rows) spilled to disk ("external merge
+ * Disk: 9136kB", 31 ms against 20 ms in memory).
+ *
+ * @example
+ * ```ts
+ * mergeWorkMemStatement(10 * 1024 * 1024);
+ * // "SELECT set_config('work_mem', GREATEST(pg_size_bytes(current_setting('work_mem')) / 1024, 24576)::text || 'kB', true)"
+ * ```
+ */
+export function mergeWorkMemStatement(stagedBytes: number): string {
+  const kb = Math.ceil((2 * stagedBytes) / 1024) + DEFAULT_WORK_MEM_KB;
+  return `SELECT set_config('work_mem', GREATEST(pg_size_bytes(current_setting('work_mem')) / 1024, ${kb})::text || 'kB', true)`;
+}
+
 /** How key-only deletes in the staging table get the values their rows keep. */
 export interface KeyOnlyFill {
   target: TableName;

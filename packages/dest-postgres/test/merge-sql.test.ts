@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import { mergeStatements, type MergePlan } from '../src/merge-sql';
+import { after, describe, it } from 'node:test';
+import { mergeStatements, mergeWorkMemStatement, type MergePlan } from '../src/merge-sql';
+import { createTestSchema, getTestServer } from './support/test-server';
 
 const base: MergePlan = {
   target: { schema: 'raw', table: 'users' },
@@ -57,5 +58,29 @@ describe('merge statements', () => {
 
   it('does nothing on conflict when every column is a key', () => {
     assert.match(mergeStatements({ ...base, columns: ['id'] })[0]!, /ON CONFLICT \("id"\) DO NOTHING$/);
+  });
+});
+
+describe('the merge work_mem', () => {
+  after(async () => (await getTestServer()).stop());
+
+  it('is twice the staged text plus the default for the transaction only, never below the session setting', async () => {
+    const db = await createTestSchema('workmem');
+    try {
+      await db.query("SET work_mem = '4MB'");
+      await db.query('BEGIN');
+      await db.query(mergeWorkMemStatement(10 * 1024 * 1024));
+      assert.deepEqual(await db.query('SHOW work_mem'), [{ work_mem: '24MB' }]);
+      await db.query('COMMIT');
+      assert.deepEqual(await db.query('SHOW work_mem'), [{ work_mem: '4MB' }]);
+      // A session that already allows more keeps it.
+      await db.query("SET work_mem = '1GB'");
+      await db.query('BEGIN');
+      await db.query(mergeWorkMemStatement(1024));
+      assert.deepEqual(await db.query('SHOW work_mem'), [{ work_mem: '1GB' }]);
+      await db.query('COMMIT');
+    } finally {
+      await db.drop();
+    }
   });
 });
