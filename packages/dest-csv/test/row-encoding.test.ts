@@ -1,19 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { packagesLoadedBy } from '@singer-dest/sdk/testing';
 import { CSV_ROWS } from '../src/row-encoding';
-
-/** The packages under node_modules that requiring `module` in a fresh process loads, by name. */
-function packagesLoadedBy(module: string): string[] {
-  const script =
-    `require(${JSON.stringify(module)});` +
-    'const names = Object.keys(require.cache).flatMap((f) => f.match(/node_modules\\/((?:@[^/]+\\/)?[^/]+)/)?.[1] ?? []);' +
-    'process.stdout.write(JSON.stringify([...new Set(names)].sort()));';
-  const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as string[];
-}
 
 const RUN_TIME = ['ajv', 'class-transformer', 'class-validator', 'pino', 'reflect-metadata'];
 

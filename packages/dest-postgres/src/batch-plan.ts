@@ -1,4 +1,4 @@
-import { SDC_COLUMNS, normalizeSchema, type JsonSchema, type SdcColumnName } from '@singer-dest/sdk';
+import { SDC_COLUMNS, normalizeSchema, type JsonSchema, type SdcColumnName } from '@singer-dest/sdk/toolkit';
 import type { PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
 import { mapNames, tableNameOf, toPgName, type TableName } from './identifiers';

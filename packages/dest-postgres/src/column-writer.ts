@@ -1,4 +1,4 @@
-import { ExactNumber } from '@singer-dest/sdk';
+import { ExactNumber } from '@singer-dest/sdk/toolkit';
 import {
   hasPrecision,
   integerRangeOf,

@@ -1,4 +1,4 @@
-import { ExactNumber, stringifyJson } from '@singer-dest/sdk';
+import { ExactNumber, stringifyJson } from '@singer-dest/sdk/toolkit';
 
 /** How NUL characters are handled: replaced with U+FFFD, or reported through `onNul` (which throws). */
 export interface NulPolicy {

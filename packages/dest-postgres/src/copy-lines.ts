@@ -3,7 +3,8 @@
  * with encode_threads 0) and builds each stream's COPY line encoder from plain facts.
  */
 import { join } from 'node:path';
-import { SdcValues, type EncoderFactory, type EncoderModule, type Logger } from '@singer-dest/sdk';
+import type { Logger } from '@singer-dest/sdk';
+import { SdcValues, type EncoderFactory, type EncoderModule } from '@singer-dest/sdk/toolkit';
 import type { StreamLayout } from './batch-plan';
 import type { EncodeContext } from './record-context';
 import { StreamEncoder, type StreamEncoderOptions } from './stream-encoder';

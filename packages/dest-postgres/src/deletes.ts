@@ -4,7 +4,7 @@ import type { EncodeContext } from './record-context';
 export const DELETED_AT = '_sdc_deleted_at';
 
 /** A key-only delete (the row keeps its other values): the SDK toolkit's, shared with dest-duckdb. */
-export { isKeyOnlyDelete } from '@singer-dest/sdk';
+export { isKeyOnlyDelete } from '@singer-dest/sdk/toolkit';
 
 /**
  * The deletion time written for a record whose `_sdc_deleted_at` is set but is not a date-time a timestamptz

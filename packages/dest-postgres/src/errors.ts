@@ -1,4 +1,4 @@
-import { DestinationError } from '@singer-dest/sdk';
+import { DestinationError } from '@singer-dest/sdk/toolkit';
 
 /** Codes of the errors dest-postgres raises itself (the SDK wraps them into ERR_EXPORT_FAILED with this as cause). */
 export type PostgresErrorCode =

@@ -1,4 +1,4 @@
-import { NameClaims, foldName, foldNames, type NameRules } from '@singer-dest/sdk';
+import { NameClaims, foldName, foldNames, type NameRules } from '@singer-dest/sdk/toolkit';
 import { PostgresDestinationError } from './errors';
 
 /** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */

@@ -1,4 +1,4 @@
-import type { RecordMessage, SingerRecord } from '@singer-dest/sdk';
+import type { RecordMessage, SingerRecord } from '@singer-dest/sdk/toolkit';
 
 /**
  * One record as dest-postgres's encoder reads it: its values and what its metadata columns are made from. One

@@ -1,4 +1,5 @@
-import { ExactNumber, type Logger, type SdcColumnName, type SdcValues } from '@singer-dest/sdk';
+import type { Logger } from '@singer-dest/sdk';
+import { ExactNumber, type SdcColumnName, type SdcValues } from '@singer-dest/sdk/toolkit';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import { checkOf, integerLiteral, type ColumnCheck } from './column-check';
 import { fastWriterOf, type FastWriter } from './column-writer';

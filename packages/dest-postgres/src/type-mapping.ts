@@ -1,4 +1,4 @@
-import { schemaNumberText, type PropertySchema, type SchemaNumber } from '@singer-dest/sdk';
+import { schemaNumberText, type PropertySchema, type SchemaNumber } from '@singer-dest/sdk/toolkit';
 
 /** The column types dest-postgres creates. */
 export type ColumnType =
