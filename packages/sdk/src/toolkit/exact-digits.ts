@@ -105,3 +105,26 @@ export function scaledIntegerOf(value: number | ExactNumber, scale: number): big
   const magnitude = BigInt(d.digits + '0'.repeat(d.exponent + scale));
   return d.sign < 0 ? -magnitude : magnitude;
 }
+
+/**
+ * A number's text without an exponent, exactly (`1e+21` → `1000000000000000000000`, `1.5e-7` → `0.00000015`),
+ * for a reader that takes only plain decimals; a literal without one (or an exponent beyond ±1000) is returned as
+ * it is.
+ *
+ * @example
+ * ```ts
+ * plainNumberText(1e21); // '1000000000000000000000'
+ * plainNumberText(new ExactNumber('-2.50E-3')); // '-0.0025'
+ * ```
+ */
+export function plainNumberText(value: number | ExactNumber): string {
+  const text = typeof value === 'number' ? String(value) : value.text;
+  if (!/[eE]/.test(text)) return text;
+  const d = decimalOf(value);
+  // Beyond 1000 digits no plain reader takes it either: left as written rather than spelt out.
+  if (d === undefined || Math.abs(d.exponent) > 1000) return text;
+  const fraction = Math.max(-d.exponent, 0);
+  const digits = (d.digits + '0'.repeat(Math.max(d.exponent, 0))).padStart(fraction + 1, '0');
+  const plain = fraction === 0 ? digits : `${digits.slice(0, -fraction)}.${digits.slice(-fraction)}`;
+  return d.sign < 0 ? `-${plain}` : plain;
+}

@@ -47,7 +47,14 @@ export {
   type StreamSchema,
 } from './stream-schema';
 export { foldName, foldNames, NameClaims, streamTableName, type NameRules } from './naming';
-export { decimalShapeOf, digitsOf, scaledIntegerOf, type DecimalShape } from './exact-digits';
+export {
+  decimalShapeOf,
+  digitsOf,
+  plainNumberText,
+  scaledIntegerOf,
+  type DecimalShape,
+} from './exact-digits';
+export { keyOnlyFillStatements, quoteIdent, quoteText, type KeyOnlyFill } from './staged-sql';
 export {
   SDC_COLUMNS,
   SdcValues,

@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { ExactNumber, keyOnlyFillStatements, plainNumberText, quoteIdent, quoteText } from '../../src/index';
+
+describe('staged SQL', () => {
+  it('quotes identifiers and text by doubling their quote', () => {
+    assert.equal(quoteIdent('a"b c'), '"a""b c"');
+    assert.equal(quoteText("it's"), "'it''s'");
+  });
+
+  it('fills key-only deletes from the batch first, then from the table, comparing keys as asked', () => {
+    const fill = {
+      stage: '"_sdc_rows"',
+      target: '"main"."users"',
+      keys: ['id'],
+      rowColumn: '_sdc_row',
+      flag: '_sdc_key_only',
+      kept: ['name'],
+      keptWhenNull: ['_sdc_received_at'],
+    };
+    assert.deepEqual(keyOnlyFillStatements({ ...fill, nullKeysMatch: true }), [
+      'UPDATE "_sdc_rows" s SET "name" = f."name", "_sdc_received_at" = COALESCE(s."_sdc_received_at", ' +
+        'f."_sdc_received_at"), "_sdc_key_only" = false FROM (SELECT DISTINCT ON ("id") * FROM "_sdc_rows" WHERE ' +
+        'NOT "_sdc_key_only" ORDER BY "id", "_sdc_row" DESC) f WHERE s."_sdc_key_only" AND f."id" IS NOT ' +
+        'DISTINCT FROM s."id" AND f."_sdc_row" < s."_sdc_row"',
+      'UPDATE "_sdc_rows" s SET "name" = t."name", "_sdc_received_at" = COALESCE(s."_sdc_received_at", ' +
+        't."_sdc_received_at") FROM "main"."users" t WHERE s."_sdc_key_only" AND t."id" IS NOT DISTINCT FROM s."id"',
+    ]);
+    const [, fromTable] = keyOnlyFillStatements(fill);
+    assert.match(fromTable ?? '', /WHERE s\."_sdc_key_only" AND t\."id" = s\."id"$/);
+    assert.equal(keyOnlyFillStatements({ ...fill, kept: [], keptWhenNull: [] }).length, 1);
+  });
+});
+
+describe('plainNumberText', () => {
+  it('spells out an exponent exactly and leaves other literals as written', () => {
+    assert.equal(plainNumberText(1e21), '1000000000000000000000');
+    assert.equal(plainNumberText(1.5e-7), '0.00000015');
+    assert.equal(plainNumberText(new ExactNumber('-2.50E-3')), '-0.0025');
+    assert.equal(plainNumberText(new ExactNumber('1E+30')), '1' + '0'.repeat(30));
+    assert.equal(plainNumberText(new ExactNumber('0e5')), '0');
+    assert.equal(plainNumberText(new ExactNumber('12.50')), '12.50');
+    assert.equal(plainNumberText(new ExactNumber('1e5000')), '1e5000');
+  });
+});
