@@ -1,18 +1,20 @@
 // The dest-duckdb rows of the benchmark, added to bench/run.mjs's table by one hook there:
 //   (dd)  dest-duckdb, load_method append-only, into a fresh database file;
 //   (ddu) dest-duckdb, load_method upsert (key "id", deduplicated per batch, DELETE + INSERT by key);
-//   (ddr) DuckDB's own read_csv of the same rows (bench/duckdb-reference.mjs): the reference of both.
+//   (ddr) DuckDB's own read_csv of the same rows (bench/duckdb-reference.mjs): the reference of both;
+//   (ddo) and (dduo), only with BENCH_BEFORE=<another checkout, built>: dd and ddu run with that checkout's
+//   dest-duckdb, for a before/after in one interleaved run.
 // Each is checked after the run by counting every table's rows in its database file.
 import { createRequire } from 'node:module';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * @param {{ ROOT: string, TMP_DIR: string, bin: (pkg: string) => string,
+ * @param {{ ROOT: string, TMP_DIR: string,
  *   writeConfig: (name: string, config: object) => string,
  *   checkFinalState: (result: object, manifest: object) => string | undefined }} bench
  */
-export function duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState }) {
+export function duckdbRows({ ROOT, TMP_DIR, writeConfig, checkFinalState }) {
   const requireFromDuckdb = createRequire(join(ROOT, 'packages', 'dest-duckdb', 'package.json'));
   const freshFile = (name) => {
     const file = join(TMP_DIR, `${name}.duckdb`);
@@ -40,7 +42,7 @@ export function duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState })
     }
   }
 
-  const destinationRow = (label, loadMethod, target) => ({
+  const destinationRow = (label, loadMethod, target, root = ROOT) => ({
     label,
     reference: 'ddr',
     target,
@@ -54,7 +56,11 @@ export function duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState })
         activate_version: false,
       };
       return {
-        args: [bin('dest-duckdb'), '--config', writeConfig(`dest-duckdb-${loadMethod}`, config)],
+        args: [
+          join(root, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js'),
+          '--config',
+          writeConfig(`dest-duckdb-${loadMethod}`, config),
+        ],
         file,
       };
     },
@@ -62,9 +68,14 @@ export function duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState })
       checkFinalState(result, manifest) ?? (await checkCounts(prepared.file, manifest)),
   });
 
+  const before = process.env.BENCH_BEFORE;
   return {
     dd: destinationRow('dest-duckdb append-only', 'append-only', 0.5),
     ddu: destinationRow('dest-duckdb upsert', 'upsert'),
+    ...(before && {
+      ddo: destinationRow(`dest-duckdb append-only at ${before}`, 'append-only', undefined, before),
+      dduo: destinationRow(`dest-duckdb upsert at ${before}`, 'upsert', undefined, before),
+    }),
     ddr: {
       label: 'DuckDB read_csv of the same rows (reference)',
       reference: undefined,

@@ -3,11 +3,12 @@
 // self time by function overall, by file group, and for the SDK runtime (packages/sdk/build/src/runtime/*) both
 // self and inclusive time.
 //
-//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c|d|e] [--input standard|real]
+//   node bench/profile.mjs [--records 300000] [--top 25] [--row b|br|be|a|c|d|e|dd|ddu] [--input standard|real]
 //   (rows and inputs of bench/run.mjs)
 //
 // Rows d and e load into schemas bench_profile_append / bench_profile_upsert of PostgreSQL at PGHOST:PGPORT
-// (default 127.0.0.1:5432, user postgres, database test), dropped first.
+// (default 127.0.0.1:5432, user postgres, database test), dropped first. Rows dd and ddu load a fresh DuckDB file
+// under .bench/profile/ (append-only / upsert, the bench's dest-duckdb config).
 //   node bench/profile.mjs --analyze path/to/file.cpuprofile
 //
 // The .cpuprofile is kept under .bench/profile/ and opens in Chrome DevTools (Performance tab) or speedscope.
@@ -155,6 +156,20 @@ if (opts.analyze) {
       execFileSync('psql', [...psql, `drop schema if exists "${schema}" cascade`], { stdio: 'ignore' });
     }
   }
+  for (const [row, loadMethod] of [
+    ['dd', 'append-only'],
+    ['ddu', 'upsert'],
+  ]) {
+    const config = join(dir, `duckdb-${row}.json`);
+    const duckdbConfig = {
+      path: join(dir, `${row}.duckdb`),
+      load_method: loadMethod,
+      add_record_metadata: false,
+      activate_version: false,
+    };
+    writeFileSync(config, JSON.stringify(duckdbConfig));
+    scripts[row] = [join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js'), '--config', config];
+  }
   if (!(opts.row in scripts)) throw new Error(`--row must be one of ${Object.keys(scripts).join(', ')}`);
   mkdirSync(csvOut);
   writeFileSync(join(dir, 'csv.json'), JSON.stringify({ output_path: csvOut }));
@@ -168,9 +183,16 @@ if (opts.analyze) {
   rmSync(csvOut, { recursive: true, force: true });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`profiled run failed with exit ${result.status}`);
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  // One profile per thread (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile): the main thread (0) first, then
+  // the encode threads of a destination with @EncodeWith.
+  const threadOf = (f) => Number(f.split('.')[4]);
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((x, y) => threadOf(x) - threadOf(y));
   process.stdout.write(
     `row (${opts.row}) under --cpu-prof: ${manifest.records} records in ${seconds.toFixed(2)} s ` +
-      `(${Math.round(manifest.records / seconds)} records/s, slower than unprofiled)\n${analyze(join(dir, file))}\n`,
+      `(${Math.round(manifest.records / seconds)} records/s, slower than unprofiled)\n`,
   );
+  for (const file of files)
+    process.stdout.write(`\n== thread ${threadOf(file)} (${file})\n${analyze(join(dir, file))}\n`);
 }

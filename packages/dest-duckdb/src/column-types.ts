@@ -1,4 +1,10 @@
-import { decimalShapeOf, digitsOf, ExactNumber, type PropertySchema } from '@singer-dest/sdk';
+import {
+  decimalShapeOf,
+  digitsOf,
+  ExactNumber,
+  plainNumberText,
+  type PropertySchema,
+} from '@singer-dest/sdk';
 
 /** The type of a number whose schema fixes no scale: 29 integer digits and 9 decimals. */
 export const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
@@ -52,24 +58,24 @@ export function misfitOf(value: unknown, type: string): string | undefined {
   if (typeof value !== 'number' && !(value instanceof ExactNumber)) return undefined;
   const limit = LIMITS[type];
   if (limit !== undefined && Number.isSafeInteger(value)) return undefined; // the usual case, without BigInt
-  const text = String(value);
-  const shown = text.slice(0, 40);
-  if (limit !== undefined) {
-    if (!/^-?\d+$/.test(text)) return `${shown} is not a whole number, and ${type} holds only those`;
-    const n = BigInt(text);
-    return n >= limit || n < -limit
-      ? `${shown} is beyond ${type}; give the property a maximum/minimum in the schema (HUGEINT to 2^127)`
-      : undefined;
+  const shape = numericShape(type);
+  const digits = shape && digitsOf(value);
+  if (shape === undefined || digits === undefined) return undefined;
+  const shown = String(value).slice(0, 40);
+  if (digits.fraction > shape.scale) {
+    return limit === undefined
+      ? `${shown} has ${digits.fraction} decimals; ${type} keeps ${shape.scale} and would round it`
+      : `${shown} is not a whole number, and ${type} holds only those`;
   }
-  const decimal = decimalOf(type);
-  const digits = decimal === undefined ? undefined : digitsOf(value);
-  if (decimal === undefined || digits === undefined) return undefined;
-  const [precision, scale] = decimal;
-  if (digits.fraction > scale)
-    return `${shown} has ${digits.fraction} decimals; ${type} keeps ${scale} and would round it`;
-  if (digits.integer > precision - scale)
-    return `${shown} has ${digits.integer} integer digits; ${type} holds ${precision - scale}`;
-  return undefined;
+  if (limit !== undefined) {
+    const beyond = `${shown} is beyond ${type}; give the property a maximum/minimum in the schema (HUGEINT to 2^127)`;
+    if (digits.integer > 40) return beyond;
+    const n = BigInt(plainNumberText(value));
+    return n >= limit || n < -limit ? beyond : undefined;
+  }
+  return digits.integer > shape.int
+    ? `${shown} has ${digits.integer} integer digits; ${type} holds ${shape.int}`
+    : undefined;
 }
 
 /**
@@ -85,4 +91,36 @@ export function typeHolding(value: number | ExactNumber): string {
   if (fraction === 0) return integer <= 18 ? 'BIGINT' : integer <= 38 ? 'HUGEINT' : 'VARCHAR';
   const precision = Math.max(integer, 1) + fraction;
   return precision <= 38 ? `DECIMAL(${precision},${fraction})` : 'VARCHAR';
+}
+
+/** Integer digits and scale of a numeric type, or undefined for other types. */
+function numericShape(type: string): { int: number; scale: number } | undefined {
+  if (type === 'BIGINT') return { int: 19, scale: 0 };
+  if (type === 'HUGEINT') return { int: 39, scale: 0 };
+  const decimal = decimalOf(type);
+  return decimal && { int: decimal[0] - decimal[1], scale: decimal[1] };
+}
+
+/**
+ * The type a column must have to hold both what it holds (`current`) and what a new SCHEMA or value asks
+ * (`wanted`): the wider number (BIGINT → HUGEINT → DECIMAL of the larger integer part and scale), DATE →
+ * TIMESTAMPTZ, and VARCHAR (exact text) when nothing narrower holds both. Never narrows.
+ *
+ * @example
+ * ```ts
+ * widerType('DECIMAL(10,2)', 'DECIMAL(12,4)'); // 'DECIMAL(12,4)'
+ * widerType('BIGINT', 'VARCHAR'); // 'VARCHAR'
+ * ```
+ */
+export function widerType(current: string, wanted: string): string {
+  if (current === wanted) return current;
+  const [a, b] = [numericShape(current), numericShape(wanted)];
+  if (a && b) {
+    if (a.scale === 0 && b.scale === 0) return a.int >= b.int ? current : wanted;
+    const [int, scale] = [Math.max(a.int, b.int), Math.max(a.scale, b.scale)];
+    return int + scale <= 38 ? `DECIMAL(${int + scale},${scale})` : 'VARCHAR';
+  }
+  if (current === 'DATE' && wanted === 'TIMESTAMPTZ') return wanted;
+  if (current === 'TIMESTAMPTZ' && wanted === 'DATE') return current;
+  return 'VARCHAR';
 }

@@ -1,32 +1,35 @@
-import { mkdir } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
   AfterProcess,
   BeforeProcess,
   DescribeOutput,
   Destination,
-  isKeyOnlyDelete,
+  EncodeWith,
   ExportBatch,
   NameClaims,
   OnActivateVersion,
   OnSchema,
+  quoteIdent,
+  quoteText,
   SdcValues,
   TestConnection,
   type ActivateVersionContext,
   type AfterProcessContext,
-  type RecordBatchContext,
   type DescribeOutputContext,
+  type EncodedBatchContext,
+  type EncoderFactsContext,
   type ProcessContext,
   type SchemaContext,
 } from '@singer-dest/sdk';
-import { fillsKeyOnly, loadStatements, STAGE, stageTableSql, type BatchPlan } from './batch-sql';
-import { ChunkRows, stageTypeOf } from './chunk-rows';
-import { misfitOf, typeHolding } from './column-types';
+import { widerType } from './column-types';
 import { databaseFileOf, DuckDbConfig } from './config';
+import { CSV_ROWS, type CsvRowFacts, type CsvRowNotes } from './csv-rows';
 import { DuckDbDestinationError } from './errors';
-import { collision, streamTableOf, tableNameOf, type StreamTable } from './stream-table';
-import { ensureTable, inTransaction, quoteIdent, quoteText, widerType } from './table-sql';
+import { collision, streamTableOf, tableNameOf, type StreamColumn, type StreamTable } from './stream-table';
+import { ensureTable, inTransaction, loadStatements, readCsvSql, type BatchLoad } from './table-sql';
 
 /**
  * DuckDB's own memory: its buffer pool (blocks of the file, the staged batch) stays under this, not 80% of RAM
@@ -66,6 +69,8 @@ const MEMORY_LIMIT = '1GB';
 export class DuckDbDestination {
   private instance: DuckDBInstance | undefined;
   private connection: DuckDBConnection | undefined;
+  /** Where each batch's CSV rows are written for DuckDB to read (removed at the end of the run). */
+  private batchDir: string | undefined;
   private readonly tables = new NameClaims(
     collision((a, b, name) => `Streams "${a}" and "${b}" both map to table ${name}`),
   );
@@ -79,8 +84,10 @@ export class DuckDbDestination {
 
   /** Opens the file before any input is read, so a lock held by another process fails the run at once. */
   @BeforeProcess
-  async open({ config }: ProcessContext<DuckDbConfig>): Promise<void> {
+  async open({ config, mode }: ProcessContext<DuckDbConfig>): Promise<void> {
     const file = resolve(databaseFileOf(config));
+    // DuckDB's bindings load here, not at import: --about, --show-templates and --version never need them.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     try {
       this.instance = await DuckDBInstance.create(file, { memory_limit: MEMORY_LIMIT });
     } catch (error) {
@@ -95,13 +102,14 @@ export class DuckDbDestination {
     }
     this.connection = await this.instance.connect();
     await this.connection.run("SET TimeZone = 'UTC'");
+    if (mode === 'process') this.batchDir = await mkdtemp(join(tmpdir(), 'dest-duckdb-'));
   }
 
   @OnSchema
   async schema(context: SchemaContext<DuckDbConfig, StreamTable>): Promise<StreamTable> {
     const { stream, schema, keyProperties, config, changed, state } = context;
     if (!changed && state !== undefined) return state; // a re-sent SCHEMA: same table, batch kept
-    const layout = streamTableOf(stream, schema, keyProperties, config, this.sdc);
+    const layout = streamTableOf(stream, schema, keyProperties, config);
     this.tables.claim(layout.qualified, stream);
     const types = await ensureTable(this.db, layout.schema, layout.table, layout.columns);
     for (const column of layout.columns) column.type = types.get(column.name) ?? column.type;
@@ -110,126 +118,113 @@ export class DuckDbDestination {
     return layout;
   }
 
+  /** Records become CSV rows in the SDK's encode stage (on its worker threads), from these facts. */
+  @EncodeWith(CSV_ROWS)
+  rowFacts({ streamState, config }: EncoderFactsContext<DuckDbConfig, StreamTable>): CsvRowFacts {
+    const { columns, keys, upsert } = streamState;
+    const keyOnlyOf = upsert && !config.hardDelete ? keys : undefined;
+    return { columns, keyOnlyOf, runStartedAtUs: this.sdc.runStartedAtUs };
+  }
+
   /**
-   * Loads one batch in one transaction: the rows into a staging table, then insert, or dedupe and upsert by key.
-   * A number its column cannot hold exactly (one breaking the schema's bounds or multipleOf, which the SDK loads
-   * by default, or beyond DECIMAL(38,9)) widens the column to a type holding it (a wider DECIMAL, HUGEINT, else
-   * VARCHAR text): staging stops, the transaction rolls back and starts again with the wider type, which later
-   * batches keep (a column widens a few times at most). Nothing is rounded.
+   * Loads one batch in one transaction: DuckDB reads the batch's CSV rows (read_csv) into the table, or into a
+   * staging table that is deduplicated and upserted by key. A number its column cannot hold exactly (beyond its
+   * bounds or multipleOf, which the SDK loads by default, or DECIMAL(38,9)) widens the column first to a type
+   * that holds it (a wider DECIMAL, HUGEINT, else VARCHAR text), as the encoder noted. Nothing is rounded.
    */
   @ExportBatch
-  async write(context: RecordBatchContext<DuckDbConfig, StreamTable>): Promise<void> {
+  async write(context: EncodedBatchContext<DuckDbConfig, StreamTable, CsvRowNotes>): Promise<void> {
     const table = context.streamState;
-    const { qualified } = table;
-    const widened = new Map<string, { line: number; reason: string }>();
+    const { qualified, columns } = table;
+    const widened = new Map<StreamColumn, { line: number; reason: string }>();
+    for (const note of context.notes) {
+      for (const [name, { type, line, reason }] of Object.entries(note.widened)) {
+        const column = columns.find((c) => c.name === name)!;
+        const wider = widerType(column.type, type);
+        if (wider !== column.type && !widened.has(column)) widened.set(column, { line, reason });
+        column.type = wider;
+      }
+    }
+    const file = join(this.batchDir!, `batch-${context.batchNumber}.csv`);
+    const load: BatchLoad = {
+      file,
+      qualified,
+      columns,
+      keys: table.keys,
+      upsert: table.upsert,
+      hardDelete: context.config.hardDelete,
+      keyOnlyFlag: table.upsert && !context.config.hardDelete,
+      longestRow: Math.max(0, ...context.notes.map((n) => n.longestRow)),
+    };
     try {
-      for (;;) {
-        const types = table.columns.map((c) => c.type);
-        const done = await inTransaction(this.db, async () => {
-          for (const name of widened.keys()) {
-            const type = table.columns.find((c) => c.name === name)!.type;
-            await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE ${type}`);
-          }
-          if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
-          const plan = this.planOf(table, types, context.config.hardDelete);
-          await this.db.run(stageTableSql(plan));
-          if (!(await this.stageRows(context, types, widened, fillsKeyOnly(plan)))) return false;
-          for (const sql of loadStatements(plan)) await this.db.run(sql);
-          return true;
-        });
-        if (done) break;
-      }
-      table.overwrite = false;
-      for (const [name, { line, reason }] of widened) {
-        const type = table.columns.find((c) => c.name === name)!.type;
-        context.logger.warn(
-          { stream: context.stream, column: name, line, type },
-          `Column ${name} of ${qualified} is now ${type}: input line ${line} has a number with more digits ` +
-            `than its type holds (${reason}). Values are kept exactly.`,
-        );
-      }
+      await writeFile(file, context.encoded);
+      await inTransaction(this.db, async () => {
+        for (const column of widened.keys())
+          await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(column.name)} TYPE ${column.type}`);
+        if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
+        for (const sql of loadStatements(load)) await this.db.run(sql);
+      });
     } catch (error) {
-      // DuckDB's conversion errors may quote a value: keep only the first lines, never a record.
-      const message = error instanceof Error ? error.message : String(error);
-      const lines = message.split('\n').filter((l) => l.trim() !== '');
-      throw new DuckDbDestinationError(
-        'ERR_DUCKDB_LOAD_FAILED',
-        `${lines.slice(0, 2).join(' ').slice(0, 300)} while loading input lines ${context.firstLine}-${context.lastLine} ` +
-          `into ${qualified}. The transaction was rolled back: no row of this batch was written.`,
-        { stream: context.stream },
-        { cause: error },
+      throw await this.loadError(error, context, load);
+    } finally {
+      await rm(file, { force: true });
+    }
+    table.overwrite = false;
+    for (const [column, { line, reason }] of widened) {
+      context.logger.warn(
+        { stream: context.stream, column: column.name, line, type: column.type },
+        `Column ${column.name} of ${qualified} is now ${column.type}: input ${context.describeLine(line)} has ` +
+          `a number with more digits than its type holds (${reason}). Values are kept exactly.`,
       );
     }
   }
 
-  /** What a flush of `table` runs, its columns staged for `types`. */
-  private planOf(table: StreamTable, types: readonly string[], hardDelete: boolean): BatchPlan {
-    const kept = (name: string) =>
-      table.keys.includes(name) || name === '_sdc_deleted_at'
-        ? 'none'
-        : name.startsWith('_sdc_')
-          ? 'row-unless-set'
-          : 'row';
-    return {
-      qualified: table.qualified,
-      columns: table.columns.map((c, i) => ({
-        name: quoteIdent(c.name),
-        type: types[i]!,
-        staged: stageTypeOf(types[i]!).sql,
-        kept: kept(c.name),
-      })),
-      keys: table.keys.map(quoteIdent),
-      upsert: table.upsert,
-      hardDelete,
-    };
-  }
-
   /**
-   * Appends the batch's rows, each with its input line (last wins) and key-only-delete flag, to the staging
-   * table. False when a value does not fit its column's type: the column is widened (in `table` and `widened`)
-   * and the batch must be staged again.
+   * The error of a failed load, naming where the record it failed on was read (the BATCH line, file and line of
+   * a batch file's record): the row DuckDB's CSV reader names, or the first whose value a cast refuses.
    */
-  private async stageRows(
-    context: RecordBatchContext<DuckDbConfig, StreamTable>,
-    types: readonly string[],
-    widened: Map<string, { line: number; reason: string }>,
-    flagKeyOnly: boolean,
-  ): Promise<boolean> {
-    const { columns } = context.streamState;
-    const stage = types.map(stageTypeOf);
-    const appender = await this.db.createAppender(STAGE, 'main', 'temp');
-    try {
-      const extra = [stageTypeOf('BIGINT'), ...(flagKeyOnly ? [stageTypeOf('BOOLEAN')] : [])];
-      const rows = new ChunkRows(appender, [...stage, ...extra]);
-      const keys = new Set(context.keyProperties);
-      const batchedAt = context.batchedAt.getTime();
-      let i = 0;
-      for (const message of context.eachMessage()) {
-        const line = context.lineNumbers[i]!;
-        const facts = { message, receivedAt: context.receivedAt[i]!, batchedAt, line };
-        for (let c = 0; c < columns.length; c++) {
-          const column = columns[c]!;
-          const value = column.valueOf(facts);
-          const misfit = column.checked ? misfitOf(value, types[c]!) : undefined;
-          if (misfit !== undefined) {
-            // Monotone: the wider type holds every value the narrower one did, in this batch and the table.
-            column.type = widerType(types[c]!, typeHolding(value as number));
-            widened.set(column.name, { line, reason: misfit });
-            return false;
-          }
-          rows.set(c, value);
-        }
-        rows.set(columns.length, line);
-        if (flagKeyOnly) rows.set(columns.length + 1, isKeyOnlyDelete(message.record, keys));
-        rows.endRow();
-        i++;
-      }
-      rows.flush();
-      appender.flushSync();
-      return true;
-    } finally {
-      appender.closeSync();
+  private async loadError(
+    error: unknown,
+    context: EncodedBatchContext<DuckDbConfig, StreamTable, CsvRowNotes>,
+    load: BatchLoad,
+  ): Promise<DuckDbDestinationError> {
+    // DuckDB's messages quote the whole row ("Original Line: ..."): keep the first lines, never a record.
+    const message = (error instanceof Error ? error.message : String(error)).replace(
+      /CSV Error on Line: \d+/,
+      '',
+    );
+    const reason = message
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('Original Line'))
+      .slice(0, 2)
+      .join(' ')
+      .slice(0, 300);
+    const row = /CSV Error on Line: (\d+)/.exec(error instanceof Error ? error.message : '');
+    let line = row === null ? undefined : context.lineNumbers[Number(row[1]) - 1];
+    if (line === undefined) {
+      const bad = load.columns
+        .map(
+          (c) =>
+            `(${quoteIdent(c.name)} IS NOT NULL AND TRY_CAST(${quoteIdent(c.name)} AS ${c.type}) IS NULL)`,
+        )
+        .join(' OR ');
+      const found = await this.db
+        .runAndReadAll(`SELECT min(_sdc_row) FROM ${readCsvSql(load, true)} WHERE ${bad}`)
+        .catch(() => undefined);
+      const place = found?.getRows()[0]?.[0];
+      line = place === null || place === undefined ? undefined : Number(place);
     }
+    const where =
+      line === undefined
+        ? `input ${context.describeLine(context.firstLine)} to ${context.describeLine(context.lastLine)}`
+        : `the record at input ${context.describeLine(line)}`;
+    return new DuckDbDestinationError(
+      'ERR_DUCKDB_LOAD_FAILED',
+      `${reason.trim()} while loading ${where} into ${load.qualified}. The transaction was rolled back: no row of ` +
+        'this batch was written.',
+      { stream: context.stream, line },
+      { cause: error },
+    );
   }
 
   /** ACTIVATE_VERSION: rows of older versions (or none) are deleted (hard_delete) or marked in _sdc_deleted_at. */
@@ -283,6 +278,7 @@ export class DuckDbDestination {
     } finally {
       this.connection?.closeSync();
       this.instance?.closeSync();
+      if (this.batchDir !== undefined) await rm(this.batchDir, { recursive: true, force: true });
     }
   }
 }

@@ -11,5 +11,4 @@
 export { DuckDbDestination } from './duckdb-destination';
 export { DuckDbConfig, databaseFileOf, type LoadMethod } from './config';
 export { DuckDbDestinationError, type DuckDbErrorCode } from './errors';
-export { columnTypeOf, misfitOf } from './column-types';
-export { widerType } from './table-sql';
+export { columnTypeOf, misfitOf, widerType } from './column-types';

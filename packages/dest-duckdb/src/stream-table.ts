@@ -2,26 +2,18 @@ import {
   foldName,
   foldNames,
   normalizeSchema,
+  quoteIdent,
   SDC_COLUMNS,
-  SdcValues,
   streamTableName,
   type JsonSchema,
-  type SdcFacts,
 } from '@singer-dest/sdk';
 import { columnTypeOf } from './column-types';
 import type { DuckDbConfig } from './config';
+import type { CsvRowFacts } from './csv-rows';
 import { DuckDbDestinationError } from './errors';
-import { quoteIdent } from './table-sql';
 
-/** A column of a stream's table that its records fill: its name, its type in the table, where values come from. */
-export interface StreamColumn {
-  name: string;
-  type: string;
-  label: string;
-  valueOf: (facts: SdcFacts) => unknown;
-  /** A property whose values are checked against the column type (not an _sdc_* metadata column). */
-  checked: boolean;
-}
+/** A column of a stream's table: its name, its type in the table, the property (or `_sdc_*` value) it holds. */
+export type StreamColumn = CsvRowFacts['columns'][number];
 
 /** How one stream loads, fixed at its SCHEMA (whose buffered records the SDK exports before calling @OnSchema). */
 export interface StreamTable {
@@ -68,7 +60,7 @@ export function tableNameOf(
  *
  * @example
  * ```ts
- * streamTableOf('public-users', { properties: { id: { type: 'integer' } } }, ['id'], config, new SdcValues());
+ * streamTableOf('public-users', { properties: { id: { type: 'integer' } } }, ['id'], config);
  * // { schema: 'public', table: 'users', columns: [{ name: 'id', type: 'BIGINT', ... }, ...], keys: ['id'], ... }
  * ```
  */
@@ -77,7 +69,6 @@ export function streamTableOf(
   schema: JsonSchema,
   keyProperties: readonly string[],
   config: DuckDbConfig,
-  sdc: SdcValues,
 ): StreamTable {
   const all = config.addRecordMetadata || config.hardDelete;
   const metadata = SDC_COLUMNS.filter(
@@ -93,16 +84,14 @@ export function streamTableOf(
       (a, b, name) => `Properties "${a}" and "${b}" of stream "${stream}" both become column "${name}"`,
     ),
   );
-  const columns: StreamColumn[] = properties.map((property) => {
-    const type = columnTypeOf(property, config.unboundedNumbersAsText);
-    const valueOf = (facts: SdcFacts) => facts.message.record[property.name];
-    return { name: names.get(property.name)!, type, label: property.name, valueOf, checked: true };
-  });
-  for (const { name, type } of metadata) {
-    const valueOf = (facts: SdcFacts) => sdc.valueOf(name, facts);
-    const sqlType = type === 'integer' ? 'BIGINT' : 'TIMESTAMPTZ';
-    columns.push({ name, type: sqlType, label: name, valueOf, checked: false });
-  }
+  const columns: StreamColumn[] = properties.map((p) => ({
+    name: names.get(p.name)!,
+    type: columnTypeOf(p, config.unboundedNumbersAsText),
+    property: p.name,
+    sdc: false,
+  }));
+  for (const { name, type } of metadata)
+    columns.push({ name, type: type === 'integer' ? 'BIGINT' : 'TIMESTAMPTZ', property: name, sdc: true });
   const keys = keyProperties.map((key) => {
     const name = names.get(key);
     if (name !== undefined) return name;

@@ -1,44 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { keyOnlyFillStatements, quoteIdent, quoteText } from '@singer-dest/sdk';
+import { widerType } from './column-types';
 
-/** A column a stream's table should have. */
+/** A column of a stream's table: its name and its type. */
 export interface WantedColumn {
   name: string;
   type: string;
-}
-
-export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-export const quoteText = (text: string): string => `'${text.replace(/'/g, "''")}'`;
-
-/** Integer digits and scale of a numeric type, or undefined for other types. */
-function numericShape(type: string): { int: number; scale: number } | undefined {
-  if (type === 'BIGINT') return { int: 19, scale: 0 };
-  if (type === 'HUGEINT') return { int: 39, scale: 0 };
-  const decimal = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
-  return decimal ? { int: Number(decimal[1]) - Number(decimal[2]), scale: Number(decimal[2]) } : undefined;
-}
-
-/**
- * The type a column must have to hold both what it holds (`current`) and what a new SCHEMA asks (`wanted`):
- * the wider number (BIGINT → HUGEINT → DECIMAL of the larger integer part and scale), DATE → TIMESTAMPTZ, and
- * VARCHAR (exact text) when nothing narrower holds both. Never narrows.
- *
- * @example
- * ```ts
- * widerType('DECIMAL(10,2)', 'DECIMAL(12,4)'); // 'DECIMAL(12,4)'
- * widerType('BIGINT', 'VARCHAR'); // 'VARCHAR'
- * ```
- */
-export function widerType(current: string, wanted: string): string {
-  if (current === wanted) return current;
-  const [a, b] = [numericShape(current), numericShape(wanted)];
-  if (a && b) {
-    if (a.scale === 0 && b.scale === 0) return a.int >= b.int ? current : wanted;
-    const [int, scale] = [Math.max(a.int, b.int), Math.max(a.scale, b.scale)];
-    return int + scale <= 38 ? `DECIMAL(${int + scale},${scale})` : 'VARCHAR';
-  }
-  if (current === 'DATE' && wanted === 'TIMESTAMPTZ') return wanted;
-  if (current === 'TIMESTAMPTZ' && wanted === 'DATE') return current;
-  return 'VARCHAR';
 }
 
 /**
@@ -80,21 +47,100 @@ export async function ensureTable(
 }
 
 /**
- * Runs `work` in one transaction: COMMIT when it resolves (DuckDB syncs its WAL then), ROLLBACK when it throws or
- * resolves `false` (which this returns, for the caller to try again).
+ * Runs `work` in one transaction: COMMIT when it resolves (DuckDB syncs its WAL then), ROLLBACK when it throws.
  */
-export async function inTransaction(
-  connection: DuckDBConnection,
-  work: () => Promise<boolean | void>,
-): Promise<boolean> {
+export async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
   await connection.run('BEGIN TRANSACTION');
-  let done: boolean | void;
   try {
-    done = await work();
+    await work();
   } catch (error) {
     await connection.run('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  await connection.run(done === false ? 'ROLLBACK' : 'COMMIT');
-  return done !== false;
+  await connection.run('COMMIT');
+}
+
+/** What one flush loads: the batch's CSV rows (`file`), read as `columns`, into `qualified`. */
+export interface BatchLoad {
+  file: string;
+  qualified: string;
+  columns: readonly WantedColumn[];
+  keys: readonly string[];
+  upsert: boolean;
+  hardDelete: boolean;
+  /** Whether each row ends with its key-only-delete flag after its place (`_sdc_row`). */
+  keyOnlyFlag: boolean;
+  /** The longest row's UTF-16 length when longer than read_csv takes by default. */
+  longestRow: number;
+}
+
+const STAGE = '"_sdc_rows"';
+/** Read as text and cast: DuckDB's CSV reader makes a time it cannot read NULL, where a cast fails. */
+const castLater = (type: string) => /^(TIMESTAMPTZ|DATE|TIME)$/.test(type);
+
+/** read_csv of a batch file, all columns as text when `asText` (to find the row a cast fails on). */
+export function readCsvSql(load: BatchLoad, asText = false): string {
+  const columns = [...load.columns, { name: '_sdc_row', type: 'BIGINT' }];
+  if (load.keyOnlyFlag) columns.push({ name: '_sdc_key_only', type: 'BOOLEAN' });
+  const spec = columns.map(
+    (c) => `${quoteText(c.name)}: '${asText || castLater(c.type) ? 'VARCHAR' : c.type}'`,
+  );
+  // A row is up to 3 UTF-8 bytes per UTF-16 unit; read_csv refuses rows over 2 MB unless told otherwise.
+  const bytes = load.longestRow * 3 + 1024;
+  const limits = load.longestRow > 0 ? `, max_line_size = ${bytes}, buffer_size = ${2 * bytes}` : '';
+  // new_line is given: DuckDB would take it from the first row, and a first string holding \r\n broke the rest.
+  return (
+    `read_csv(${quoteText(load.file)}, columns = {${spec.join(', ')}}, header = false, auto_detect = false, ` +
+    `delim = ',', quote = '"', escape = '"', allow_quoted_nulls = false, new_line = '\\n'${limits})`
+  );
+}
+
+/**
+ * The statements that load a batch file: an INSERT of its rows; or, for upserts and hard deletes by key, a
+ * staging table of them, its key-only deletes filled with the values their row keeps (SDK's
+ * keyOnlyFillStatements), the rows of its keys deleted, and the last record of each key inserted.
+ */
+export function loadStatements(load: BatchLoad): string[] {
+  const { qualified, keys, upsert, hardDelete } = load;
+  const names = load.columns.map((c) => quoteIdent(c.name));
+  const cast = load.columns.map((c) =>
+    castLater(c.type)
+      ? `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`
+      : quoteIdent(c.name),
+  );
+  const insert = `INSERT INTO ${qualified} (${names.join(', ')})`;
+  if (!upsert && !(hardDelete && keys.length > 0))
+    return [`${insert} SELECT ${cast.join(', ')} FROM ${readCsvSql(load)}`];
+  const extra = load.keyOnlyFlag ? ', _sdc_row, _sdc_key_only' : ', _sdc_row';
+  const statements = [
+    `CREATE OR REPLACE TEMP TABLE ${STAGE} AS SELECT ${cast.join(', ')}${extra} FROM ${readCsvSql(load)}`,
+  ];
+  if (load.keyOnlyFlag) {
+    const carried = load.columns.map((c) => c.name).filter((n) => !keys.includes(n));
+    statements.push(
+      ...keyOnlyFillStatements({
+        stage: STAGE,
+        target: qualified,
+        keys,
+        rowColumn: '_sdc_row',
+        flag: '_sdc_key_only',
+        kept: carried.filter((n) => !n.startsWith('_sdc_')),
+        keptWhenNull: carried.filter((n) => n.startsWith('_sdc_')),
+        nullKeysMatch: true,
+      }),
+    );
+  }
+  const keyList = keys.map(quoteIdent).join(', ');
+  const rows = upsert
+    ? `(SELECT DISTINCT ON (${keyList}) * FROM ${STAGE} ORDER BY ${keyList}, _sdc_row DESC)`
+    : STAGE;
+  const match = keys.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM s.${quoteIdent(k)}`).join(' AND ');
+  const deletesOnly = upsert ? '' : ' AND s._sdc_deleted_at IS NOT NULL';
+  const live = hardDelete ? ' WHERE _sdc_deleted_at IS NULL' : '';
+  statements.push(
+    `DELETE FROM ${qualified} t USING ${rows} s WHERE ${match}${deletesOnly}`,
+    `${insert} SELECT ${names.join(', ')} FROM ${rows}${live}`,
+    `DROP TABLE ${STAGE}`,
+  );
+  return statements;
 }

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExactNumber, normalizeSchema, type JsonSchema } from '@singer-dest/sdk';
-import type { DuckDBDecimalValue } from '@duckdb/node-api';
-import { stageTypeOf } from '../src/chunk-rows';
-import { columnTypeOf as typeOfProperty, misfitOf } from '../src/column-types';
-import { widerType } from '../src/table-sql';
+import { columnTypeOf as typeOfProperty, misfitOf, widerType } from '../src/column-types';
+import { csvRows } from '../src/csv-rows';
 
 const exact = (text: string) => new ExactNumber(text);
+const asEncoder = (e: ReturnType<typeof csvRows>) => (typeof e === 'function' ? { encode: e } : e);
 /** The column type of one property schema, normalized by the SDK first as the destination does. */
 const columnTypeOf = (schema: JsonSchema, asText: boolean) =>
   typeOfProperty(normalizeSchema({ properties: { p: schema } }).properties[0]!, asText);
@@ -92,25 +91,85 @@ describe('misfitOf', () => {
   });
 });
 
-describe('stageTypeOf', () => {
-  it('stages numbers exactly in their binary type, JSON as JSON text and the rest as text for DuckDB to cast', () => {
-    const decimal = stageTypeOf('DECIMAL(38,9)').valueOf(
-      exact('12345678901234567890.5'),
-    ) as DuckDBDecimalValue;
-    assert.equal(decimal.value, 12345678901234567890500000000n);
-    assert.equal((stageTypeOf('DECIMAL(5,2)').valueOf(-1.5) as DuckDBDecimalValue).value, -150n);
-    assert.equal(
-      stageTypeOf('HUGEINT').valueOf(exact('-170141183460469231731687303715884105728')),
-      -(2n ** 127n),
+describe('csvRows', () => {
+  const tools = { stream: 's', warn: () => undefined };
+  const meta = (line: number) => ({
+    message: { type: 'RECORD', stream: 's', record: {} },
+    line,
+    receivedAt: Date.UTC(2024, 0, 1),
+    batchedAt: Date.UTC(2024, 0, 2),
+  });
+  const column = (name: string, type: string) => ({ name, type, property: name, sdc: false });
+
+  it('writes each value exactly as a CSV field (numbers as written), then the place and the key-only flag', () => {
+    const rows = asEncoder(
+      csvRows(
+        {
+          columns: [
+            column('n', 'DECIMAL(38,9)'),
+            column('big', 'HUGEINT'),
+            column('t', 'VARCHAR'),
+            column('j', 'JSON'),
+            column('at', 'TIMESTAMPTZ'),
+            column('b', 'BOOLEAN'),
+            { name: '_sdc_sequence', type: 'BIGINT', property: '_sdc_sequence', sdc: true },
+          ],
+          keyOnlyOf: ['big'],
+          runStartedAtUs: 1_000_000,
+        },
+        tools,
+      ),
     );
-    assert.equal(stageTypeOf('BIGINT').valueOf(42), 42n);
-    assert.equal(stageTypeOf('BIGINT').sql, 'BIGINT');
-    assert.equal(stageTypeOf('JSON').valueOf({ n: exact('1e400') }), '{"n":1e400}');
-    assert.equal(stageTypeOf('JSON').valueOf('x'), '"x"');
-    assert.equal(stageTypeOf('TIMESTAMPTZ').sql, 'VARCHAR');
-    assert.equal(stageTypeOf('VARCHAR').valueOf(exact('1e400')), '1e400');
-    assert.equal(stageTypeOf('VARCHAR').valueOf(['a']), '["a"]');
-    assert.equal(stageTypeOf('VARCHAR').valueOf('a\u0000b'), 'a\u0000b');
+    const record = {
+      n: 1.5e-7,
+      big: exact('1E+30'),
+      t: 'say "hi",\nbye',
+      j: { n: exact('1e400'), s: 'x' },
+      at: '2024-01-01t10:00:00z',
+      b: false,
+    };
+    assert.equal(
+      rows.encode(record, meta(7)),
+      '1.5e-7,1E+30,"say ""hi"",\nbye","{""n"":1e400,""s"":""x""}",' +
+        '"2024-01-01T10:00:00Z",false,1000007,7,false\n',
+    );
+    assert.equal(rows.encode({ t: '', j: null }, meta(8)), ',,"",,,,1000008,8,false\n');
+    assert.equal(rows.encode({ big: 1 }, meta(9)), ',1,,,,,1000009,9,false\n');
+    const keyOnly = { big: 1, _sdc_deleted_at: '2024-06-01T00:00:00Z' };
+    assert.equal(rows.encode(keyOnly, meta(10)), ',1,,,,,1000010,10,true\n');
+    assert.equal(rows.takeNotes?.(), undefined);
+  });
+
+  it('notes a column whose type holds not every value, with the type that holds them all and the first place', () => {
+    const rows = asEncoder(
+      csvRows(
+        {
+          columns: [column('n', 'DECIMAL(10,2)'), column('i', 'BIGINT')],
+          keyOnlyOf: undefined,
+          runStartedAtUs: 0,
+        },
+        tools,
+      ),
+    );
+    assert.equal(rows.encode({ n: exact('0.1234567890123'), i: 1 }, meta(3)), '0.1234567890123,1,3\n');
+    rows.encode({ n: exact('123456789012345678901234.5'), i: exact('99999999999999999999') }, meta(4));
+    assert.deepEqual(rows.takeNotes?.(), {
+      widened: {
+        n: {
+          type: 'DECIMAL(37,13)',
+          line: 3,
+          reason: '0.1234567890123 has 13 decimals; DECIMAL(10,2) keeps 2 and would round it',
+        },
+        i: {
+          type: 'HUGEINT',
+          line: 4,
+          reason:
+            '99999999999999999999 is beyond BIGINT; give the property a maximum/minimum in the schema (HUGEINT to 2^127)',
+        },
+      },
+      longestRow: 0,
+    });
+    assert.equal(rows.takeNotes?.(), undefined);
   });
 });
 
