@@ -4,7 +4,7 @@ import {
   ExactNumber,
   plainNumberText,
   type PropertySchema,
-} from '@singer-dest/sdk';
+} from '@singer-dest/sdk/toolkit';
 
 /** The type of a number whose schema fixes no scale: 29 integer digits and 9 decimals. */
 export const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';

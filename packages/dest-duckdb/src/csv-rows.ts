@@ -11,7 +11,7 @@ import {
   type EncoderFactory,
   type EncoderModule,
   type SdcColumnName,
-} from '@singer-dest/sdk';
+} from '@singer-dest/sdk/toolkit';
 import { misfitOf, typeHolding, widerType } from './column-types';
 
 /** What a stream's rows are made from (structured-cloneable: it crosses to the encode threads). */
