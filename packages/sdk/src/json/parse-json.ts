@@ -8,8 +8,11 @@ import { ExactNumber } from './exact-number';
 // Lines with neither are done after JSON.parse. One pattern for both, and one scan of each line: the search for
 // candidates is the test (a separate test first scanned most real-shaped lines twice, as most hold such a literal).
 // Spelled out (`[\d.][\d.]...` rather than `[\d.]{15}`): V8 scans a fixed sequence many times faster than a
-// counted repetition, and this runs on every line.
-const MAY_LOSE_DIGITS_ALL = new RegExp(`\\d(?:${'[\\d.]'.repeat(15)}|[eE])`, 'g');
+// counted repetition, and this runs on every line. An exponent is matched with the digits after it and followed
+// by the character that ends the literal (`,`, `]`, `}`, white space or the end of the text: the only ones JSON
+// allows after a number), so hex digits in strings (uuids: "e2e8e5e4-...") are not candidates; they were half the
+// candidates of the real-shaped input.
+const MAY_LOSE_DIGITS_ALL = new RegExp(`\\d(?:${'[\\d.]'.repeat(15)}|[eE][-+]?\\d+(?=[,\\]}\\s]|$))`, 'g');
 /** A whole JSON number literal. */
 const NUMBER_LITERAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 
