@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { collect, ROOT, runBin, startBin, tempDir, writeJson } from '../cli/support/spawn-bin';
+import { batchDir, batchMessage } from '../reliability/support/batch-files';
 
 const BIN = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js');
 
@@ -105,5 +106,66 @@ describe('dest-duckdb bin', () => {
       holder.kill('SIGKILL');
     }
     assert.equal(existsSync(file), true);
+  });
+
+  describe('a load DuckDB refuses names where the record was read', () => {
+    // RFC 3339 (and so the SDK's date-time check) allows a leap second; DuckDB's TIMESTAMPTZ has none.
+    const events = {
+      type: 'SCHEMA',
+      stream: 'events',
+      schema: { properties: { id: { type: 'integer' }, at: { type: 'string', format: 'date-time' } } },
+      key_properties: [],
+    };
+    const event = (id: number, at: string) => JSON.stringify({ id, at });
+    const load = async (input: string) => {
+      const dir = tempDir();
+      const file = join(dir, 'refused.duckdb');
+      const result = await runBin(BIN, ['--config', writeJson(dir, 'config.json', { path: file })], {
+        input,
+      });
+      // The error as the CLI logs it (a JSON line on stderr).
+      const logged = result.stderr
+        .split('\n')
+        .filter((l) => l.includes('ERR_DUCKDB_LOAD_FAILED'))
+        .map((l) => JSON.parse(l) as { msg: string })[0];
+      return { ...result, file, message: logged?.msg ?? '' };
+    };
+
+    it('a record of a BATCH file: the BATCH line, the file and the line within it', async () => {
+      const batch = batchMessage(batchDir(), 'events', [
+        [
+          event(1, '2016-12-31T23:59:59Z'),
+          event(2, '2016-12-31T23:59:59.5Z'),
+          event(3, '2016-12-31T23:59:60Z'),
+        ],
+      ]);
+      const { code, stdout, stderr, file, message } = await load(
+        lines(events, batch, { type: 'STATE', value: { n: 3 } }),
+      );
+      assert.equal(code, 1, stderr);
+      assert.equal(stdout, '');
+      assert.ok(
+        message.endsWith(
+          'Conversion Error: invalid timestamp field format: "2016-12-31T23:59:60Z", expected format is ' +
+            '(YYYY-MM-DD HH:MM:SS[.US][±HH[:MM[:SS]]| ZONE]) when casting from source column while loading ' +
+            `the record at input line 2 (BATCH for stream "events"), ${batch.manifest[0]} line 3 into ` +
+            '"main"."events". The transaction was rolled back: no row of this batch was written. No STATE after ' +
+            'the records of this batch was written; fix the cause and rerun from the last emitted state.',
+        ),
+        message,
+      );
+      assert.deepEqual(await rowsOf(file, 'SELECT count(*)::INT n FROM events'), [{ n: 0 }]);
+    });
+
+    it('a RECORD line after a BATCH in the same batch: its own line', async () => {
+      const batch = batchMessage(batchDir(), 'events', [[event(1, '2016-12-31T23:59:59Z')]]);
+      const record = { type: 'RECORD', stream: 'events', record: { id: 2, at: '2016-12-31T23:59:60Z' } };
+      const { code, stderr, message } = await load(lines(events, batch, record));
+      assert.equal(code, 1, stderr);
+      assert.match(
+        message,
+        /when casting from source column while loading the record at input line 3 into "main"\."events"\./,
+      );
+    });
   });
 });

@@ -188,17 +188,18 @@ export class DuckDbDestination {
     context: EncodedBatchContext<DuckDbConfig, StreamTable, CsvRowNotes>,
     load: BatchLoad,
   ): Promise<DuckDbDestinationError> {
-    // DuckDB's messages quote the whole row ("Original Line: ..."): keep the first lines, never a record.
+    // DuckDB's messages quote the whole row ("Original Line: ...") or the SQL: keep their first lines, never a record.
     const message = (error instanceof Error ? error.message : String(error)).replace(
       /CSV Error on Line: \d+/,
       '',
     );
     const reason = message
       .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('Original Line'))
+      .filter((l) => !/^\s*\^?\s*$|^(Original Line|LINE \d)/.test(l))
       .slice(0, 2)
       .join(' ')
-      .slice(0, 300);
+      .slice(0, 300)
+      .replace(/ at$/, '');
     const row = /CSV Error on Line: (\d+)/.exec(error instanceof Error ? error.message : '');
     let line = row === null ? undefined : context.lineNumbers[Number(row[1]) - 1];
     if (line === undefined) {
