@@ -1,3 +1,7 @@
+import {
+  keyOnlyFillStatements as fillFromBatchAndTable,
+  type KeyOnlyFill as SdkKeyOnlyFill,
+} from '@singer-dest/sdk';
 import { qualify, quoteIdent, type TableName } from './identifiers';
 
 /** The temporary table each flush copies into; dropped at COMMIT. */
@@ -106,26 +110,13 @@ export function mergeWorkMemStatement(stagedBytes: number): string {
   return `SELECT set_config('work_mem', GREATEST(pg_size_bytes(current_setting('work_mem')) / 1024, ${kb})::text || 'kB', true)`;
 }
 
-/** How key-only deletes in the staging table get the values their rows keep. */
-export interface KeyOnlyFill {
-  target: TableName;
-  /** Key columns. */
-  keys: readonly string[];
-  /** The staging column holding the input line. */
-  rowColumn: string;
-  /** The staging column that marks key-only deletes. */
-  flag: string;
-  /** Columns a key-only delete does not carry: they keep the row's value. */
-  kept: readonly string[];
-  /** `_sdc_*` property columns: a key-only delete's value is used when it is not null, else the row's. */
-  keptWhenNull: readonly string[];
-}
+/** How key-only deletes in the staging table get the values their rows keep (the SDK's, on `target`). */
+export type KeyOnlyFill = Omit<SdkKeyOnlyFill, 'stage' | 'target' | 'nullKeysMatch'> & { target: TableName };
 
 /**
  * Statements that fill each key-only delete in the staging table with the values its row keeps, run before the
- * merge (which then treats it as a full row): first from the latest full record of the same key earlier in the
- * batch (an insert and its delete in one batch), and for the rest from the row already in the target. A key seen
- * nowhere keeps NULLs: there is nothing to keep.
+ * merge (which then treats it as a full row): the SDK's `keyOnlyFillStatements` on {@link STAGE_TABLE}, keys
+ * compared with `=` (they are the primary key, never NULL, and `=` can use its index).
  *
  * @example
  * ```ts
@@ -136,29 +127,10 @@ export interface KeyOnlyFill {
  * ```
  */
 export function keyOnlyFillStatements(fill: KeyOnlyFill): string[] {
-  const stage = quoteIdent(STAGE_TABLE);
-  const flag = quoteIdent(fill.flag);
-  const row = quoteIdent(fill.rowColumn);
-  const keyList = fill.keys.map(quoteIdent).join(', ');
-  const match = (from: string) =>
-    fill.keys.map((k) => `${from}.${quoteIdent(k)} = s.${quoteIdent(k)}`).join(' AND ');
-  const sets = (from: string) => [
-    ...fill.kept.map((c) => `${quoteIdent(c)} = ${from}.${quoteIdent(c)}`),
-    ...fill.keptWhenNull.map(
-      (c) => `${quoteIdent(c)} = COALESCE(s.${quoteIdent(c)}, ${from}.${quoteIdent(c)})`,
-    ),
-  ];
-  const fromBatch = [...sets('f'), `${flag} = false`].join(', ');
-  const fromTarget = sets('t');
-  const statements = [
-    `UPDATE ${stage} s SET ${fromBatch} FROM (SELECT DISTINCT ON (${keyList}) * FROM ${stage} WHERE NOT ${flag} ` +
-      `ORDER BY ${keyList}, ${row} DESC) f WHERE s.${flag} AND ${match('f')} AND f.${row} < s.${row}`,
-  ];
-  if (fromTarget.length > 0) {
-    statements.push(
-      `UPDATE ${stage} s SET ${fromTarget.join(', ')} FROM ${qualify(fill.target.schema, fill.target.table)} t ` +
-        `WHERE s.${flag} AND ${match('t')}`,
-    );
-  }
-  return statements;
+  const { target, ...rest } = fill;
+  return fillFromBatchAndTable({
+    ...rest,
+    stage: quoteIdent(STAGE_TABLE),
+    target: qualify(target.schema, target.table),
+  });
 }
