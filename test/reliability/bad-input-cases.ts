@@ -7,7 +7,8 @@
  * and the exact stdout and loaded ids it must produce.
  */
 import { rmSync, writeFileSync } from 'node:fs';
-import { batchDir, batchLine, batchMessage } from './support/batch-files';
+import { writeBatchFiles } from '@singer-dest/sdk/testing';
+import { batchDir, batchLine } from './support/batch-files';
 import type { Part } from './support/bins';
 import { USERS_SCHEMA, recordLine, schemaLine, stateLine, userRecord } from './support/singer';
 
@@ -329,7 +330,7 @@ export const FAILING: FailingCase[] = [
   {
     name: 'a BATCH whose manifest names a missing file',
     bad: () => {
-      const batch = batchMessage(batchDir(), 'users', [['{"id":3}']]);
+      const batch = writeBatchFiles(batchDir(), 'users', [['{"id":3}']]);
       rmSync(new URL(batch.manifest[0]!));
       return `${JSON.stringify(batch)}\n`;
     },
@@ -341,7 +342,7 @@ export const FAILING: FailingCase[] = [
   {
     name: 'a BATCH file that is not gzip data',
     bad: () => {
-      const batch = batchMessage(batchDir(), 'users', [['{"id":3}']]);
+      const batch = writeBatchFiles(batchDir(), 'users', [['{"id":3}']]);
       writeFileSync(new URL(batch.manifest[0]!), '{"id":3}\n');
       return `${JSON.stringify(batch)}\n`;
     },
@@ -369,7 +370,7 @@ export const FAILING: FailingCase[] = [
   {
     name: 'a BATCH with a wrong encoding name',
     bad: () => {
-      const batch = batchMessage(batchDir(), 'users', [['{"id":3}']]);
+      const batch = writeBatchFiles(batchDir(), 'users', [['{"id":3}']]);
       return `${JSON.stringify({ ...batch, encoding: { format: 'json-lines', compression: 'gzip' } })}\n`;
     },
     code: 'ERR_BATCH_UNSUPPORTED',

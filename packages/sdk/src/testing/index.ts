@@ -24,6 +24,7 @@ export {
 } from './conformance-cases';
 export { sameValue } from './same-value';
 export { packagesLoadedBy } from './packages-loaded';
+export { writeBatchFiles, type BatchFixture } from './write-batch-files';
 // What a destination's own tests need besides running it: a validated config instance, and a logger to read.
 export { validateConfig } from '../config/validate-config';
 export { resolveDestination } from '../metadata/resolve';

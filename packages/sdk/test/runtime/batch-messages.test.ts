@@ -15,8 +15,7 @@ import {
   runDestination,
   type RecordBatchContext,
 } from '../../src/index';
-import { createMemoryLogger, runTestDestination } from '../../src/testing/index';
-import { writeBatch } from '../support/batch-files';
+import { createMemoryLogger, runTestDestination, writeBatchFiles } from '../../src/testing/index';
 import { record, schema, state } from '../support/messages';
 
 const users = schema('users', { id: { type: 'integer' }, amount: { type: ['number', 'null'] } }, ['id']);
@@ -43,9 +42,9 @@ describe('BATCH messages', () => {
     const result = await runTestDestination(Recording, {
       messages: [
         users, // line 1
-        writeBatch(dir, 'users', [[raw(1), '{"id":2,"amount":12345678901234567890.125}'], [raw(3)]]), // line 2
+        writeBatchFiles(dir, 'users', [[raw(1), '{"id":2,"amount":12345678901234567890.125}'], [raw(3)]]), // line 2
         state({ at: 1 }), // line 3
-        writeBatch(dir, 'users', [[raw(4), '', raw(5)]], 'none'), // line 4
+        writeBatchFiles(dir, 'users', [[raw(4), '', raw(5)]], 'none'), // line 4
         record('users', { id: 6 }), // line 5
         state({ at: 2 }), // line 6
       ],
@@ -62,7 +61,7 @@ describe('BATCH messages', () => {
 
   it('reads a file whose message says "compression": "none" but which is gzip, as Meltano SDK taps write', async () => {
     const dir = scratch();
-    const batch = writeBatch(dir, 'users', [[raw(1), raw(2)]]);
+    const batch = writeBatchFiles(dir, 'users', [[raw(1), raw(2)]]);
     batch.encoding.compression = 'none';
     const { Recording, batches } = recordingDestination();
     const result = await runTestDestination(Recording, { messages: [users, batch, state({ at: 1 })] });
@@ -96,9 +95,9 @@ describe('BATCH messages', () => {
     });
     const lines = [
       users,
-      writeBatch(dir, 'users', [[raw(1), raw(2)], [raw(3)]]),
+      writeBatchFiles(dir, 'users', [[raw(1), raw(2)], [raw(3)]]),
       state({ through: 3 }),
-      writeBatch(dir, 'users', [[raw(4), raw(5), raw(6)]], 'none'),
+      writeBatchFiles(dir, 'users', [[raw(4), raw(5), raw(6)]], 'none'),
       state({ through: 6 }),
     ];
     await runDestination(Slow, {
@@ -113,7 +112,7 @@ describe('BATCH messages', () => {
   it('dead-letters an invalid batch-file record with its BATCH line, file and line, as a RECORD message', async () => {
     const dir = scratch();
     const deadLetterPath = join(dir, 'dead.jsonl');
-    const batch = writeBatch(dir, 'users', [[raw(1), '{"id":"two","amount":null}', raw(3)]]);
+    const batch = writeBatchFiles(dir, 'users', [[raw(1), '{"id":"two","amount":null}', raw(3)]]);
     const { Recording, batches } = recordingDestination();
     const result = await runTestDestination(Recording, {
       messages: [users, batch, state({ at: 1 })],
@@ -143,7 +142,7 @@ describe('BATCH messages', () => {
         if (records.some((r) => r.id === 2)) throw new Error('disk full');
       }
     }
-    const batch = writeBatch(dir, 'users', [[raw(1)], [raw(2), raw(3)]]);
+    const batch = writeBatchFiles(dir, 'users', [[raw(1)], [raw(2), raw(3)]]);
     const result = await runTestDestination(Failing, {
       messages: [users, batch, state({ at: 1 }), record('users', { id: 4 }), state({ at: 2 })],
       settings: { batchSizeRows: 2 },
@@ -172,7 +171,11 @@ describe('BATCH messages', () => {
       }
     }
     const result = await runTestDestination(Failing, {
-      messages: [users, writeBatch(dir, 'users', [[raw(1), raw(2), raw(3)]]), record('users', { id: 4 })],
+      messages: [
+        users,
+        writeBatchFiles(dir, 'users', [[raw(1), raw(2), raw(3)]]),
+        record('users', { id: 4 }),
+      ],
       settings: { batchSizeRows: 3 },
     });
     const error = result.error as HandlerError;
@@ -182,7 +185,7 @@ describe('BATCH messages', () => {
 
   it('names the batch file and line of the first record with undeclared properties in its warning', async () => {
     const dir = scratch();
-    const batch = writeBatch(dir, 'users', [[raw(1), '{"id":2,"amount":null,"note":"x"}']]);
+    const batch = writeBatchFiles(dir, 'users', [[raw(1), '{"id":2,"amount":null,"note":"x"}']]);
     const { Recording } = recordingDestination();
     const result = await runTestDestination(Recording, { messages: [users, batch] });
     assert.equal(result.error, undefined);
@@ -205,7 +208,7 @@ describe('BATCH messages', () => {
         versions.push(...messages.map((m) => m.version));
       }
     }
-    const batch = { ...writeBatch(dir, 'users', [[raw(1), raw(2)]]), version: 1717243200000 };
+    const batch = { ...writeBatchFiles(dir, 'users', [[raw(1), raw(2)]]), version: 1717243200000 };
     const result = await runTestDestination(Versions, { messages: [users, batch] });
     assert.equal(result.error, undefined);
     assert.deepEqual(versions, [1717243200000, 1717243200000]);
@@ -227,7 +230,7 @@ const BAD: BadCase[] = [
   {
     name: 'a missing file',
     batch: (dir) => ({
-      ...writeBatch(dir, 'users', [[raw(1)]]),
+      ...writeBatchFiles(dir, 'users', [[raw(1)]]),
       manifest: [pathToFileURL(join(dir, 'gone.json.gz')).href],
     }),
     code: 'ERR_BATCH_FILE_UNREADABLE',
@@ -237,7 +240,7 @@ const BAD: BadCase[] = [
   {
     name: 'a file that is not gzip data',
     batch: (dir) => {
-      const batch = writeBatch(dir, 'users', [[raw(1)]]);
+      const batch = writeBatchFiles(dir, 'users', [[raw(1)]]);
       writeFileSync(new URL(batch.manifest[0]!), `${raw(1)}\n`);
       return batch;
     },
@@ -249,7 +252,7 @@ const BAD: BadCase[] = [
   {
     name: 'a truncated gzip file (the line being read when the data ends)',
     batch: (dir) => {
-      const batch = writeBatch(dir, 'users', [[]]);
+      const batch = writeBatchFiles(dir, 'users', [[]]);
       const lines = Array.from({ length: 4000 }, (_, i) => `{"id":${i},"amount":${i * 7919 % 10007}}`);
       const zipped = gzipSync(`${lines.join('\n')}\n`);
       writeFileSync(new URL(batch.manifest[0]!), zipped.subarray(0, zipped.length - 8));
@@ -262,7 +265,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'an invalid record on line 3 of the second file',
-    batch: (dir) => writeBatch(dir, 'users', [[raw(1), raw(2)], [raw(3), raw(4), '{"id":5,"amount":"x"}']]),
+    batch: (dir) => writeBatchFiles(dir, 'users', [[raw(1), raw(2)], [raw(3), raw(4), '{"id":5,"amount":"x"}']]),
     code: 'ERR_RECORD_INVALID',
     file: (b) => b.manifest![1]!,
     fileLine: 3,
@@ -270,7 +273,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'a line that is not JSON',
-    batch: (dir) => writeBatch(dir, 'users', [[raw(1), '{"id":2,'], []], 'none'),
+    batch: (dir) => writeBatchFiles(dir, 'users', [[raw(1), '{"id":2,'], []], 'none'),
     code: 'ERR_INVALID_JSON',
     file: (b) => b.manifest![0]!,
     fileLine: 2,
@@ -278,7 +281,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'a line that is a JSON list, not an object',
-    batch: (dir) => writeBatch(dir, 'users', [['[1,2]']], 'none'),
+    batch: (dir) => writeBatchFiles(dir, 'users', [['[1,2]']], 'none'),
     code: 'ERR_RECORD_NOT_OBJECT',
     file: (b) => b.manifest![0]!,
     fileLine: 1,
@@ -286,25 +289,25 @@ const BAD: BadCase[] = [
   },
   {
     name: 'a wrong encoding name',
-    batch: (dir) => ({ ...writeBatch(dir, 'users', [[raw(1)]]), encoding: { format: 'json', compression: 'gzip' } }),
+    batch: (dir) => ({ ...writeBatchFiles(dir, 'users', [[raw(1)]]), encoding: { format: 'json', compression: 'gzip' } }),
     code: 'ERR_BATCH_UNSUPPORTED',
     message: /^stdin line 4: BATCH for stream "users" has encoding format "json": only "jsonl" batch files are read\./,
   },
   {
     name: 'parquet files',
-    batch: (dir) => ({ ...writeBatch(dir, 'users', [[raw(1)]]), encoding: { format: 'parquet', compression: 'snappy' } }),
+    batch: (dir) => ({ ...writeBatchFiles(dir, 'users', [[raw(1)]]), encoding: { format: 'parquet', compression: 'snappy' } }),
     code: 'ERR_BATCH_UNSUPPORTED',
     message: /has encoding format "parquet": only "jsonl" batch files are read/,
   },
   {
     name: 'an unknown compression',
-    batch: (dir) => ({ ...writeBatch(dir, 'users', [[raw(1)]]), encoding: { format: 'jsonl', compression: 'zstd' } }),
+    batch: (dir) => ({ ...writeBatchFiles(dir, 'users', [[raw(1)]]), encoding: { format: 'jsonl', compression: 'zstd' } }),
     code: 'ERR_BATCH_UNSUPPORTED',
     message: /has compression "zstd": "gzip" and "none" are read/,
   },
   {
     name: 'an s3:// manifest',
-    batch: (dir) => ({ ...writeBatch(dir, 'users', [[raw(1)]]), manifest: ['s3://bucket/batches/part-1.json.gz'] }),
+    batch: (dir) => ({ ...writeBatchFiles(dir, 'users', [[raw(1)]]), manifest: ['s3://bucket/batches/part-1.json.gz'] }),
     code: 'ERR_BATCH_UNSUPPORTED',
     message: /manifest entry "s3:\/\/bucket\/batches\/part-1\.json\.gz" is not a file:\/\/ URL \(s3:\)\. Only local batch files are read/,
   },
@@ -322,7 +325,7 @@ const BAD: BadCase[] = [
   },
   {
     name: 'a BATCH before its SCHEMA',
-    batch: (dir) => writeBatch(dir, 'orders', [[raw(1)]]),
+    batch: (dir) => writeBatchFiles(dir, 'orders', [[raw(1)]]),
     code: 'ERR_RECORD_BEFORE_SCHEMA',
     message: /^stdin line 4: BATCH for stream "orders" arrived before its SCHEMA\. Send a SCHEMA message for "orders" first\.$/,
   },
