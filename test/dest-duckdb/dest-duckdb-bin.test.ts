@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { collect, ROOT, runBin, startBin, tempDir, writeJson } from '../cli/support/spawn-bin';
-import { batchDir, batchMessage } from '../reliability/support/batch-files';
+import { writeBatchFiles } from '@singer-dest/sdk/testing';
+import { batchDir } from '../reliability/support/batch-files';
 
 const BIN = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js');
 
@@ -132,7 +133,7 @@ describe('dest-duckdb bin', () => {
     };
 
     it('a record of a BATCH file: the BATCH line, the file and the line within it', async () => {
-      const batch = batchMessage(batchDir(), 'events', [
+      const batch = writeBatchFiles(batchDir(), 'events', [
         [
           event(1, '2016-12-31T23:59:59Z'),
           event(2, '2016-12-31T23:59:59.5Z'),
@@ -158,7 +159,7 @@ describe('dest-duckdb bin', () => {
     });
 
     it('a RECORD line after a BATCH in the same batch: its own line', async () => {
-      const batch = batchMessage(batchDir(), 'events', [[event(1, '2016-12-31T23:59:59Z')]]);
+      const batch = writeBatchFiles(batchDir(), 'events', [[event(1, '2016-12-31T23:59:59Z')]]);
       const record = { type: 'RECORD', stream: 'events', record: { id: 2, at: '2016-12-31T23:59:60Z' } };
       const { code, stderr, message } = await load(lines(events, batch, record));
       assert.equal(code, 1, stderr);

@@ -24,6 +24,7 @@ interface FileSpan {
  * places.endBatch(4);                                            // the file had 2 lines: places 3 and 4
  * places.describe(4); // 'line 2 (BATCH for stream "users"), file:///b/part-1.jsonl.gz line 2'
  * places.describe(5); // 'line 3'
+ * places.locate(4);   // { line: 2, stream: 'users', file: 'file:///b/part-1.jsonl.gz', fileLine: 2 }
  * ```
  */
 export class InputPlaces {
@@ -62,6 +63,16 @@ export class InputPlaces {
     const span = this.spanOf(place);
     if (span === undefined) return place - this.shiftBefore(place);
     return span.batchLine;
+  }
+
+  /**
+   * A place as error fields: `{ line }` for a stdin line, or for a batch file's record its BATCH message's line,
+   * stream, file and line in the file (as the read-time checks give them).
+   */
+  locate(place: number): { line: number; stream?: string; file?: string; fileLine?: number } {
+    const span = this.spanOf(place);
+    if (span === undefined) return { line: place - this.shiftBefore(place) };
+    return { line: span.batchLine, stream: span.stream, file: span.url, fileLine: place - span.first + 1 };
   }
 
   /**

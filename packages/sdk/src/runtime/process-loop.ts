@@ -88,9 +88,7 @@ export class ProcessLoop {
   private readonly origin: RecordOrigin = { line: 0, batchFile: undefined };
   /** Places in the input order taken by lines of BATCH messages' files so far. */
   private batchFileLines = 0;
-  /** The places BATCH messages' records took, with the BATCH line: an encoder's refusal names the record by it. */
-  private readonly batchSpans: { from: number; to: number; line: number }[] = [];
-  /** Which places batch files took, to name a record's file and line from its place at export time. */
+  /** Which places batch files took, to name a record's file and line from its place at encode and export time. */
   private readonly places = new InputPlaces();
 
   constructor(private readonly options: LoopOptions) {
@@ -136,7 +134,7 @@ export class ProcessLoop {
         batch.encoding === undefined
           ? exportBatch(batch, { ...options, summary, places: this.places })
           : batch.encoding.then((encoded) => {
-              this.pipeline.settleEncoded(batch, encoded, (position) => this.locate(position));
+              this.pipeline.settleEncoded(batch, encoded, (position) => this.places.locate(position));
               batch.release(); // the lines as read are done with: the export holds only the encoded text
               return exportBatch(batch, { ...options, summary, places: this.places });
             }),
@@ -333,21 +331,9 @@ export class ProcessLoop {
       );
       this.places.endBatch(first + read);
       this.batchFileLines += read;
-      if (read > 0) this.batchSpans.push({ from: first + 1, to: first + read, line });
     } finally {
       this.origin.batchFile = undefined;
     }
-  }
-
-  /** Where the record at a place in the input order was read (see {@link ProcessLoop.positionOf}). */
-  private locate(position: number): { line: number; batchRecord?: number } {
-    let shift = 0;
-    for (const span of this.batchSpans) {
-      if (position < span.from) break;
-      if (position <= span.to) return { line: span.line, batchRecord: position - span.from + 1 };
-      shift += span.to - span.from + 1;
-    }
-    return { line: position - shift };
   }
 
   private handleState(value: unknown, line: number): Promise<void> | undefined {

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { InputError, describeError, type ErrorCode } from '../errors';
+import { InputError, describeError, type ErrorCode, type ErrorLocation } from '../errors';
 import { findLoneSurrogate, mayHoldLoneSurrogate } from '../json/lone-surrogate';
 import type { RunSummary } from '../contexts';
 import type { BatchFileLocation } from './batch-files';
@@ -27,10 +27,15 @@ export interface RecordOrigin {
   batchFile: BatchFileLocation | undefined;
 }
 
-/** Where a record an encoder refused was read: its stdin line, or its BATCH line and its place among the files' records. */
+/** A rejected record's error fields. */
+type RecordLocation = ErrorLocation & { line: number; stream: string };
+
+/** Where a record an encoder refused was read: its stdin line, or its BATCH line, stream, file and line in it. */
 export interface EncodedOrigin {
   line: number;
-  batchRecord?: number;
+  stream?: string;
+  file?: string;
+  fileLine?: number;
 }
 
 /**
@@ -173,20 +178,11 @@ export class RecordPipeline {
     cause?: unknown,
     encodedAt?: EncodedOrigin,
   ): typeof REJECTED {
-    const { settings, inputName, summary, logger } = this.options;
-    // An encoder's refusal comes after the record was read: the loop says where that was.
-    const origin =
-      encodedAt === undefined ? this.options.origin : { line: encodedAt.line, batchFile: undefined };
+    const { settings, summary, logger } = this.options;
     const policy = settings.invalidRecordPolicy;
-    const file = origin?.batchFile;
-    const at = origin?.line ?? line;
-    const where =
-      file !== undefined
-        ? `${file.describeFile()} line ${file.fileLine}: the record`
-        : encodedAt?.batchRecord !== undefined
-          ? `${inputName} line ${at}: record ${encodedAt.batchRecord} of the BATCH message's files for stream "${stream}"`
-          : `${inputName} line ${at}: RECORD for stream "${stream}"`;
-    const location = file?.fields() ?? { line: at, stream };
+    // An encoder's refusal comes after the record was read: the loop says where that was.
+    const { where, location } =
+      encodedAt === undefined ? this.whereRead(stream, line) : this.whereEncoded(stream, encodedAt);
     if (policy === 'fail') {
       throw new InputError(
         code,
@@ -202,5 +198,29 @@ export class RecordPipeline {
       `${where} ${problem}; ${policy === 'skip' ? 'skipped' : 'written to the dead-letter file'}`,
     );
     return REJECTED;
+  }
+
+  /** The record being read: its RECORD line, or its batch file and line. */
+  private whereRead(stream: string, line: number): { where: string; location: RecordLocation } {
+    const file = this.options.origin?.batchFile;
+    if (file === undefined) return this.recordLine(stream, this.options.origin?.line ?? line);
+    return { where: `${file.describeFile()} line ${file.fileLine}: the record`, location: file.fields() };
+  }
+
+  /** A record read before (its batch is being encoded): where the loop's places say it was. */
+  private whereEncoded(stream: string, at: EncodedOrigin): { where: string; location: RecordLocation } {
+    if (at.file === undefined) return this.recordLine(stream, at.line);
+    const { line, file, fileLine } = at;
+    return {
+      where: `${this.options.inputName} line ${line}: BATCH for stream "${stream}", ${file} line ${fileLine}: the record`,
+      location: { line, stream, file, fileLine },
+    };
+  }
+
+  private recordLine(stream: string, line: number): { where: string; location: RecordLocation } {
+    return {
+      where: `${this.options.inputName} line ${line}: RECORD for stream "${stream}"`,
+      location: { line, stream },
+    };
   }
 }

@@ -16,7 +16,7 @@ import {
   type EncoderFactsContext,
 } from '../../src/index';
 import { innermostCodedError } from '../../src/errors';
-import { runTestDestination } from '../../src/testing/index';
+import { runTestDestination, writeBatchFiles } from '../../src/testing/index';
 import { record, schema, state } from '../support/messages';
 import { testEncoder } from '../support/test-encoders';
 
@@ -132,6 +132,48 @@ describe('the encode stage (@EncodeWith)', () => {
       if (asRead) assert.deepEqual(lines.slice(0, 1), [[2]]);
       else assert.deepEqual(lines, [[2], [4]]);
       assert.ok(lines.length <= 2 && (lines.length < 2 || lines[1]![0] === 4), JSON.stringify(lines));
+    });
+
+    it(`names a refused record of a BATCH message's file by that file and line, the lines after it by their own (${mode})`, async () => {
+      const { Encoding } = encodingDestination('labelled', () => ({ prefix: '' }), asRead);
+      const dir = mkdtempSync(join(tmpdir(), 'encode-stage-'));
+      const batch = writeBatchFiles(dir, 'users', [
+        ['{"id":1,"name":"a"}', '{"id":2,"name":"b"}'],
+        ['{"id":3,"name":"c"}', '{"id":4,"name":"d\\u0000"}'],
+      ]);
+      const result = await runTestDestination(Encoding, {
+        messages: [
+          users, // line 1
+          batch, // line 2: its records take places 3-6
+          record('users', { id: 5, name: '\u0000' }), // line 3 (place 7)
+          state({ at: 4 }),
+        ],
+        settings: { encodeThreads: threads, invalidRecordPolicy: 'skip' },
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.deepEqual(result.summary!.invalidRecords, { users: 2 });
+      const file = batch.manifest[1]!;
+      const rejected = result.logs
+        .filter((l) => l.code === 'ERR_RECORD_REJECTED')
+        .map(({ msg, line, stream, file, fileLine }) => ({ msg, line, stream, file, fileLine }));
+      const problem =
+        'was rejected by the destination: property "name" holds a NUL character, which the target cannot store; skipped';
+      assert.deepEqual(rejected, [
+        {
+          msg: `stdin line 2: BATCH for stream "users", ${file} line 2: the record ${problem}`,
+          line: 2,
+          stream: 'users',
+          file,
+          fileLine: 2,
+        },
+        {
+          msg: `stdin line 3: RECORD for stream "users" ${problem}`,
+          line: 3,
+          stream: 'users',
+          file: undefined,
+          fileLine: undefined,
+        },
+      ]);
     });
 
     it(`dead-letters a refused record with its line and stream and exports the rest (${mode})`, async () => {
