@@ -292,6 +292,36 @@ describe('the deviation policy', () => {
     }),
   );
 
+  it('compiles the storable schema only at the first record that fails the full one, with the same verdicts', () => {
+    const validators = new Validators();
+    const compiled: unknown[] = [];
+    const compile = validators.first.compile.bind(validators.first);
+    validators.first.compile = ((schema: Record<string, unknown>) => {
+      compiled.push(schema);
+      return compile(schema);
+    }) as typeof validators.first.compile;
+    const check = checkerFor(
+      '{"type":"object","properties":{"code":{"type":"string","maxLength":2},"n":{"type":"integer"}}}',
+      DEFAULT,
+      validators,
+    );
+    assert.equal(compiled.length, 1, 'the full schema only');
+    assert.equal(check('{"code":"ab","n":1}'), undefined);
+    assert.equal(compiled.length, 1, 'a valid record compiles nothing');
+    assert.deepEqual(check('{"code":"abc","n":1}'), {
+      loadable: true,
+      deviations: [
+        { property: 'code', keyword: 'maxLength', message: 'must NOT have more than 2 characters' },
+      ],
+    });
+    assert.equal(compiled.length, 2, 'the storable schema, once');
+    assert.deepEqual(check('{"code":"abcd","n":"x"}'), {
+      loadable: false,
+      problem: '/n must be integer',
+    });
+    assert.equal(compiled.length, 2, 'and never again');
+  });
+
   it('loads values that only break constraint keywords, listing each property and keyword', () => {
     const check = checkerFor(schemaText);
     assert.deepEqual(check('{"id":101,"name":"Ωμέγα","kind":"c","mail":"x","tags":["abc","ok","xyz"]}'), {
