@@ -452,37 +452,48 @@ describe('test connection', () => {
 });
 
 describe('batch size', () => {
-  it('flushes at 20 MB by default, so the last flush after the input ends is small', async () => {
-    const db = await createTestSchema('batch_size');
-    const text = 'x'.repeat(256 * 1024);
-    const records = Array.from({ length: 100 }, (_, i) => record('big', { id: i + 1, text }));
-    try {
-      const result = await load(
-        db,
-        [
-          schema('big', { id: { type: 'integer' }, text: { type: 'string' } }, ['id']),
-          ...records,
-          state({ done: 100 }),
-        ],
-        NO_METADATA,
-      );
-      assert.equal(result.error, undefined);
-      // 100 lines of ~256 KiB: a flush once the memory holding them passes 20 MiB, and the rest at the end. A 1 MiB
-      // block holds three such lines, so 20 MiB hold 59 of them (not the 80 their bytes alone would allow).
-      assert.deepEqual(
-        result.batches.map((b) => [b.firstLine, b.lastLine]),
-        [
-          [2, 60],
-          [61, 101],
-        ],
-      );
-      assert.deepEqual(result.states, [{ done: 100 }]);
-      const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${db.schema}".big`);
-      assert.equal(rows[0]!.n, '100');
-    } finally {
-      await db.drop();
-    }
-  });
+  // With encode_threads 0 records are kept as their COPY lines (encoded as read), else as their input lines.
+  for (const [encodeThreads, firstBatchEnd, why] of [
+    [0, 62, 'a 1 MiB piece of COPY text holds three such rows, so 20 MiB hold 60 and the 61st passes'],
+    [
+      1,
+      60,
+      'a 1 MiB block holds three such lines, so 20 MiB hold 59 (not the 80 their bytes alone would allow)',
+    ],
+  ] as const) {
+    it(`flushes at 20 MB by default, so the last flush after the input ends is small (encode_threads ${encodeThreads})`, async () => {
+      const db = await createTestSchema('batch_size');
+      const text = 'x'.repeat(256 * 1024);
+      const records = Array.from({ length: 100 }, (_, i) => record('big', { id: i + 1, text }));
+      try {
+        const result = await load(
+          db,
+          [
+            schema('big', { id: { type: 'integer' }, text: { type: 'string' } }, ['id']),
+            ...records,
+            state({ done: 100 }),
+          ],
+          NO_METADATA,
+          { encodeThreads },
+        );
+        assert.equal(result.error, undefined);
+        // 100 lines of ~256 KiB: a flush once the memory holding them passes 20 MiB, and the rest at the end.
+        assert.deepEqual(
+          result.batches.map((b) => [b.firstLine, b.lastLine]),
+          [
+            [2, firstBatchEnd],
+            [firstBatchEnd + 1, 101],
+          ],
+          why,
+        );
+        assert.deepEqual(result.states, [{ done: 100 }]);
+        const rows = await db.query<{ n: string }>(`SELECT count(*) AS n FROM "${db.schema}".big`);
+        assert.equal(rows[0]!.n, '100');
+      } finally {
+        await db.drop();
+      }
+    });
+  }
 });
 
 describe('the table setting (Mage)', () => {

@@ -108,7 +108,8 @@ export class SdkSettings {
     name: 'encode_threads',
     description:
       'Worker threads that encode sealed batches while the main thread reads on (for a destination with an ' +
-      'encoder); 0 encodes on the main thread. Default: the number of cores minus one, at most 4.',
+      'encoder); 0 encodes on the main thread. Default: the number of cores minus one, at most 4 (0 on two ' +
+      'cores for an encoder that can encode records as they are read, such as dest-postgres).',
   })
   @IsOptional()
   @Type(() => Number)

@@ -31,14 +31,17 @@ export class PieceWriter {
   held = 0;
 
   write(text: string): void {
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes.
-    if (this.piece === undefined || this.piece.length - this.used < text.length * 3) {
+    // A UTF-16 code unit takes at most 3 UTF-8 bytes; only when that much does not fit is the text measured, so a
+    // piece is filled to its end, not to within 3 bytes a character of it (a batch encoded as read holds them all).
+    const free = this.piece === undefined ? -1 : this.piece.length - this.used;
+    if (free < text.length * 3 && (free < text.length || Buffer.byteLength(text) > free)) {
       this.seal();
-      this.piece = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, text.length * 3)) as Buffer & FastUtf8;
+      const bytes = Buffer.byteLength(text);
+      this.piece = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, bytes)) as Buffer & FastUtf8;
       this.held += this.piece.length;
       this.used = 0;
     }
-    this.used += this.piece.utf8Write(text, this.used);
+    this.used += this.piece!.utf8Write(text, this.used);
   }
 
   /** The pieces written, in order; the writer is empty afterwards. */

@@ -287,7 +287,7 @@ export class EncodeStage {
 
 /**
  * The run's encode stage, when the destination has `@EncodeWith`: `encode_threads` worker threads (default: the
- * cores but one), or the main thread with 0.
+ * cores but one; none on two cores for an encoder that can encode as read), or the main thread with 0.
  *
  * @example
  * ```ts
@@ -302,7 +302,8 @@ export function createEncodeStage(
   if (handlers.encoder === undefined) return undefined;
   return new EncodeStage({
     encoder: handlers.encoder,
-    threads: settings.encodeThreads ?? defaultEncodeThreads(),
+    threads:
+      settings.encodeThreads ?? defaultEncodeThreads(undefined, handlers.encoder.usesBatchedAt === false),
     failFast: settings.invalidRecordPolicy === 'fail',
     logger,
   });

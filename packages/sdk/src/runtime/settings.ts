@@ -38,7 +38,8 @@ export interface RunSettings {
   stopGracePeriodMs: number;
   /**
    * Worker threads that encode sealed batches (`@EncodeWith`); 0 encodes on the main thread. Undefined: one fewer
-   * than the cores (the main thread reads), see {@link defaultEncodeThreads}.
+   * than the cores (the main thread reads), or none on two cores for an encoder that can encode as records are
+   * read, see {@link defaultEncodeThreads}.
    */
   encodeThreads: number | undefined;
 }
@@ -66,13 +67,18 @@ const MAX_DEFAULT_ENCODE_THREADS = 4;
 
 /**
  * The encode threads when `encode_threads` is not set: the cores but one, which reads and validates (none on a
- * single core: the main thread encodes).
+ * single core: the main thread encodes). An encoder that can encode as records are read (`usesBatchedAt: false`)
+ * gets none on two cores: without threads it encodes the record the main thread already parsed, while a thread
+ * parses every line again, which cost dest-postgres 30% more CPU and 40 MB more peak memory on the 2-core
+ * benchmark machine and was not faster there (bench/README.md, rows d/d0 and e/e0).
  *
  * @example
  * ```ts
  * defaultEncodeThreads(2); // 1
+ * defaultEncodeThreads(2, true); // 0
  * ```
  */
-export function defaultEncodeThreads(cores: number = availableParallelism()): number {
+export function defaultEncodeThreads(cores: number = availableParallelism(), encodesAsRead = false): number {
+  if (encodesAsRead && cores <= 2) return 0;
   return Math.max(0, Math.min(MAX_DEFAULT_ENCODE_THREADS, cores - 1));
 }

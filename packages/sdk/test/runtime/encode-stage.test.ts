@@ -16,6 +16,7 @@ import {
   type EncoderFactsContext,
 } from '../../src/index';
 import { innermostCodedError } from '../../src/errors';
+import { defaultEncodeThreads } from '../../src/runtime/settings';
 import { runTestDestination, writeBatchFiles } from '../../src/testing/index';
 import { record, schema, state } from '../support/messages';
 import { testEncoder } from '../support/test-encoders';
@@ -378,5 +379,18 @@ describe('the encode stage on threads', () => {
   it('keeps a fixed number of batches in flight: reading waits while one batch encodes and the next is sealed', async () => {
     // Batch 1 (lines 2-3) encodes, batch 2 (lines 4-5) is sealed and queued: line 6 is not read until batch 1 is done.
     assert.deepEqual(await runBlocked(6, 8), ['timed-out']);
+  });
+});
+
+describe('the default encode threads', () => {
+  it('are the cores but one (at most 4), none on two cores for an encoder that can encode as read', () => {
+    assert.deepEqual(
+      [1, 2, 3, 4, 8, 16].map((cores) => defaultEncodeThreads(cores)),
+      [0, 1, 2, 3, 4, 4],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 8, 16].map((cores) => defaultEncodeThreads(cores, true)),
+      [0, 0, 2, 3, 4, 4],
+    );
   });
 });
