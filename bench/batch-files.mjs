@@ -10,13 +10,13 @@
 //   node bench/run.mjs --batch-files [--batch-records 100000] [--runs 3]
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { BENCH_DIR } from './generate.mjs';
-import { HAVE_GNU_TIME, measure, tail } from './measure.mjs';
+import { HAVE_GNU_TIME, markdownTable, measure, tail, writeReport } from './measure.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BIN = join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js');
@@ -155,19 +155,13 @@ export async function runBatchFileRow({ records, runs }) {
       ok ? (recordMs / batchMs).toFixed(2) : 'INVALID',
       `${rss('batch')} / ${rss('records')}`,
     ];
-    const text = [headers, headers.map(() => '---'), row].map((r) => `| ${r.join(' | ')} |`).join('\n');
-    const report = {
-      date: new Date().toISOString(),
+    writeReport(BENCH_DIR, 'batch-files', markdownTable(headers, [row]), {
       records,
       runs,
-      cpus: cpus().length,
-      load: loadavg(),
       recordMs,
       batchMs,
       note: 'ratio = RECORD-line wall time / BATCH-file wall time (above 1: BATCH files load faster), medians',
-    };
-    writeFileSync(join(BENCH_DIR, 'batch-files.json'), `${JSON.stringify(report, null, 2)}\n`);
-    process.stdout.write(`${text}\n\nwritten to ${join(BENCH_DIR, 'batch-files.json')}\n`);
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

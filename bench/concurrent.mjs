@@ -20,10 +20,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { once } from 'node:events';
-import { cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { markdownTable, writeReport } from './measure.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const BENCH_DIR = join(ROOT, '.bench');
@@ -162,20 +163,12 @@ export async function runConcurrentRows({ records, runs, processes, pg }) {
     'ratio',
     'peak RSS MB (one process)',
   ];
-  const text = [headers, headers.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
-  const report = {
-    date: new Date().toISOString(),
+  return writeReport(BENCH_DIR, 'concurrent', markdownTable(headers, rows), {
     records,
     runs,
-    cpus: cpus().length,
-    load: loadavg(),
     results,
     note: 'ratio = dest-postgres aggregate throughput / psql \\copy aggregate throughput, medians, same run',
-  };
-  mkdirSync(BENCH_DIR, { recursive: true });
-  writeFileSync(join(BENCH_DIR, 'concurrent.json'), `${JSON.stringify(report, null, 2)}\n`);
-  process.stdout.write(`\n${text}\n\nwritten to ${join(BENCH_DIR, 'concurrent.json')}\n`);
-  return report;
+  });
 }
 
 /** One Singer file and one CSV file per process (the same rows, ids of its own range), made once and kept. */

@@ -1,7 +1,9 @@
 // Runs one benchmark process and measures it: wall time from spawn to exit, and peak RSS (VmHWM) as reported by
 // GNU time's `%M`. Each row runs as its own process, so one row's heap or JIT state never helps another.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 
 const GNU_TIME = '/usr/bin/time';
 export const HAVE_GNU_TIME = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-f', '%M', 'true']).status === 0;
@@ -45,4 +47,22 @@ export async function measure({ command, args, stdinFile, logFile, env, timeoutM
 export function tail(file, lines = 5) {
   if (!existsSync(file)) return '';
   return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** A Markdown table (the form bench/README keeps its figures in). */
+export function markdownTable(headers, rows) {
+  return [headers, headers.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+}
+
+/**
+ * Writes a row's report to `<dir>/<name>.json` with when and under what it ran (cores, load average), prints the
+ * table and where the report went, and returns the report.
+ */
+export function writeReport(dir, name, table, fields) {
+  const report = { date: new Date().toISOString(), ...fields, cpus: cpus().length, load: loadavg() };
+  const path = join(dir, `${name}.json`);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  process.stdout.write(`\n${table}\n\nwritten to ${path}\n`);
+  return report;
 }
