@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { SDC_COLUMNS } from '@singer-dest/sdk';
 import { createTestSchema, getTestServer } from '@singer-dest/dest-postgres/test-server';
 import { DEST_CSV, ROOT, runBin, tempDir, writeJson, type BinResult } from '../cli/support/spawn-bin';
 
@@ -16,14 +17,8 @@ const DEST_DUCKDB = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js
 
 after(async () => (await getTestServer()).stop());
 
-const SDC = [
-  '_sdc_extracted_at',
-  '_sdc_received_at',
-  '_sdc_batched_at',
-  '_sdc_deleted_at',
-  '_sdc_sequence',
-  '_sdc_table_version',
-] as const;
+/** The SDK's metadata columns (packages/sdk/test/toolkit/sdc-columns.test.ts pins the list). */
+const SDC = SDC_COLUMNS.map((c) => c.name);
 
 const input = [
   {
