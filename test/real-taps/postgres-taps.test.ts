@@ -14,8 +14,9 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parse } from 'csv-parse/sync';
 import { createTestSchema, getTestServer } from '@singer-dest/dest-postgres/test-server';
-import { DEST_CSV, ROOT, readJsonLines, runBin, tempDir, writeJson } from '../cli/support/spawn-bin';
+import { DEST_CSV, ROOT, runBin, tempDir, writeJson } from '../cli/support/spawn-bin';
 import { DEST_DUCKDB, duckdbRows, varcharSelect } from './support/duckdb-rows';
+import { deadLettersOf, runStrict } from './support/strict-run';
 
 const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'real-taps');
@@ -53,6 +54,10 @@ const STYLES: TapStyle[] = [
 
 /** The records (by input line) breaking a constraint: `total` of order 2, in its full-table copy and its update. */
 const DEVIATING_LINES = [5, 26];
+
+/** The dead letters of a strict run: the deviating orders, by line. */
+const deviatingOrders = (style: TapStyle): [number, string, string][] =>
+  DEVIATING_LINES.map((line) => [line, style.stream('orders'), 'ERR_RECORD_INVALID']);
 
 const input = (style: TapStyle) => readFileSync(join(FIXTURES, style.file), 'utf8');
 
@@ -139,21 +144,9 @@ describe('real Postgres taps through dest-csv', () => {
 
     it(`${style.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
       const dir = tempDir();
-      const deadLetters = join(dir, 'dead.jsonl');
-      const config = writeJson(dir, 'config.json', {
-        output_path: join(dir, 'out'),
-        strict_validation: true,
-        invalid_record_policy: 'dead_letter',
-        dead_letter_path: deadLetters,
-      });
-      const run = await runBin(DEST_CSV, ['--config', config], { input: input(style) });
-      assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, statesOf(style));
-      const dead = readJsonLines(deadLetters) as { line: number; stream: string; code: string }[];
-      assert.deepEqual(
-        dead.map((d) => [d.line, d.stream, d.code]),
-        DEVIATING_LINES.map((line) => [line, style.stream('orders'), 'ERR_RECORD_INVALID']),
-      );
+      const settings = { output_path: join(dir, 'out') };
+      const { dead } = await runStrict(DEST_CSV, dir, settings, input(style), statesOf(style));
+      assert.deepEqual(dead, deviatingOrders(style));
       const kept = Object.entries(orderCsvRows(style))
         .filter(([line]) => !DEVIATING_LINES.includes(Number(line)))
         .map(([, row]) => row);
@@ -279,22 +272,14 @@ describe('real Postgres taps through dest-postgres', () => {
     it(`${style.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
       const db = await createTestSchema('realtapstrict');
       try {
-        const dir = tempDir();
-        const deadLetters = join(dir, 'dead.jsonl');
-        const config = writeJson(dir, 'config.json', {
-          ...db.settings,
-          strict_validation: true,
-          invalid_record_policy: 'dead_letter',
-          dead_letter_path: deadLetters,
-        });
-        const run = await runBin(DEST_POSTGRES, ['--config', config], { input: input(style) });
-        assert.equal(run.code, 0, run.stderr);
-        assert.equal(run.stdout, statesOf(style));
-        const dead = readJsonLines(deadLetters) as { line: number; stream: string; code: string }[];
-        assert.deepEqual(
-          dead.map((d) => [d.line, d.stream, d.code]),
-          DEVIATING_LINES.map((line) => [line, style.stream('orders'), 'ERR_RECORD_INVALID']),
+        const { dead } = await runStrict(
+          DEST_POSTGRES,
+          tempDir(),
+          db.settings,
+          input(style),
+          statesOf(style),
         );
+        assert.deepEqual(dead, deviatingOrders(style));
         await expectPostgresRows(db.schema, (sql) => db.query(sql), style, true);
       } finally {
         await db.drop();
@@ -374,11 +359,7 @@ describe('real Postgres taps through dest-duckdb', () => {
       );
       assert.equal(result.code, 0, result.stderr);
       assert.equal(result.stdout, statesOf(style));
-      const dead = readJsonLines(join(dir, 'dead.jsonl')) as { line: number; stream: string; code: string }[];
-      assert.deepEqual(
-        dead.map((d) => [d.line, d.stream, d.code]),
-        DEVIATING_LINES.map((line) => [line, style.stream('orders'), 'ERR_RECORD_INVALID']),
-      );
+      assert.deepEqual(deadLettersOf(join(dir, 'dead.jsonl')), deviatingOrders(style));
       assert.deepEqual(
         (await orders(style, path)).map((r) => r[0]),
         orderDuckDbRows(style, true).map((r) => r[0]),

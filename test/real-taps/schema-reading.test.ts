@@ -12,6 +12,7 @@ import { parse } from 'csv-parse/sync';
 import { createTestSchema, getTestServer } from '@singer-dest/dest-postgres/test-server';
 import { DEST_CSV, ROOT, readJsonLines, runBin, tempDir, writeJson } from '../cli/support/spawn-bin';
 import { DEST_DUCKDB, duckdbRows, varcharSelect } from './support/duckdb-rows';
+import { runStrict } from './support/strict-run';
 
 const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'real-taps');
@@ -298,17 +299,14 @@ describe('real taps through dest-csv', () => {
 
     it(`${c.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
       const dir = tempDir();
-      const deadLetters = join(dir, 'dead.jsonl');
-      const config = writeJson(dir, 'config.json', {
-        output_path: join(dir, 'out'),
-        add_record_metadata: false,
-        strict_validation: true,
-        invalid_record_policy: 'dead_letter',
-        dead_letter_path: deadLetters,
-      });
-      const run = await runBin(DEST_CSV, ['--config', config], { input: fixture(c.file) });
-      assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, c.strictStates ?? c.states);
+      const settings = { output_path: join(dir, 'out'), add_record_metadata: false };
+      const { deadLetters } = await runStrict(
+        DEST_CSV,
+        dir,
+        settings,
+        fixture(c.file),
+        c.strictStates ?? c.states,
+      );
       const rows: string[][] = parse(readFileSync(join(dir, 'out', `${c.stream}.csv`), 'utf8'));
       assert.deepEqual(
         rows.slice(1).map((r) => r[0]),
@@ -362,17 +360,14 @@ describe('real taps through dest-postgres', () => {
     it(`${c.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
       const db = await createTestSchema(`rts_${c.stream}`);
       try {
-        const dir = tempDir();
-        const deadLetters = join(dir, 'dead.jsonl');
-        const config = writeJson(dir, 'config.json', {
-          ...db.settings,
-          strict_validation: true,
-          invalid_record_policy: 'dead_letter',
-          dead_letter_path: deadLetters,
-        });
-        const run = await runBin(DEST_POSTGRES, ['--config', config], { input: fixture(c.file) });
-        assert.equal(run.code, 0, run.stderr);
-        assert.equal(run.stdout, c.strictStates ?? c.states);
+        const states = c.strictStates ?? c.states;
+        const { deadLetters } = await runStrict(
+          DEST_POSTGRES,
+          tempDir(),
+          db.settings,
+          fixture(c.file),
+          states,
+        );
         const rows = await db.query<{ id: string }>(
           `SELECT "id"::text AS id FROM "${db.schema}"."${c.stream}" ${order}`,
         );
@@ -427,16 +422,14 @@ describe('real taps through dest-duckdb', () => {
 
     it(`${c.file}: with strict_validation dead-letters exactly the deviating records, by line`, async () => {
       const dir = tempDir();
-      const deadLetters = join(dir, 'dead.jsonl');
-      const config = writeJson(dir, 'config.json', {
-        path: join(dir, 'rt.duckdb'),
-        strict_validation: true,
-        invalid_record_policy: 'dead_letter',
-        dead_letter_path: deadLetters,
-      });
-      const run = await runBin(DEST_DUCKDB, ['--config', config], { input: fixture(c.file) });
-      assert.equal(run.code, 0, run.stderr);
-      assert.equal(run.stdout, c.strictStates ?? c.states);
+      const settings = { path: join(dir, 'rt.duckdb') };
+      const { deadLetters } = await runStrict(
+        DEST_DUCKDB,
+        dir,
+        settings,
+        fixture(c.file),
+        c.strictStates ?? c.states,
+      );
       const ids = (await rowsOf(join(dir, 'rt.duckdb'))).map((r) => r[0]);
       assert.deepEqual(
         ids,
