@@ -13,6 +13,7 @@ import {
 } from '../../src/index';
 import { createMemoryLogger } from '../../src/testing/index';
 import { deferred, record, schema, state } from '../support/messages';
+import { noopDestination } from '../support/noop-destination';
 
 const line = (message: object) => JSON.stringify(message) + '\n';
 
@@ -155,11 +156,7 @@ describe('the loop while an export is running', () => {
   });
 
   it('stops cleanly when stdout is closed by its reader', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const input = new PassThrough();
     const output = new Writable({
       write(_chunk, _encoding, callback) {
@@ -181,11 +178,7 @@ describe('the loop while an export is running', () => {
   });
 
   it('stops cleanly when stdout reports EPIPE once and then neither drains nor closes, as process.stdout does', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     // Accepts one line, then stays full forever; `emitClose: false` like a stdio stream.
     const output = new Writable({ highWaterMark: 1, emitClose: false, write() {} });
     let lines = '';

@@ -1,16 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Destination, ExportBatch, InputError } from '../../src/index';
+import { InputError } from '../../src/index';
 import { conformanceFile, runTestDestination } from '../../src/testing/index';
+import { noopDestination } from '../support/noop-destination';
 
 // The Meltano SDK's own target test streams that exercise the core (Apache-2.0; shipped in conformance/meltano-sdk).
 const fixture = (name: string) => conformanceFile(`meltano-sdk/${name}`);
 
-@Destination()
-class Noop {
-  @ExportBatch
-  write() {}
-}
+const Noop = noopDestination();
 
 describe('Meltano SDK conformance streams', () => {
   it('record_before_schema: a clear error on line 1', async () => {

@@ -1,14 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Destination, ExportBatch, InputError } from '../../src/index';
+import { InputError } from '../../src/index';
 import { runTestDestination } from '../../src/testing/index';
 import { record, schema, state } from '../support/messages';
+import { noopDestination } from '../support/noop-destination';
 
-@Destination()
-class Noop {
-  @ExportBatch
-  write() {}
-}
+const Noop = noopDestination();
 
 const users = JSON.stringify(schema('users', { id: { type: 'integer' } }, ['id']));
 const user1 = JSON.stringify(record('users', { id: 1 }));

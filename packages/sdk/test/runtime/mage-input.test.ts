@@ -1,14 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Destination, ExportBatch, InputError } from '../../src/index';
+import { InputError } from '../../src/index';
 import { replaceNonFinite } from '../../src/runtime/mage-input';
 import { runTestDestination } from '../../src/testing/index';
+import { noopDestination } from '../support/noop-destination';
 
-@Destination()
-class Noop {
-  @ExportBatch
-  write() {}
-}
+const Noop = noopDestination();
 
 const SCHEMA = JSON.stringify({
   type: 'SCHEMA',

@@ -22,6 +22,7 @@ import {
 } from '../../src/index';
 import { runTestDestination, createMemoryLogger } from '../../src/testing/index';
 import { deferred, record, schema, state } from '../support/messages';
+import { noopDestination } from '../support/noop-destination';
 
 const users = schema('users', { id: { type: 'integer' }, name: { type: 'string' } }, ['id']);
 
@@ -51,11 +52,7 @@ describe('the batching loop', () => {
   });
 
   it('writes a state at once when no record before it is waiting', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       messages: [state({ start: 0 }), users, record('users', { id: 1 }), state({ users: 1 })],
       settings: { batchSizeRows: 1 },
@@ -65,11 +62,7 @@ describe('the batching loop', () => {
   });
 
   it('keeps every key and exact numbers of a state value', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const value =
       '{"bookmarks":{"users":{"id":18446744073709551616,"at":"2024-01-01"}},"currently_syncing":null}';
     const result = await runTestDestination(Noop, { text: `{"type":"STATE","value":${value}}\n` });
@@ -77,11 +70,7 @@ describe('the batching loop', () => {
   });
 
   it('does not write an empty state', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, { messages: [state({}), state(null), state({ a: 1 })] });
     assert.deepEqual(result.states, [{ a: 1 }]);
   });
@@ -140,11 +129,7 @@ describe('the batching loop', () => {
   });
 
   it('writes the trailing state after the final flush', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       messages: [
         users,
@@ -159,11 +144,7 @@ describe('the batching loop', () => {
   });
 
   it('flushes a batch when its record bytes pass the size limit, counting the raw line bytes', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const line = JSON.stringify(record('users', { id: 1, name: 'é'.repeat(40) }));
     const lineBytes = Buffer.byteLength(line);
     assert.equal(lineBytes, line.length + 40); // é is two bytes in UTF-8
@@ -180,11 +161,7 @@ describe('the batching loop', () => {
   });
 
   it('flushes by row count, and each batch knows its line range and number', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const messages = [users, ...[1, 2, 3, 4, 5].map((id) => record('users', { id }))];
     const result = await runTestDestination(Noop, { messages, settings: { batchSizeRows: 2 } });
     assert.deepEqual(
@@ -333,11 +310,7 @@ describe('the batching loop', () => {
   });
 
   it('passes big integers and long decimals to @ExportBatch exactly', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       text:
         '{"type":"SCHEMA","stream":"n","schema":{"properties":{"i":{"type":"integer"},"d":{"type":"number"},"s":{"type":"number"}}}}\n' +
@@ -374,11 +347,7 @@ describe('the batching loop', () => {
   });
 
   it('skips invalid records with a warning and a count when the policy is skip', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       messages: [
         users,
@@ -400,11 +369,7 @@ describe('the batching loop', () => {
   });
 
   it('writes invalid records to the dead-letter file with line, stream and reason', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const path = join(mkdtempSync(join(tmpdir(), 'dead-letter-')), 'bad.jsonl');
     const bad = JSON.stringify(record('users', { id: 1.5 }));
     const result = await runTestDestination(Noop, {
@@ -428,11 +393,7 @@ describe('the batching loop', () => {
   });
 
   it('fails on the first invalid record by default, naming line, stream and what to do', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       messages: [
         users,
@@ -458,11 +419,7 @@ describe('the batching loop', () => {
   });
 
   it('checks date-time formats but accepts a date-time without a zone', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const events = schema('events', { at: { type: 'string', format: 'date-time' } });
     const ok = await runTestDestination(Noop, {
       messages: [
@@ -478,11 +435,7 @@ describe('the batching loop', () => {
   });
 
   it('validates nothing when validation is off, but still requires key properties', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const loose = await runTestDestination(Noop, {
       messages: [users, record('users', { id: 'not a number' })],
       settings: { validateRecords: false },
@@ -496,11 +449,7 @@ describe('the batching loop', () => {
   });
 
   it('skips unknown message types with one warning per type, and accepts lower-case types', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       messages: [
         { type: 'schema', stream: 'users', schema: users.schema, key_properties: ['id'] },
@@ -518,11 +467,7 @@ describe('the batching loop', () => {
   });
 
   it('bounds memory with many streams by flushing the largest stream first', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const messages: object[] = [];
     for (let s = 0; s < 50; s++) messages.push(schema(`s${s}`, { id: { type: 'integer' } }));
     messages.push(record('s0', { id: 0 }), record('s0', { id: 1 }), record('s0', { id: 2 }));

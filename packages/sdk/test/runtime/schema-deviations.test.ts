@@ -12,6 +12,7 @@ import {
 } from '../../src/index';
 import { runTestDestination } from '../../src/testing/index';
 import { record, schema, state } from '../support/messages';
+import { noopDestination } from '../support/noop-destination';
 
 const people = schema(
   'people',
@@ -147,11 +148,7 @@ describe('ACTIVATE_VERSION before the first SCHEMA', () => {
   });
 
   it('still refuses a RECORD before any SCHEMA', async () => {
-    @Destination()
-    class Noop {
-      @ExportBatch
-      write() {}
-    }
+    const Noop = noopDestination();
     const result = await runTestDestination(Noop, {
       messages: [{ type: 'ACTIVATE_VERSION', stream: 'people', version: 1 }, record('people', { id: 1 })],
     });
