@@ -59,6 +59,14 @@ const schemaLine = (stream: string, properties: Record<string, object>) =>
   JSON.stringify({ type: 'SCHEMA', stream, schema: { type: 'object', properties }, key_properties: ['id'] });
 const recordLine = (stream: string, record: object) => JSON.stringify({ type: 'RECORD', stream, record });
 
+/** Two streams whose names differ only in case, a record each. */
+const CASE_PAIR = singer(
+  schemaLine('Users', { id: { type: 'integer' } }),
+  recordLine('Users', { id: 1 }),
+  schemaLine('users', { id: { type: 'integer' } }),
+  recordLine('users', { id: 2 }),
+);
+
 describe('hostile stream and property names in dest-csv', () => {
   it('writes every stream to its own file inside output_path and nowhere else', async () => {
     const dir = tempDir('hostile-csv');
@@ -100,17 +108,11 @@ describe('hostile stream and property names in dest-csv', () => {
     const dir = tempDir('case-csv');
     try {
       writeFileSync(join(dir.path, 'config.json'), JSON.stringify({ output_path: join(dir.path, 'out') }));
-      const id = { id: { type: 'integer' } };
       const result = await runBin(DEST_CSV, ['--config', join(dir.path, 'config.json')], {
         stages: [
           {
             send: [
-              singer(
-                schemaLine('Users', id),
-                recordLine('Users', { id: 1 }),
-                schemaLine('users', id),
-                recordLine('users', { id: 2 }),
-              ),
+              CASE_PAIR,
             ],
           },
         ],
@@ -254,17 +256,11 @@ describe('hostile stream and property names in dest-postgres', () => {
   it('refuses two streams whose names differ only in case instead of mixing their rows in one table', async () => {
     const t = await prepare('case_streams_pg');
     try {
-      const id = { id: { type: 'integer' } };
       const result = await runBin(DEST_POSTGRES, ['--config', t.config], {
         stages: [
           {
             send: [
-              singer(
-                schemaLine('Users', id),
-                recordLine('Users', { id: 1 }),
-                schemaLine('users', id),
-                recordLine('users', { id: 2 }),
-              ),
+              CASE_PAIR,
             ],
           },
         ],
