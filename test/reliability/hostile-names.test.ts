@@ -111,9 +111,7 @@ describe('hostile stream and property names in dest-csv', () => {
       const result = await runBin(DEST_CSV, ['--config', join(dir.path, 'config.json')], {
         stages: [
           {
-            send: [
-              CASE_PAIR,
-            ],
+            send: [CASE_PAIR],
           },
         ],
       });
@@ -259,9 +257,7 @@ describe('hostile stream and property names in dest-postgres', () => {
       const result = await runBin(DEST_POSTGRES, ['--config', t.config], {
         stages: [
           {
-            send: [
-              CASE_PAIR,
-            ],
+            send: [CASE_PAIR],
           },
         ],
       });
