@@ -2,7 +2,7 @@
 // conformance kit by folder-destination.test.ts, so the README's example cannot rot.
 import { closeSync, fsyncSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { IsBoolean, IsString } from 'class-validator';
+import { IsString } from 'class-validator';
 import {
   Destination,
   EncodeWith,
@@ -11,6 +11,7 @@ import {
   OnSchema,
   SdcValues,
   Setting,
+  TableSetting,
   foldName,
   normalizeSchema,
   type EncodedBatchContext,
@@ -25,8 +26,7 @@ export class FolderConfig {
   @IsString()
   folder = 'out';
 
-  @Setting({ name: 'add_record_metadata', description: 'Add the _sdc_* columns.' })
-  @IsBoolean()
+  @TableSetting.recordMetadata() // add_record_metadata, as every destination declares it
   addRecordMetadata = false;
 }
 
