@@ -63,7 +63,7 @@ const { values: opts } = parseArgs({
 });
 if (opts.help) {
   process.stdout.write(
-    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,d0,e0,f,fk,fp,dd,ddu,ddr,s0,s,sa,st,spa,spt] [--input standard,real]\n' +
+    'Usage: node bench/run.mjs [--records N] [--runs N] [--only a,a2,b,br,c,d,e,d0,e0,d1,e1,f,fk,fp,dd,ddu,ddr,s0,s,sa,st,spa,spt] [--input standard,real]\n' +
       '                          [--pg-host H --pg-port P --pg-user U --pg-database D]\n' +
       '       node bench/run.mjs --rss-growth [--rss-records 1000000,5000000] [--runs N]\n' +
       '       node bench/run.mjs --concurrent [--concurrent-records 200000] [--runs N]\n' +
@@ -419,6 +419,29 @@ const ROWS = {
     0.5,
     {
       encode_threads: 0,
+    },
+  ),
+  // Optional: the same with one encode thread (the default from 3 cores; on 2 dest-postgres's default is 0).
+  d1: postgresRow(
+    'd',
+    'dest-postgres append-only, encode_threads 1',
+    'bench_append',
+    'append-only',
+    ['f', 'fp'],
+    0.7,
+    {
+      encode_threads: 1,
+    },
+  ),
+  e1: postgresRow(
+    'e',
+    'dest-postgres upsert, encode_threads 1',
+    'bench_upsert',
+    'upsert',
+    ['fk', 'fkp'],
+    0.5,
+    {
+      encode_threads: 1,
     },
   ),
   f: copyRow('COPY FROM STDIN, tables as append-only creates them', 'bench_copy', 'append-only', false),
