@@ -229,7 +229,11 @@ function dirBytes(dir) {
 
 // ---------------------------------------------------------------- rows
 
-const bin = (pkg) => join(ROOT, 'packages', pkg, 'bin', `${pkg}.js`);
+const bin = (pkg, root = ROOT) => join(root, 'packages', pkg, 'bin', `${pkg}.js`);
+
+// Rows bo, co, do and eo: (b) to (e) run from another checkout, built (BENCH_BEFORE=<its path>), interleaved with
+// this one's rounds, so that "not slower than commit X" is measured in one run on the same machine state.
+const BEFORE = process.env.BENCH_BEFORE;
 
 function writeConfig(name, config) {
   const file = join(TMP_DIR, `${name}.json`);
@@ -255,13 +259,13 @@ const BATCH_MB = { b: 100, br: 100, be: 100, c: 10, d: 20, e: 20 };
 const rssTarget = (id) => 2 * BATCH_MB[id] + 80;
 
 /** Row (b) and its variants: bench/noop-destination.mjs in one of its modes (see there). */
-function noopRow(id, mode, label, target) {
+function noopRow(id, mode, label, target, root = ROOT) {
   return {
     label,
     reference: 'a2',
     target,
     rssTarget: target === undefined ? undefined : rssTarget(id),
-    command: () => ({ args: [join(ROOT, 'bench', 'noop-destination.mjs')], env: { BENCH_NOOP_MODE: mode } }),
+    command: () => ({ args: [join(root, 'bench', 'noop-destination.mjs')], env: { BENCH_NOOP_MODE: mode } }),
     check: (result, manifest, logFile) => {
       const problem = checkFinalState(result, manifest);
       if (problem) return problem;
@@ -274,11 +278,42 @@ function noopRow(id, mode, label, target) {
   };
 }
 
+/** Row (c): dest-csv into a fresh directory, checked by the bytes written and, in the first run, the rows. */
+function csvRow(label, target, root = ROOT) {
+  return {
+    label,
+    reference: 'a2',
+    target,
+    rssTarget: rssTarget('c'),
+    command: (run) => {
+      const out = join(TMP_DIR, `csv-out-${run}`);
+      rmSync(out, { recursive: true, force: true });
+      mkdirSync(out, { recursive: true });
+      const config = writeConfig('dest-csv', { output_path: out });
+      return { args: [bin('dest-csv', root), '--config', config], out };
+    },
+    check: async (result, manifest, _logFile, prepared, run) => {
+      try {
+        const problem = checkFinalState(result, manifest);
+        if (problem) return problem;
+        // The CSV holds the same values as the input minus JSON's keys and quoting: far below that means files
+        // are missing (a placeholder destination writes nothing). The first run's rows are also counted.
+        const bytes = dirBytes(prepared.out);
+        if (bytes < manifest.bytes * 0.3)
+          return `only ${bytes} bytes of CSV written for ${manifest.bytes} bytes of input`;
+        return run === 1 ? await checkCsvCounts(prepared.out, manifest) : undefined;
+      } finally {
+        rmSync(prepared.out, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
 /**
  * Rows (d) and (e): dest-postgres into its own freshly dropped schema, checked by the tables' row counts; `extra`
  * settings on top of the bench's (rows d0/e0: encode_threads 0).
  */
-function postgresRow(id, label, schema, loadMethod, reference, target, extra = {}) {
+function postgresRow(id, label, schema, loadMethod, reference, target, extra = {}, root = ROOT) {
   return {
     label,
     reference,
@@ -288,7 +323,7 @@ function postgresRow(id, label, schema, loadMethod, reference, target, extra = {
       resetSchema(schema);
       return {
         args: [
-          bin('dest-postgres'),
+          bin('dest-postgres', root),
           '--config',
           writeConfig(`dest-postgres-${id}`, { ...postgresConfig(schema, loadMethod), ...extra }),
         ],
@@ -369,33 +404,7 @@ const ROWS = {
   br: noopRow('br', 'records', 'SDK loop, export takes every record'),
   // Optional: the encode stage encoding '' (the path dest-csv, dest-postgres and dest-duckdb use), nothing encoded.
   be: noopRow('be', 'encode', 'SDK loop, encode stage no-op'),
-  c: {
-    label: 'dest-csv',
-    reference: 'a2',
-    target: 0.8,
-    rssTarget: rssTarget('c'),
-    command: (run) => {
-      const out = join(TMP_DIR, `csv-out-${run}`);
-      rmSync(out, { recursive: true, force: true });
-      mkdirSync(out, { recursive: true });
-      const config = writeConfig('dest-csv', { output_path: out });
-      return { args: [bin('dest-csv'), '--config', config], out };
-    },
-    check: async (result, manifest, _logFile, prepared, run) => {
-      try {
-        const problem = checkFinalState(result, manifest);
-        if (problem) return problem;
-        // The CSV holds the same values as the input minus JSON's keys and quoting: far below that means files
-        // are missing (a placeholder destination writes nothing). The first run's rows are also counted.
-        const bytes = dirBytes(prepared.out);
-        if (bytes < manifest.bytes * 0.3)
-          return `only ${bytes} bytes of CSV written for ${manifest.bytes} bytes of input`;
-        return run === 1 ? await checkCsvCounts(prepared.out, manifest) : undefined;
-      } finally {
-        rmSync(prepared.out, { recursive: true, force: true });
-      }
-    },
-  },
+  c: csvRow('dest-csv', 0.8),
   d: postgresRow('d', 'dest-postgres append-only', 'bench_append', 'append-only', ['f', 'fp'], 0.7),
   e: postgresRow('e', 'dest-postgres upsert', 'bench_upsert', 'upsert', ['fk', 'fkp'], 0.5),
   // Optional: (d) and (e) with the encoder on the main thread (encode_threads 0), beside the default's threads.
@@ -463,6 +472,30 @@ const ROWS = {
   ),
   // dest-duckdb append-only (dd) and upsert (ddu) against DuckDB's own read_csv of the same rows (ddr).
   ...duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState }),
+  ...(BEFORE && {
+    bo: noopRow('b', 'none', `SDK loop, no-op export, at ${BEFORE}`, undefined, BEFORE),
+    co: csvRow(`dest-csv at ${BEFORE}`, undefined, BEFORE),
+    do: postgresRow(
+      'd',
+      `dest-postgres append-only at ${BEFORE}`,
+      'bench_append',
+      'append-only',
+      ['f', 'fp'],
+      undefined,
+      {},
+      BEFORE,
+    ),
+    eo: postgresRow(
+      'e',
+      `dest-postgres upsert at ${BEFORE}`,
+      'bench_upsert',
+      'upsert',
+      ['fk', 'fkp'],
+      undefined,
+      {},
+      BEFORE,
+    ),
+  }),
 };
 
 // ---------------------------------------------------------------- running and reporting
