@@ -6,7 +6,7 @@
 //
 // Every row runs as a separate process, rows interleaved round by round (a b c d e f, a b c d e f, ...) so slow
 // drift of the machine affects every row alike; the median wall time of each row is quoted.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   closeSync,
   createReadStream,
@@ -234,6 +234,8 @@ const bin = (pkg, root = ROOT) => join(root, 'packages', pkg, 'bin', `${pkg}.js`
 // Rows bo, co, do and eo: (b) to (e) run from another checkout, built (BENCH_BEFORE=<its path>), interleaved with
 // this one's rounds, so that "not slower than commit X" is measured in one run on the same machine state.
 const BEFORE = process.env.BENCH_BEFORE;
+const BEFORE_COMMIT =
+  BEFORE && execFileSync('git', ['-C', BEFORE, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
 
 function writeConfig(name, config) {
   const file = join(TMP_DIR, `${name}.json`);
@@ -473,11 +475,11 @@ const ROWS = {
   // dest-duckdb append-only (dd) and upsert (ddu) against DuckDB's own read_csv of the same rows (ddr).
   ...duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState }),
   ...(BEFORE && {
-    bo: noopRow('b', 'none', `SDK loop, no-op export, at ${BEFORE}`, undefined, BEFORE),
-    co: csvRow(`dest-csv at ${BEFORE}`, undefined, BEFORE),
+    bo: noopRow('b', 'none', `SDK loop, no-op export, at ${BEFORE_COMMIT}`, undefined, BEFORE),
+    co: csvRow(`dest-csv at ${BEFORE_COMMIT}`, undefined, BEFORE),
     do: postgresRow(
       'd',
-      `dest-postgres append-only at ${BEFORE}`,
+      `dest-postgres append-only at ${BEFORE_COMMIT}`,
       'bench_append',
       'append-only',
       ['f', 'fp'],
@@ -487,7 +489,7 @@ const ROWS = {
     ),
     eo: postgresRow(
       'e',
-      `dest-postgres upsert at ${BEFORE}`,
+      `dest-postgres upsert at ${BEFORE_COMMIT}`,
       'bench_upsert',
       'upsert',
       ['fk', 'fkp'],
