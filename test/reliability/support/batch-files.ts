@@ -13,15 +13,7 @@ export function batchDir(): string {
   return mkdtempSync(join(tmpdir(), 'singer-batch-'));
 }
 
-/**
- * Writes one file per chunk of raw record lines (JSON texts, so exact numbers stay as written) and returns the
- * BATCH message line announcing them. `compression: 'none'` writes the lines as they are, to `.jsonl` files.
- */
-export function batchLine(
-  dir: string,
-  stream: string,
-  chunks: readonly (readonly string[])[],
-  compression: 'gzip' | 'none' = 'gzip',
-): string {
-  return JSON.stringify(writeBatchFiles(dir, stream, chunks, compression));
+/** `writeBatchFiles`' BATCH message as the line to send (its arguments as they are). */
+export function batchLine(...args: Parameters<typeof writeBatchFiles>): string {
+  return JSON.stringify(writeBatchFiles(...args));
 }
