@@ -23,7 +23,7 @@ export {
   type LoadCase,
 } from './conformance-cases';
 export { sameValue } from './same-value';
-export { packagesLoadedBy } from './packages-loaded';
+export { assertEncoderModuleLight, packagesLoadedBy, type LightModuleCheck } from './packages-loaded';
 export { writeBatchFiles, type BatchFixture } from './write-batch-files';
 // What a destination's own tests need besides running it: a validated config instance, and a logger to read.
 export { validateConfig } from '../config/validate-config';
