@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ExactNumber, parseJsonExact, stringifyJson } from '../../src/index';
+import { numberLiteral } from '../support/number-literals';
 
 describe('exact numbers', () => {
   it('keep integers beyond 2^53 and long decimals digit for digit', () => {
@@ -49,27 +50,7 @@ describe('exact numbers', () => {
   });
 
   it('never change a number literal: every literal comes back as the same number or the same text', () => {
-    const digits = (min: number, max: number) =>
-      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
-    const literal = fc
-      .tuple(
-        fc.constantFrom('', '-'),
-        fc.oneof(
-          fc.constant('0'),
-          fc.tuple(fc.constantFrom(...'123456789'), digits(0, 30)).map(([a, b]) => a + b),
-        ),
-        fc.option(
-          digits(1, 30).map((d) => `.${d}`),
-          { nil: '' },
-        ),
-        fc.option(
-          fc
-            .tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 4))
-            .map((p) => p.join('')),
-          { nil: '' },
-        ),
-      )
-      .map((parts) => parts.join(''));
+    const literal = numberLiteral(30);
     fc.assert(
       fc.property(literal, (text) => {
         const { value } = parseJsonExact(`{"n":${text}}`);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { isSafeNumber, parse as parseLossless } from 'lossless-json';
 import { ExactNumber, parseJsonExact } from '../../src/index';
+import { numberLiteral as numberLiteralOf } from '../support/number-literals';
 
 /**
  * The oracle: the exact parse as it was before the marker walk, lossless-json's parser, with an ExactNumber for
@@ -31,30 +32,9 @@ function holdsExactNumber(value: unknown): boolean {
   return typeof value === 'object' && value !== null && Object.values(value).some(holdsExactNumber);
 }
 
-const digits = (min: number, max: number) =>
-  fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
-
 /** Number literals of every spelling, with many that a double cannot hold (long, tiny, huge, -0, 2^53 ± 1). */
 const numberLiteral = fc.oneof(
-  fc
-    .tuple(
-      fc.constantFrom('', '-'),
-      fc.oneof(
-        fc.constant('0'),
-        fc.tuple(fc.constantFrom(...'123456789'), digits(0, 40)).map(([a, b]) => a + b),
-      ),
-      fc.option(
-        digits(1, 40).map((d) => `.${d}`),
-        { nil: '' },
-      ),
-      fc.option(
-        fc
-          .tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '+', '-'), digits(1, 4))
-          .map((p) => p.join('')),
-        { nil: '' },
-      ),
-    )
-    .map((parts) => parts.join('')),
+  numberLiteralOf(40),
   fc.constantFrom(
     '-0',
     '-0.0',
