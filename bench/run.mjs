@@ -395,20 +395,54 @@ function startupRow(label, args, expect, wallTarget) {
   };
 }
 
+/**
+ * Rows (b) to (e) run from the checkout at `root`. For another checkout (rows bo to eo) `at` names its commit in
+ * the labels and the rows have no targets: they are the before of this checkout's rows, the same rows but for that.
+ */
+function sdkRows(root, at) {
+  const label = (text) => (at === undefined ? text : `${text} at ${at}`);
+  const target = (value) => (at === undefined ? value : undefined);
+  return {
+    b: noopRow('b', 'none', label('SDK loop, validation on, no-op export'), target(0.8), root),
+    c: csvRow(label('dest-csv'), target(0.8), root),
+    d: postgresRow(
+      'd',
+      label('dest-postgres append-only'),
+      'bench_append',
+      'append-only',
+      ['f', 'fp'],
+      target(0.7),
+      {},
+      root,
+    ),
+    e: postgresRow(
+      'e',
+      label('dest-postgres upsert'),
+      'bench_upsert',
+      'upsert',
+      ['fk', 'fkp'],
+      target(0.5),
+      {},
+      root,
+    ),
+  };
+}
+const SDK_ROWS = sdkRows(ROOT);
+
 const ROWS = {
   // The first wave's reference, kept for comparison: split2 decodes whole reads and splits the text with a regex.
   a: baselineRow('split2 + JSON.parse', []),
   // The reference for a-c: split the raw bytes at each LF and JSON.parse each line, as the SDK's reader does.
   a2: baselineRow('byte split + JSON.parse (reference)', ['--split', 'bytes']),
-  b: noopRow('b', 'none', 'SDK loop, validation on, no-op export', 0.8),
+  b: SDK_ROWS.b,
   // Without a target: the same with an export that takes every record, which a lazily parsing SDK must then
   // parse again. The gap between (b) and (br) is what handing records over costs.
   br: noopRow('br', 'records', 'SDK loop, export takes every record'),
   // Optional: the encode stage encoding '' (the path dest-csv, dest-postgres and dest-duckdb use), nothing encoded.
   be: noopRow('be', 'encode', 'SDK loop, encode stage no-op'),
-  c: csvRow('dest-csv', 0.8),
-  d: postgresRow('d', 'dest-postgres append-only', 'bench_append', 'append-only', ['f', 'fp'], 0.7),
-  e: postgresRow('e', 'dest-postgres upsert', 'bench_upsert', 'upsert', ['fk', 'fkp'], 0.5),
+  c: SDK_ROWS.c,
+  d: SDK_ROWS.d,
+  e: SDK_ROWS.e,
   // Optional: (d) and (e) with the encoder on the main thread (encode_threads 0), beside the default's threads.
   d0: postgresRow(
     'd',
@@ -474,30 +508,9 @@ const ROWS = {
   ),
   // dest-duckdb append-only (dd) and upsert (ddu) against DuckDB's own read_csv of the same rows (ddr).
   ...duckdbRows({ ROOT, TMP_DIR, bin, writeConfig, checkFinalState }),
-  ...(BEFORE && {
-    bo: noopRow('b', 'none', `SDK loop, no-op export, at ${BEFORE_COMMIT}`, undefined, BEFORE),
-    co: csvRow(`dest-csv at ${BEFORE_COMMIT}`, undefined, BEFORE),
-    do: postgresRow(
-      'd',
-      `dest-postgres append-only at ${BEFORE_COMMIT}`,
-      'bench_append',
-      'append-only',
-      ['f', 'fp'],
-      undefined,
-      {},
-      BEFORE,
-    ),
-    eo: postgresRow(
-      'e',
-      `dest-postgres upsert at ${BEFORE_COMMIT}`,
-      'bench_upsert',
-      'upsert',
-      ['fk', 'fkp'],
-      undefined,
-      {},
-      BEFORE,
-    ),
-  }),
+  // (bo) to (eo): the same rows from the other checkout.
+  ...(BEFORE &&
+    Object.fromEntries(Object.entries(sdkRows(BEFORE, BEFORE_COMMIT)).map(([id, row]) => [`${id}o`, row]))),
 };
 
 // ---------------------------------------------------------------- running and reporting
