@@ -1,22 +1,18 @@
-import { NameClaims, foldName, foldNames, type NameRules } from '@singer-dest/sdk/toolkit';
+import {
+  NameClaims,
+  foldName,
+  foldNames,
+  quoteIdent,
+  streamTableName,
+  type NameRules,
+} from '@singer-dest/sdk/toolkit';
 import { PostgresDestinationError } from './errors';
 
 /** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */
 export const MAX_IDENTIFIER_BYTES = 63;
 
-/**
- * Quotes an identifier for SQL: always double-quoted, embedded quotes doubled, so reserved words, capitals,
- * spaces, semicolons and unicode are all just names.
- *
- * @example
- * ```ts
- * quoteIdent('select'); // '"select"'
- * quoteIdent('a"b');    // '"a""b"'
- * ```
- */
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** Quotes an identifier for SQL: the SDK toolkit's, shared with dest-duckdb. */
+export { quoteIdent } from '@singer-dest/sdk/toolkit';
 
 /** `schema.table`, both quoted. */
 export function qualify(schema: string, table: string): string {
@@ -115,9 +111,6 @@ export interface TableName {
  * ```
  */
 export function tableNameOf(stream: string, defaultSchema: string | undefined): TableName {
-  const parts = stream.split('-');
-  const named = (parts.length === 2 || parts.length === 3) && parts.every((p) => p.length > 0);
-  const table = named ? parts[parts.length - 1]! : stream;
-  const schema = defaultSchema ?? (named ? parts[parts.length - 2]! : 'public');
+  const { schema, table } = streamTableName(stream, { defaultSchema, fallbackSchema: 'public' });
   return { schema: toPgName(schema), table: toPgName(table) };
 }
