@@ -53,6 +53,11 @@ function decimalOf(type: string): [number, number] | undefined {
   return decimals.get(type);
 }
 
+/** A value as a misfit's message shows it: made only for a misfit, not for every value that fits. */
+const shown = (value: number | ExactNumber) => String(value).slice(0, 40);
+const beyondOf = (value: number | ExactNumber, type: string) =>
+  `${shown(value)} is beyond ${type}; give the property a maximum/minimum in the schema (HUGEINT to 2^127)`;
+
 /** Why a value cannot be stored exactly in a column of `type`, or undefined when it can. */
 export function misfitOf(value: unknown, type: string): string | undefined {
   if (typeof value !== 'number' && !(value instanceof ExactNumber)) return undefined;
@@ -61,20 +66,18 @@ export function misfitOf(value: unknown, type: string): string | undefined {
   const shape = numericShape(type);
   const digits = shape && digitsOf(value);
   if (shape === undefined || digits === undefined) return undefined;
-  const shown = String(value).slice(0, 40);
   if (digits.fraction > shape.scale) {
     return limit === undefined
-      ? `${shown} has ${digits.fraction} decimals; ${type} keeps ${shape.scale} and would round it`
-      : `${shown} is not a whole number, and ${type} holds only those`;
+      ? `${shown(value)} has ${digits.fraction} decimals; ${type} keeps ${shape.scale} and would round it`
+      : `${shown(value)} is not a whole number, and ${type} holds only those`;
   }
   if (limit !== undefined) {
-    const beyond = `${shown} is beyond ${type}; give the property a maximum/minimum in the schema (HUGEINT to 2^127)`;
-    if (digits.integer > 40) return beyond;
+    if (digits.integer > 40) return beyondOf(value, type);
     const n = BigInt(plainNumberText(value));
-    return n >= limit || n < -limit ? beyond : undefined;
+    return n >= limit || n < -limit ? beyondOf(value, type) : undefined;
   }
   return digits.integer > shape.int
-    ? `${shown} has ${digits.integer} integer digits; ${type} holds ${shape.int}`
+    ? `${shown(value)} has ${digits.integer} integer digits; ${type} holds ${shape.int}`
     : undefined;
 }
 
