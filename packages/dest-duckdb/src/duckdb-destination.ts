@@ -28,7 +28,14 @@ import { widerType } from './column-types';
 import { databaseFileOf, DuckDbConfig } from './config';
 import { CSV_ROWS, type CsvRowFacts, type CsvRowNotes } from './csv-rows';
 import { DuckDbDestinationError } from './errors';
-import { collision, streamTableOf, tableNameOf, type StreamColumn, type StreamTable } from './stream-table';
+import {
+  collision,
+  marksKeyOnlyDeletes,
+  streamTableOf,
+  tableNameOf,
+  type StreamColumn,
+  type StreamTable,
+} from './stream-table';
 import { ensureTable, inTransaction, loadStatements, readCsvSql, type BatchLoad } from './table-sql';
 
 /**
@@ -122,8 +129,8 @@ export class DuckDbDestination {
   /** Records become CSV rows in the SDK's encode stage (on its worker threads), from these facts. */
   @EncodeWith(CSV_ROWS)
   rowFacts({ streamState, config }: EncoderFactsContext<DuckDbConfig, StreamTable>): CsvRowFacts {
-    const { columns, keys, upsert } = streamState;
-    const keyOnlyOf = upsert && !config.hardDelete ? keys : undefined;
+    const { columns, keys } = streamState;
+    const keyOnlyOf = marksKeyOnlyDeletes(streamState, config.hardDelete) ? keys : undefined;
     return { columns, keyOnlyOf, runStartedAtUs: this.sdc.runStartedAtUs };
   }
 
@@ -154,7 +161,7 @@ export class DuckDbDestination {
       keys: table.keys,
       upsert: table.upsert,
       hardDelete: context.config.hardDelete,
-      keyOnlyFlag: table.upsert && !context.config.hardDelete,
+      keyOnlyFlag: marksKeyOnlyDeletes(table, context.config.hardDelete),
       longestRow: Math.max(0, ...context.notes.map((n) => n.longestRow)),
     };
     try {

@@ -111,3 +111,10 @@ export function streamTableOf(
     overwrite: method === 'overwrite',
   };
 }
+
+/**
+ * Whether a stream's rows say if they are key-only deletes (which keep the row's other values): an upsert without
+ * hard_delete (with it, a delete removes the row). The encoder's facts and the batch's load both ask.
+ */
+export const marksKeyOnlyDeletes = (table: StreamTable, hardDelete: boolean): boolean =>
+  table.upsert && !hardDelete;
