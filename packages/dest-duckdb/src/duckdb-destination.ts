@@ -45,8 +45,8 @@ import { ensureTable, inTransaction, loadStatements, readCsvSql, type BatchLoad 
 const MEMORY_LIMIT = '1GB';
 
 /**
- * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (the batch's rows
- * appended to a staging table as DuckDB data chunks, then inserted, or deduplicated and upserted by key),
+ * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (the batch's CSV
+ * rows read by DuckDB's read_csv and inserted, or staged, deduplicated and upserted by key),
  * committed to the WAL before the SDK writes the STATE that covers it.
  *
  * @example
