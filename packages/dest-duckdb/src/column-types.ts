@@ -7,7 +7,7 @@ import {
 } from '@singer-dest/sdk/toolkit';
 
 /** The type of a number whose schema fixes no scale: 29 integer digits and 9 decimals. */
-export const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
+const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
 const LIMITS: Record<string, bigint> = { BIGINT: 2n ** 63n, HUGEINT: 2n ** 127n };
 
 /**

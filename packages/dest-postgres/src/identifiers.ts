@@ -20,7 +20,7 @@ export function qualify(schema: string, table: string): string {
 }
 
 /** PostgreSQL's names: lower-cased (so unquoted SQL finds them too), at most 63 bytes. */
-export const PG_NAME_RULES: NameRules = { maxBytes: MAX_IDENTIFIER_BYTES, case: 'lower' };
+const PG_NAME_RULES: NameRules = { maxBytes: MAX_IDENTIFIER_BYTES, case: 'lower' };
 
 /**
  * The PostgreSQL name for a stream, schema or property name ({@link PG_NAME_RULES}): lower-cased, and when over
