@@ -36,7 +36,14 @@ import {
   type StreamColumn,
   type StreamTable,
 } from './stream-table';
-import { ensureTable, inTransaction, loadStatements, readCsvSql, type BatchLoad } from './table-sql';
+import {
+  alterTypeSql,
+  ensureTable,
+  inTransaction,
+  loadStatements,
+  readCsvSql,
+  type BatchLoad,
+} from './table-sql';
 
 /**
  * DuckDB's own memory: its buffer pool (blocks of the file, the staged batch) stays under this, not 80% of RAM
@@ -168,7 +175,7 @@ export class DuckDbDestination {
       await writeFile(file, context.encoded);
       await inTransaction(this.db, async () => {
         for (const column of widened.keys())
-          await this.db.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(column.name)} TYPE ${column.type}`);
+          await this.db.run(alterTypeSql(qualified, column.name, column.type));
         if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
         for (const sql of loadStatements(load)) await this.db.run(sql);
       });

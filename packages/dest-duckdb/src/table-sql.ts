@@ -8,6 +8,10 @@ export interface WantedColumn {
   type: string;
 }
 
+/** The statement that gives a column of `qualified` a wider type (see {@link widerType}). */
+export const alterTypeSql = (qualified: string, column: string, type: string): string =>
+  `ALTER TABLE ${qualified} ALTER ${quoteIdent(column)} TYPE ${type}`;
+
 /**
  * Creates the table, or brings it to `wanted`: adds missing columns and widens types (see {@link widerType}).
  * Returns every column's type afterwards, which is what the stream's values are encoded for.
@@ -39,8 +43,7 @@ export async function ensureTable(
     const wider = current === undefined ? type : widerType(current, type);
     if (current === undefined)
       await connection.run(`ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(name)} ${type}`);
-    else if (wider !== current)
-      await connection.run(`ALTER TABLE ${qualified} ALTER ${quoteIdent(name)} TYPE ${wider}`);
+    else if (wider !== current) await connection.run(alterTypeSql(qualified, name, wider));
     types.set(name, wider);
   }
   return types;
