@@ -69,6 +69,13 @@ export class EncodeStage {
     batchedAt: Number.NaN,
   };
 
+  /**
+   * Whether records are encoded as they are read ({@link EncodeStage.encodeAsRead}), from the record parsed to
+   * validate it: with no threads and an encoder that does not use `batchedAt`, which is not known yet then. The
+   * other ways parse each line again when its batch is sealed. Fixed for the run (the loop asks per record).
+   */
+  readonly encodesAsRead: boolean;
+
   constructor(
     private readonly options: {
       encoder: EncoderModule;
@@ -78,7 +85,9 @@ export class EncodeStage {
       failFast: boolean;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.encodesAsRead = options.threads === 0 && options.encoder.usesBatchedAt === false;
+  }
 
   /**
    * A stream's new encoder facts (its schema or state changed; its buffered records were flushed first). The
@@ -109,14 +118,6 @@ export class EncodeStage {
     return handle;
   }
 
-  /**
-   * Whether records are encoded as they are read ({@link EncodeStage.encodeAsRead}), from the record parsed to
-   * validate it: with no threads and an encoder that does not use `batchedAt`, which is not known yet then. The
-   * other ways parse each line again when its batch is sealed.
-   */
-  get encodesAsRead(): boolean {
-    return this.options.threads === 0 && this.options.encoder.usesBatchedAt === false;
-  }
 
   /**
    * Encodes one record as it is read (see {@link EncodeStage.encodesAsRead}); `batchedAt` is NaN. Returns its
