@@ -1,5 +1,5 @@
 import type { RecordMessage } from '../contexts';
-import type { EncodeFunction, EncodeMeta, RecordEncoder } from '../encoder';
+import type { EncodeMeta, RecordEncoder } from '../encoder';
 import { parseJsonExact } from '../json/parse-json';
 import { eachLine, type LineBytes } from './line-bytes';
 
@@ -76,11 +76,6 @@ export interface PartLines {
   lineNumbers: ArrayLike<number>;
   receivedAt: ArrayLike<number>;
   batchedAt: number;
-}
-
-/** A built encoder in one shape: a factory may return the bare function. */
-export function asRecordEncoder(built: RecordEncoder | EncodeFunction): RecordEncoder {
-  return typeof built === 'function' ? { encode: built } : built;
 }
 
 /**

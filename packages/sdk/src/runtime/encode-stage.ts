@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import type { RecordMessage } from '../contexts';
 import type { EncodeMeta, EncoderFactory, EncoderModule, RecordEncoder } from '../encoder';
 import { DestinationError, HandlerError, SdkError, describeError } from '../errors';
-import { asRecordEncoder, encodeLines, type PartLines } from './encode-lines';
+import { encodeLines, type PartLines } from './encode-lines';
 import type { RejectionReason } from './encode-protocol';
 import { EncodeThread, type EncodedReply } from './encode-threads';
 import type { LineBytes } from './line-bytes';
-import { loadEncoderFactory } from './load-encoder';
+import { buildStreamEncoder, loadEncoderFactory } from './load-encoder';
 import type { BoundHandlers } from './bind-handlers';
 import { defaultEncodeThreads, type RunSettings } from './settings';
 import type { StreamBatch } from './stream-batch';
@@ -118,7 +118,6 @@ export class EncodeStage {
     return handle;
   }
 
-
   /**
    * Encodes one record as it is read (see {@link EncodeStage.encodesAsRead}); `batchedAt` is NaN. Returns its
    * text, or what the encoder threw for a record it refuses; throws the run's failure when the encoder cannot be
@@ -172,11 +171,7 @@ export class EncodeStage {
       try {
         this.factory ??= loadEncoderFactory(this.options.encoder);
         const { logger } = this.options;
-        const tools = {
-          stream: handle.stream,
-          warn: (f: Record<string, unknown>, m: string) => logger.warn(f, m),
-        };
-        encoder = asRecordEncoder(this.factory(handle.facts, tools));
+        encoder = buildStreamEncoder(this.factory, handle.stream, handle.facts, (f, m) => logger.warn(f, m));
       } catch (error) {
         throw this.failureOf(error, handle.stream);
       }

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { EncoderFactory, RecordEncoder } from '../encoder';
-import { asRecordEncoder, encodeLines } from './encode-lines';
+import { encodeLines } from './encode-lines';
 import {
   reasonOf,
   type EncodeRequest,
@@ -14,7 +14,7 @@ import {
   type PartReply,
   type PartRequest,
 } from './encode-protocol';
-import { loadEncoderFactory } from './load-encoder';
+import { buildStreamEncoder, loadEncoderFactory } from './load-encoder';
 
 const { encoder: encoderModule } = workerData as EncodeWorkerData;
 let factory: EncoderFactory | undefined;
@@ -28,11 +28,9 @@ function encoderOf(id: number): RecordEncoder {
   if (encoder === undefined) {
     const known = facts.get(id)!;
     factory ??= loadEncoderFactory(encoderModule);
-    const tools = {
-      stream: known.stream,
-      warn: (f: Record<string, unknown>, m: string) => warnings.push({ fields: f, message: m }),
-    };
-    encoder = asRecordEncoder(factory(known.facts, tools));
+    encoder = buildStreamEncoder(factory, known.stream, known.facts, (fields, message) =>
+      warnings.push({ fields, message }),
+    );
     built.set(id, encoder);
   }
   return encoder;

@@ -1,4 +1,4 @@
-import type { EncoderFactory, EncoderModule } from '../encoder';
+import type { EncoderFactory, EncoderModule, EncoderTools, RecordEncoder } from '../encoder';
 import { SdkError, describeError } from '../errors';
 
 /**
@@ -34,4 +34,23 @@ export function loadEncoderFactory(encoder: EncoderModule): EncoderFactory {
     );
   }
   return factory as EncoderFactory;
+}
+
+/**
+ * Builds one stream's encoder from its facts with the factory, in one shape (a factory may return the bare
+ * function): the same on the main thread and in an encode worker, which differ only in where `warn` goes.
+ *
+ * @example
+ * ```ts
+ * const encoder = buildStreamEncoder(factory, 'users', facts, (fields, message) => logger.warn(fields, message));
+ * ```
+ */
+export function buildStreamEncoder(
+  factory: EncoderFactory,
+  stream: string,
+  facts: unknown,
+  warn: EncoderTools['warn'],
+): RecordEncoder {
+  const built = factory(facts, { stream, warn });
+  return typeof built === 'function' ? { encode: built } : built;
 }
