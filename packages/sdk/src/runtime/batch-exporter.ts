@@ -26,8 +26,8 @@ export interface BatchExporterOptions {
   summary: RunSummary;
   onBatchExported: ((report: BatchReport) => void) | undefined;
   observeBatch: ((context: BatchContext) => void) | undefined;
-  /** Names a record's line (and batch file) from its place; without it, places are taken for stdin lines. */
-  places?: InputPlaces;
+  /** Names a record's line (and batch file) from its place. */
+  places: InputPlaces;
 }
 
 /**
@@ -57,7 +57,7 @@ export async function exportBatch(batch: StreamBatch, options: BatchExporterOpti
     keyProperties,
     batchNumber,
     streamBatchNumber,
-    describeLine: (line) => options.places?.describe(line) ?? `line ${line}`,
+    describeLine: (line) => options.places.describe(line),
   });
   try {
     await options.handlers.exportBatch(context);
@@ -65,11 +65,11 @@ export async function exportBatch(batch: StreamBatch, options: BatchExporterOpti
     throw new HandlerError(
       'ERR_EXPORT_FAILED',
       `Export of batch ${batchNumber} failed (stream "${stream}", ${count} records from ` +
-        `${options.inputName} ${options.places?.describeRange(firstLine, lastLine) ?? `lines ${firstLine}-${lastLine}`}): ` +
+        `${options.inputName} ${options.places.describeRange(firstLine, lastLine)}): ` +
         `${describeError(error).replace(/\.+$/, '')}. No STATE after ` +
         'the records of this batch was written; fix the cause and rerun from the last emitted state.',
       error,
-      { stream, line: options.places?.lineOf(firstLine) ?? firstLine },
+      { stream, line: options.places.lineOf(firstLine) },
       { stream, batchNumber, firstLine, lastLine, records: count },
     );
   }

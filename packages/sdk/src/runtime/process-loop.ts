@@ -127,16 +127,17 @@ export class ProcessLoop {
       halted,
       onOutputClosed: () => this.requestStop('output-closed'),
     });
+    const exportOptions = { ...options, summary, places: this.places };
     this.queue = new ExportQueue({
       ledger: this.ledger,
       // An encoded batch first hands the records its encoder refused to the policy (no extra tick otherwise).
       exportBatch: (batch) =>
         batch.encoding === undefined
-          ? exportBatch(batch, { ...options, summary, places: this.places })
+          ? exportBatch(batch, exportOptions)
           : batch.encoding.then((encoded) => {
               this.pipeline.settleEncoded(batch, encoded, (position) => this.places.locate(position));
               batch.release(); // the lines as read are done with: the export holds only the encoded text
-              return exportBatch(batch, { ...options, summary, places: this.places });
+              return exportBatch(batch, exportOptions);
             }),
       releaseStates: states.release,
       halted,
