@@ -98,7 +98,6 @@ export class ProcessLoop {
     this.mage = options.inputDialect === 'mage' ? new MageInput(logger, inputName) : undefined;
     const { validateRecords, strictValidation, jsonColumnsHoldAnyJson, extraProperties } = settings;
     this.streams = new StreamRegistry({
-      config,
       validateRecords,
       strictValidation,
       jsonColumnsHoldAnyJson,

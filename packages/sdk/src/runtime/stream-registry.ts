@@ -36,7 +36,7 @@ export interface SchemaChange {
  *
  * @example
  * ```ts
- * const registry = new StreamRegistry({ config, validateRecords: true, extraProperties: 'warn', inputName: 'stdin' });
+ * const registry = new StreamRegistry({ validateRecords: true, extraProperties: 'warn', inputName: 'stdin' });
  * const { changed } = registry.apply({ stream: 'users', schema, keyProperties: ['id'] }, 1);
  * registry.get('users')?.checker?.check(record, record);
  * ```
@@ -47,7 +47,6 @@ export class StreamRegistry {
 
   constructor(
     private readonly options: {
-      config: unknown;
       validateRecords: boolean;
       /** Constraint violations make records invalid (strict_validation). Default false. */
       strictValidation?: boolean;

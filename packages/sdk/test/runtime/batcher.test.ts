@@ -30,7 +30,6 @@ function setUp(settings: Partial<RunSettings>, seal?: (batch: StreamBatch) => vo
     seal,
   });
   const registry = new StreamRegistry({
-    config: {},
     validateRecords: false,
     extraProperties: 'warn',
     inputName: 'stdin',

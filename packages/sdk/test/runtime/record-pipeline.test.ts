@@ -21,7 +21,6 @@ function setUp(settings: Partial<RunSettings>) {
     summary,
   });
   const streams = new StreamRegistry({
-    config: {},
     validateRecords: true,
     extraProperties: 'warn',
     inputName: 'stdin',

@@ -32,7 +32,6 @@ function setUp(hooks: Partial<BoundHandlers> = {}) {
     logger,
     inputName: 'stdin',
     streams: new StreamRegistry({
-      config: {},
       validateRecords: true,
       extraProperties: 'warn',
       inputName: 'stdin',

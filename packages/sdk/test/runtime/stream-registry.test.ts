@@ -4,7 +4,7 @@ import { InputError } from '../../src/index';
 import { StreamRegistry } from '../../src/runtime/stream-registry';
 
 const registry = () =>
-  new StreamRegistry({ config: {}, validateRecords: true, extraProperties: 'warn', inputName: 'stdin' });
+  new StreamRegistry({ validateRecords: true, extraProperties: 'warn', inputName: 'stdin' });
 const users = { stream: 'users', schema: { properties: { id: { type: 'integer' } } }, keyProperties: ['id'] };
 
 describe('the stream registry', () => {
