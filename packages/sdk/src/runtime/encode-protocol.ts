@@ -1,5 +1,5 @@
 import type { EncoderModule } from '../encoder';
-import type { LineBytes } from './line-bytes';
+import type { PartLines } from './encode-lines';
 
 /**
  * The messages between the encode stage and its worker threads (encode-worker.ts). Everything here survives
@@ -26,16 +26,13 @@ export interface DropRequest {
   id: number;
 }
 
-/** Encode a run of a batch's records. */
-export interface PartRequest {
+/** Encode a run of a batch's records (its per-record facts as typed arrays of the run alone). */
+export interface PartRequest extends PartLines {
   type: 'part';
   job: number;
   encoder: number;
-  lines: LineBytes;
-  first: number;
   lineNumbers: Float64Array;
   receivedAt: Float64Array;
-  batchedAt: number;
   failFast: boolean;
 }
 

@@ -88,8 +88,7 @@ export class StreamBatch {
 
   /** The text of the records encoded as read, once (for the encode stage when the batch is sealed). */
   takeEncoded(): Buffer[] {
-    const pieces = this.asRead?.finish() ?? [];
-    return pieces;
+    return this.asRead?.finish() ?? [];
   }
 
   /** Bytes of memory the buffered records hold: their blocks, or their encoded pieces. */
