@@ -43,6 +43,12 @@ export class Batcher {
       logger: Logger;
       /** Called with each batch as it is sealed, before it is queued (the encode stage starts on it). */
       seal: ((batch: StreamBatch) => void) | undefined;
+      /**
+       * Whether batches keep their lines in shared memory, for worker threads to read in place. Default: when
+       * `seal` is set; the loop says false when its encode stage encodes on the main thread (copying into shared
+       * memory is slower, see byte-arena.ts).
+       */
+      sharedLines?: boolean;
       /** Names a record's line from its place (a BATCH file's records have places, not stdin lines). */
       describeLine?: (line: number) => string;
     },
@@ -156,9 +162,9 @@ export class Batcher {
     return buffer;
   }
 
-  /** Only a batch the encode stage gets (sealed through `seal`) is read by other threads: shared memory. */
+  /** Only a batch whose lines encode threads read needs shared memory. */
   private newBatch(): StreamBatch {
-    return new StreamBatch({ shared: this.options.seal !== undefined });
+    return new StreamBatch({ shared: this.options.sharedLines ?? this.options.seal !== undefined });
   }
 
   private startTimer(name: string, buffer: StreamBuffer, ms: number): void {

@@ -75,6 +75,8 @@ export class EncodeStage {
    * other ways parse each line again when its batch is sealed. Fixed for the run (the loop asks per record).
    */
   readonly encodesAsRead: boolean;
+  /** Whether sealed batches' lines are read by worker threads (so must be in shared memory). */
+  readonly readsOnThreads: boolean;
 
   constructor(
     private readonly options: {
@@ -87,6 +89,7 @@ export class EncodeStage {
     },
   ) {
     this.encodesAsRead = options.threads === 0 && options.encoder.usesBatchedAt === false;
+    this.readsOnThreads = options.threads > 0;
   }
 
   /**

@@ -151,6 +151,7 @@ export class ProcessLoop {
       summary,
       logger,
       seal: stage && ((batch) => stage.start(batch)),
+      sharedLines: stage?.readsOnThreads ?? false,
       describeLine: (line) => this.places.describe(line),
     });
     this.changes = new StreamChanges({
