@@ -60,9 +60,7 @@ export class InputPlaces {
 
   /** The stdin line of the message a place belongs to: its own line, or for a batch file's record its BATCH's. */
   lineOf(place: number): number {
-    const span = this.spanOf(place);
-    if (span === undefined) return place - this.shiftBefore(place);
-    return span.batchLine;
+    return this.locate(place).line;
   }
 
   /**
@@ -80,9 +78,9 @@ export class InputPlaces {
    * name (`stdin`, `input`) in a message.
    */
   describe(place: number): string {
-    const span = this.spanOf(place);
-    if (span === undefined) return `line ${place - this.shiftBefore(place)}`;
-    return `line ${span.batchLine} (BATCH for stream "${span.stream}"), ${span.url} line ${place - span.first + 1}`;
+    const { line, stream, file, fileLine } = this.locate(place);
+    if (file === undefined) return `line ${line}`;
+    return `line ${line} (BATCH for stream "${stream}"), ${file} line ${fileLine}`;
   }
 
   /** `lines 3-9`, or the two ends described when either is in a batch file. */
