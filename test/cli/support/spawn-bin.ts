@@ -1,15 +1,14 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The repository root (tests run from the compiled test/build/cli/...). */
-export const ROOT = resolve(__dirname, '..', '..', '..', '..');
+import { ROOT, environment } from '../../support/bins';
+
+export { DEST_CSV, ROOT } from '../../support/bins';
 /** The CLI test destination, compiled. */
 export const TEST_DEST = join(ROOT, 'test', 'build', 'cli', 'fixtures', 'test-dest.js');
-/** The real dest-csv bin. */
-export const DEST_CSV = join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js');
 
 /** What a finished bin run gave. */
 export interface BinResult {
@@ -26,14 +25,6 @@ export interface BinOptions {
   /** Extra environment variables (added to a clean copy of this process's environment). */
   env?: Record<string, string>;
   cwd?: string;
-}
-
-/** A clean environment: no TEST_DEST_* or DEST_CSV_* leaking from the outside. */
-function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(TEST_DEST|DEST_CSV|DEST_POSTGRES|MELTANO_LOAD)_/.test(k)),
-  );
-  return { ...env, ...extra };
 }
 
 /** Starts a bin and leaves stdin open; the caller drives it. */

@@ -5,15 +5,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { once } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-/** The repository root (this file runs from test/build/reliability/support). */
-export const ROOT = resolve(__dirname, '..', '..', '..', '..');
-export const DEST_CSV = join(ROOT, 'packages', 'dest-csv', 'bin', 'dest-csv.js');
-export const DEST_POSTGRES = join(ROOT, 'packages', 'dest-postgres', 'bin', 'dest-postgres.js');
-export const DEST_DUCKDB = join(ROOT, 'packages', 'dest-duckdb', 'bin', 'dest-duckdb.js');
+import { ROOT, environment } from '../../support/bins';
+
+export { DEST_CSV, DEST_DUCKDB, DEST_POSTGRES, ROOT, environment } from '../../support/bins';
 /** The fault-injecting test destination (compiled from test/reliability/fixtures/fault-dest.ts). */
 export const FAULT_DEST = join(ROOT, 'test', 'build', 'reliability', 'fixtures', 'fault-dest.js');
 
@@ -67,16 +65,6 @@ export interface BinResult {
   /** Peak resident set of the child in KiB (when measured). */
   peakRssKb: number | undefined;
   timedOut: boolean;
-}
-
-/** A clean environment: no DEST_CSV_* / DEST_POSTGRES_* / FAULT_* settings leak in from outside. */
-export function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([k]) => !/^(DEST_CSV|DEST_POSTGRES|DEST_DUCKDB|FAULT_DEST|FAULT)_/.test(k),
-    ),
-  );
-  return { ...env, ...extra };
 }
 
 export function startBin(
