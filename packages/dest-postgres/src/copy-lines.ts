@@ -22,12 +22,13 @@ export interface CopyLineFacts {
 }
 
 /**
- * What an encoder tells the main thread's copy of it after a part of a batch: the bigint columns that met an
- * integer beyond 64 bits (the flush widens them to numeric) and whether it met a key-only delete.
+ * What an encoder tells the export after a part of a batch: the bigint columns that met an integer beyond 64 bits
+ * so far (the flush widens them to numeric; the main thread's copy of the encoder keeps them), and whether this
+ * part holds a key-only delete (only then does the upsert look for them in the staging table).
  */
 export interface CopyLineNotes {
   needsNumeric: string[];
-  keyOnlyDeletesSeen: boolean;
+  keyOnlyDeletes: boolean;
 }
 
 /**
@@ -79,9 +80,11 @@ export const copyLines: EncoderFactory<CopyLineFacts, CopyLineNotes> = (facts, t
       context.receivedAt = meta.receivedAt;
       return encoder.encode(context);
     },
-    takeNotes: () =>
-      encoder.needsNumeric.size > 0 || encoder.keyOnlyDeletesSeen
-        ? { needsNumeric: [...encoder.needsNumeric], keyOnlyDeletesSeen: encoder.keyOnlyDeletesSeen }
-        : undefined,
+    takeNotes: () => {
+      const keyOnlyDeletes = encoder.takeKeyOnlyDeletes();
+      return encoder.needsNumeric.size > 0 || keyOnlyDeletes
+        ? { needsNumeric: [...encoder.needsNumeric], keyOnlyDeletes }
+        : undefined;
+    },
   };
 };

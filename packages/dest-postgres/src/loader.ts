@@ -35,7 +35,7 @@ function copyErrorRow(error: unknown): { row: number; column: string | undefined
  * ```ts
  * const loader = new Loader(config, logger);
  * const stream = await loader.prepareStream(layout); // on SCHEMA
- * await loader.loadBatch(context, stream.encoder);
+ * await loader.loadBatch(context, stream.encoder, { keyOnlyDeletes: false });
  * await loader.close();
  * ```
  */
@@ -146,9 +146,14 @@ export class Loader {
   /**
    * Writes one batch (its COPY lines, encoded as the records were read) in one transaction; resolves after
    * COMMIT. Append without metadata COPYs straight into the table; everything else COPYs into a temporary
-   * staging table and merges from there.
+   * staging table and merges from there. `batch.keyOnlyDeletes`: the batch holds a key-only delete (its encoder's
+   * notes say), so the upsert fills them in before the merge.
    */
-  async loadBatch(context: EncodedBatchContext, encoder: StreamEncoder): Promise<void> {
+  async loadBatch(
+    context: EncodedBatchContext,
+    encoder: StreamEncoder,
+    batch: { keyOnlyDeletes: boolean },
+  ): Promise<void> {
     const layout = encoder.layout;
     const method = this.methodOf(layout);
     const mode = this.modeOf(layout);
@@ -206,8 +211,8 @@ export class Loader {
         phase = 'COPY into the staging table for';
         await this.copy(client, `COPY ${quoteIdent(STAGE_TABLE)} (${list}) FROM STDIN`, chunks);
         phase = 'merging into';
-        // Looking for key-only deletes scans the staging table: only when the encoder has met one.
-        if (encoder.keyOnlyDeletesSeen && lineColumns.some((c) => c.name === KEY_ONLY_COLUMN))
+        // Looking for key-only deletes scans the staging table: only for a batch that holds one.
+        if (batch.keyOnlyDeletes && lineColumns.some((c) => c.name === KEY_ONLY_COLUMN))
           await this.fillKeyOnlyDeletes(client, layout);
         const statements = mergeStatements({
           target,

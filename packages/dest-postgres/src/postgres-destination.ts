@@ -113,13 +113,14 @@ export class PostgresDestination {
   async write(context: EncodedBatchContext<PostgresConfig, PgStream, CopyLineNotes>): Promise<void> {
     const { config, logger, streamState, notes } = context;
     const { encoder } = streamState;
-    // What the encode threads' copies met: an integer beyond 64 bits (its column is widened to numeric by this
-    // flush, and staged so after), a key-only delete (the upsert looks for them from now on).
+    // What the encoders met: an integer beyond 64 bits (its column is widened to numeric by this flush, and staged
+    // so after), a key-only delete in this batch (only then does the upsert look for them).
+    let keyOnlyDeletes = false;
     for (const note of notes) {
       for (const column of note.needsNumeric) encoder.needsNumeric.add(column);
-      if (note.keyOnlyDeletesSeen) encoder.keyOnlyDeletesSeen = true;
+      if (note.keyOnlyDeletes) keyOnlyDeletes = true;
     }
-    await this.loaderFor({ config, logger }).loadBatch(context, encoder);
+    await this.loaderFor({ config, logger }).loadBatch(context, encoder, { keyOnlyDeletes });
     const { table } = encoder.layout;
     this.loadedInto.set(context.stream, `${table.schema}.${table.table}`);
   }

@@ -117,10 +117,10 @@ export class StreamEncoder {
   /** Bigint columns that met an integer beyond 64 bits: the next flush widens them to numeric. */
   readonly needsNumeric = new Set<string>();
   /**
-   * True once a record this encoder encoded was a key-only delete. A batch holds only records its own encoder
-   * encoded, so while this is false no batch of it holds one, and the upsert skips looking for them.
+   * True when a record encoded since the last {@link StreamEncoder.takeKeyOnlyDeletes} was a key-only delete. The
+   * SDK takes an encoder's notes after each part of a batch it encoded, so this says whether that part holds one.
    */
-  keyOnlyDeletesSeen = false;
+  private keyOnlyDeletesMet = false;
   /** The same columns with how each writes its values. */
   private readonly writing: readonly WritingColumn[];
   private readonly logger: Pick<Logger, 'warn'>;
@@ -217,7 +217,7 @@ export class StreamEncoder {
           stageOnly: true,
           valueOf: (c) => {
             const keyOnly = isKeyOnlyDelete(c.record, keyProperties);
-            if (keyOnly) this.keyOnlyDeletesSeen = true;
+            if (keyOnly) this.keyOnlyDeletesMet = true;
             return keyOnly;
           },
           check: undefined,
@@ -252,6 +252,16 @@ export class StreamEncoder {
           ),
       };
     });
+  }
+
+  /**
+   * Whether a record encoded since the last call was a key-only delete, and starts counting afresh: each batch
+   * (each part of one, on threads) says for itself whether the upsert must look for them.
+   */
+  takeKeyOnlyDeletes(): boolean {
+    const met = this.keyOnlyDeletesMet;
+    this.keyOnlyDeletesMet = false;
+    return met;
   }
 
   /**

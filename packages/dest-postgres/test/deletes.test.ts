@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { SdcValues, type JsonSchema } from '@singer-dest/sdk';
-import type { EncodeContext } from '../src/record-context';
+import type { JsonSchema } from '@singer-dest/sdk';
+import type { RecordEncoder } from '@singer-dest/sdk/toolkit';
 import { layoutOf } from '../src/batch-plan';
 import { isKeyOnlyDelete } from '../src/deletes';
-import { StreamEncoder } from '../src/stream-encoder';
+import { copyLines, type CopyLineNotes } from '../src/copy-lines';
 import { createTestSchema, getTestServer, type TestSchema } from './support/test-server';
 import { configOf, load, record, schema, state } from './support/run';
 
@@ -46,30 +46,78 @@ describe('key-only deletes', () => {
     assert.equal(isKeyOnlyDelete({ id: 1, region: 'eu', item: 'x', _sdc_deleted_at: DELETED }, keys), false);
   });
 
-  it('make an upsert look for them only once its encoder has met one', () => {
+  it('are noted for the part of a batch that holds one, and not again for a later part without', () => {
     const config = configOf({ host: 'localhost', add_record_metadata: false });
     const layout = layoutOf('orders', orders.schema as JsonSchema, orders.key_properties, config);
-    const encoder = new StreamEncoder(layout, {
-      config,
-      kinds: new Map(),
-      sqlTypes: new Map(),
-      upsert: true,
-      metadata: new SdcValues(),
-      logger: { warn: () => undefined },
-    });
+    const encoder = copyLines(
+      {
+        layout,
+        config,
+        kinds: [],
+        sqlTypes: [],
+        upsert: true,
+        runStartedAtUs: 0,
+      },
+      { stream: 'orders', warn: () => undefined },
+    ) as RecordEncoder<CopyLineNotes>;
     const encode = (value: Record<string, unknown>, line: number) =>
-      encoder.encode({
-        stream: 'orders',
-        record: value,
-        message: { record: value },
+      encoder.encode(value, {
+        message: { type: 'RECORD', stream: 'orders', record: value },
         line,
         receivedAt: 0,
-      } as unknown as EncodeContext);
+        batchedAt: Number.NaN,
+      });
     encode({ id: 1, region: 'eu', item: 'x', qty: 1, _sdc_deleted_at: null }, 2);
     encode({ id: 1, region: 'eu', item: 'x', _sdc_deleted_at: DELETED }, 3); // a full record with a deletion time
-    assert.equal(encoder.keyOnlyDeletesSeen, false);
+    assert.equal(encoder.takeNotes!(), undefined);
     assert.match(encode({ id: 1, region: 'eu', _sdc_deleted_at: DELETED }, 4), /\ttrue\n$/);
-    assert.equal(encoder.keyOnlyDeletesSeen, true);
+    assert.match(encode({ id: 2, region: 'eu', item: 'y', _sdc_deleted_at: null }, 5), /\tfalse\n$/);
+    assert.deepEqual(encoder.takeNotes!(), { needsNumeric: [], keyOnlyDeletes: true });
+    // The next part (batch) holds no key-only delete: its upsert does not look for them.
+    encode({ id: 3, region: 'us', item: 'z', qty: 2, _sdc_deleted_at: null }, 6);
+    assert.equal(encoder.takeNotes!(), undefined);
+  });
+
+  it('reach the export only with the batch that holds them', async () => {
+    const db = await createTestSchema('keyonlynotes');
+    try {
+      const result = await load(
+        db,
+        [
+          orders,
+          row({ id: 1, region: 'eu', item: 'a', qty: 1, _sdc_deleted_at: null }),
+          row({ id: 2, region: 'eu', item: 'b', qty: 1, _sdc_deleted_at: null }),
+          row({ id: 1, region: 'eu', _sdc_deleted_at: DELETED }),
+          row({ id: 3, region: 'us', item: 'c', qty: 2, _sdc_deleted_at: null }),
+          row({ id: 4, region: 'us', item: 'd', qty: 2, _sdc_deleted_at: null }),
+          row({ id: 5, region: 'us', item: 'e', qty: 2, _sdc_deleted_at: null }),
+          state('s1'),
+        ],
+        { add_record_metadata: false },
+        { batchSizeRows: 2 },
+      );
+      assert.equal(result.error, undefined);
+      assert.deepEqual(
+        result.batches.map((b) => [b.lineNumbers, b.notes]),
+        [
+          [[2, 3], []],
+          [[4, 5], [{ needsNumeric: [], keyOnlyDeletes: true }]],
+          [[6, 7], []],
+        ],
+      );
+      assert.deepEqual(
+        (await rows(db)).map((r) => [r.id, r.item, r.deleted === null]),
+        [
+          [1, 'a', false],
+          [2, 'b', true],
+          [3, 'c', true],
+          [4, 'd', true],
+          [5, 'e', true],
+        ],
+      );
+    } finally {
+      await db.drop();
+    }
   });
 
   for (const uniqueIndex of [true, false]) {
