@@ -1,4 +1,4 @@
-import { ExactNumber } from '@singer-dest/sdk/toolkit';
+import { ExactNumber, digitsOf, scaledIntegerOf } from '@singer-dest/sdk/toolkit';
 import type { ColumnKind, ColumnType } from './type-mapping';
 
 /**
@@ -21,6 +21,7 @@ const INT_RANGES: Record<string, [bigint, bigint]> = {
 /** PostgreSQL's numeric limits: digits before and after the decimal point. */
 const NUMERIC_INTEGER_DIGITS = 131072;
 const NUMERIC_FRACTION_DIGITS = 16383;
+const TOO_MANY_DIGITS = `has more digits than PostgreSQL numeric holds (${NUMERIC_INTEGER_DIGITS} before the point, ${NUMERIC_FRACTION_DIGITS} after)`;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Date, 'T' / 't' / space, hh:mm[:ss[.fraction]], then an optional zone: Z, ±hh, ±hhmm, ±hh:mm or ±hh:mm:ss.
@@ -28,7 +29,6 @@ const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?)?$/;
 const TIME = /^(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|z|[+-](\d{2})(?::?(\d{2})(?::(\d{2}))?)?)?$/;
 const UUID = /^\{?[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}\}?$/;
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** True when a uuid column takes `text` (with or without hyphens and braces, any case). */
@@ -210,48 +210,22 @@ export function isTime(text: string): boolean {
   return m !== null && validClock(m[1], m[2], m[3], m[4]) && validZone(m[6], m[7], m[8]);
 }
 
-/** A decimal literal as sign, significant digits and the position of the decimal point. */
-interface Decimal {
-  negative: boolean;
-  /** Digits without leading zeros ('' for zero). */
-  digits: string;
-  /** How many of `digits` are before the decimal point (may be negative, or beyond `digits.length`). */
-  point: number;
-}
-
-function parseDecimal(text: string): Decimal | undefined {
-  const m = DECIMAL.exec(text);
-  if (m === null) return undefined;
-  const whole = m[2]!;
-  const fraction = m[3] ?? '';
-  const exponent = m[4] === undefined ? 0 : Number(m[4]);
-  if (!Number.isSafeInteger(exponent)) return undefined;
-  let digits = whole + fraction;
-  let point = whole.length + exponent;
-  const lead = /^0*/.exec(digits)![0].length;
-  digits = digits.slice(lead).replace(/0+$/, '');
-  point -= lead;
-  return { negative: m[1] === '-', digits, point: digits === '' ? 0 : point };
-}
-
-function decimalOf(value: number | ExactNumber): Decimal | undefined {
-  return parseDecimal(typeof value === 'number' ? String(value) : value.text);
-}
-
-const integerDigits = (d: Decimal) => Math.max(d.point, 0);
-const fractionDigits = (d: Decimal) => Math.max(d.digits.length - d.point, 0);
-
-/** Integer digits after rounding to `scale` decimals, half away from zero (as numeric(p,s) rounds). */
-function integerDigitsRounded(d: Decimal, scale: number): number {
-  if (fractionDigits(d) <= scale) return integerDigits(d);
-  const kept = d.point + scale; // digits kept before rounding
-  if (kept < 0) return 0;
-  const head = d.digits.slice(0, kept);
-  const roundsUp = (d.digits[kept] ?? '0') >= '5';
-  if (!roundsUp) return integerDigits(d);
-  // Rounding carries into a new leading digit only when every kept digit is a 9 (99.995 → 100.00).
-  const carries = /^9*$/.test(head);
-  return carries ? Math.max(d.point + 1, 1) : integerDigits(d);
+/**
+ * Integer digits of |value| rounded to `scale` decimals, half away from zero (as numeric(p,s) rounds); `digits` are
+ * the value's own (the SDK's `digitsOf`). Only a value with more decimals than the scale is rounded, exactly, as
+ * the integer of all its digits.
+ */
+function integerDigitsRounded(
+  value: number | ExactNumber,
+  digits: { integer: number; fraction: number },
+  scale: number,
+): number {
+  if (digits.fraction <= scale) return digits.integer;
+  const all = scaledIntegerOf(value, digits.fraction)!; // |value| × 10^fraction is an integer
+  const magnitude = all < 0n ? -all : all;
+  const unit = 10n ** BigInt(digits.fraction - scale);
+  const rounded = (magnitude + unit / 2n) / unit; // |value| × 10^scale, rounded half up
+  return rounded === 0n ? 0 : Math.max(rounded.toString().length - scale, 0);
 }
 
 /**
@@ -266,10 +240,7 @@ function integerDigitsRounded(d: Decimal, scale: number): number {
  */
 export function integerLiteral(value: number | ExactNumber): string | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-  const d = decimalOf(value);
-  if (d === undefined || fractionDigits(d) > 0) return undefined;
-  const digits = d.digits === '' ? '0' : d.digits.padEnd(d.point, '0');
-  return d.negative && digits !== '0' ? `-${digits}` : digits;
+  return scaledIntegerOf(value, 0)?.toString();
 }
 
 /**
@@ -287,10 +258,12 @@ function integerCheck(sqlType: string | undefined): ColumnCheck {
       return `is ${jsonTypeOf(value)}, not an integer`;
     }
     if (range === undefined && typeof value === 'number' && Number.isSafeInteger(value)) return undefined;
-    const literal = integerLiteral(value);
-    if (literal === undefined) return 'is not an integer';
+    const digits = digitsOf(value);
+    if (digits === undefined || digits.fraction > 0) return 'is not an integer';
+    // Counted before its digits are spelt out: even the numeric a bigint column widens to holds no more.
+    if (digits.integer > NUMERIC_INTEGER_DIGITS) return TOO_MANY_DIGITS;
     if (range !== undefined) {
-      const n = BigInt(literal);
+      const n = BigInt(integerLiteral(value)!);
       if (n < range[0] || n > range[1]) {
         return `is outside the range of the table's ${sqlType} column (${range[0]} to ${range[1]}); widen the column to bigint or numeric`;
       }
@@ -314,13 +287,12 @@ function numericCheck(sqlType: string | undefined): ColumnCheck {
     if (typeof value !== 'number' && !(value instanceof ExactNumber)) {
       return `is ${jsonTypeOf(value)}, not a number`;
     }
-    const d = decimalOf(value);
-    if (d === undefined) return 'is not a decimal number';
-    if (integerDigits(d) > NUMERIC_INTEGER_DIGITS || fractionDigits(d) > NUMERIC_FRACTION_DIGITS) {
-      return `has more digits than PostgreSQL numeric holds (${NUMERIC_INTEGER_DIGITS} before the point, ${NUMERIC_FRACTION_DIGITS} after)`;
-    }
+    const digits = digitsOf(value);
+    if (digits === undefined) return 'is not a decimal number';
+    if (digits.integer > NUMERIC_INTEGER_DIGITS || digits.fraction > NUMERIC_FRACTION_DIGITS)
+      return TOO_MANY_DIGITS;
     if (precision !== undefined && scale !== undefined) {
-      if (integerDigitsRounded(d, scale) > precision - scale) {
+      if (integerDigitsRounded(value, digits, scale) > precision - scale) {
         return `does not fit the table's ${sqlType} column (at most ${precision - scale} digits before the point)`;
       }
     }

@@ -73,7 +73,20 @@ const ACCEPTED: { sqlType: string; type: ColumnType; values: unknown[] }[] = [
     type: 'numeric',
     values: [0.1, 1e-7, 1e21, new ExactNumber('12345678901234567890.1234567890'), new ExactNumber('1e400')],
   },
-  { sqlType: 'numeric(4,2)', type: 'numeric', values: [99.99, -99.99, 99.994, 0.001] },
+  {
+    sqlType: 'numeric(4,2)',
+    type: 'numeric',
+    values: [
+      99.99,
+      -99.99,
+      99.994,
+      0.001,
+      -0.005,
+      new ExactNumber('-99.99499999999999999999'),
+      new ExactNumber('9.9994E1'),
+      new ExactNumber('0.00000000000000000000000000000009'),
+    ],
+  },
   { sqlType: 'boolean', type: 'boolean', values: [true, false] },
   {
     sqlType: 'uuid',
@@ -167,6 +180,25 @@ const REFUSED: { sqlType: string; type: ColumnType; value: unknown; problem: Reg
     problem: /does not fit the table's numeric\(4,2\) column/,
   },
   { sqlType: 'numeric(4,2)', type: 'numeric', value: 100, problem: /at most 2 digits before the point/ },
+  {
+    sqlType: 'numeric(4,2)',
+    type: 'numeric',
+    value: new ExactNumber('-9.9995e1'),
+    problem: /at most 2 digits before the point/,
+  },
+  {
+    sqlType: 'numeric(4,2)',
+    type: 'numeric',
+    value: new ExactNumber('99.99500000000000000000001'),
+    problem: /at most 2 digits before the point/,
+  },
+  // Counted, not spelt out: a billion digits would not fit in a string.
+  {
+    sqlType: 'bigint',
+    type: 'bigint',
+    value: new ExactNumber('1e999999999'),
+    problem: /more digits than PostgreSQL numeric holds/,
+  },
   { sqlType: 'boolean', type: 'boolean', value: 'true', problem: /^is a string, not a boolean$/ },
   { sqlType: 'uuid', type: 'text', value: 'not-a-uuid', problem: /^is not a valid uuid$/ },
   {
