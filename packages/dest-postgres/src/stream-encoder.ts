@@ -1,5 +1,5 @@
 import type { Logger } from '@singer-dest/sdk';
-import { ExactNumber, type SdcColumnName, type SdcValues } from '@singer-dest/sdk/toolkit';
+import { ExactNumber, type SdcColumnName, type SdcFacts, type SdcValues } from '@singer-dest/sdk/toolkit';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import { checkOf, integerLiteral, type ColumnCheck } from './column-check';
 import { fastWriterOf, type FastWriter } from './column-writer';
@@ -123,6 +123,8 @@ export class StreamEncoder {
   private keyOnlyDeletesMet = false;
   /** The same columns with how each writes its values. */
   private readonly writing: readonly WritingColumn[];
+  /** Each column's text of the record being encoded (every slot is written for every record, then joined). */
+  private readonly texts: string[];
   private readonly logger: Pick<Logger, 'warn'>;
   private malformedDeletions = 0;
   private readonly sqlTypes: ReadonlyMap<string, string>;
@@ -166,8 +168,19 @@ export class StreamEncoder {
       });
     // Per record, in the SDK's order; _sdc_batched_at is one value a batch, set by the merge (see Loader).
     const sdc = options.metadata;
-    const valueOf = (name: SdcColumnName) => (c: EncodeContext) =>
-      sdc.valueOf(name, { message: c.message, receivedAt: c.receivedAt, batchedAt: 0, line: c.line });
+    // One facts object, refilled for each value (SdcValues keeps none): no object per record and column.
+    const facts: { -readonly [K in keyof SdcFacts]: SdcFacts[K] } = {
+      message: undefined!,
+      receivedAt: 0,
+      batchedAt: 0,
+      line: 0,
+    };
+    const valueOf = (name: SdcColumnName) => (c: EncodeContext) => {
+      facts.message = c.message;
+      facts.receivedAt = c.receivedAt;
+      facts.line = c.line;
+      return sdc.valueOf(name, facts);
+    };
     for (const [name, type] of METADATA_COLUMNS) {
       const wanted =
         name === '_sdc_table_version'
@@ -225,6 +238,7 @@ export class StreamEncoder {
       }
     }
     this.columns = columns;
+    this.texts = columns.map(() => '');
     this.sanitize = config.sanitizeNullTextCharacters;
     this.writing = columns.map((column) => {
       const existingColumn = column.stageOnly ? undefined : existing.get(column.name);
@@ -271,17 +285,19 @@ export class StreamEncoder {
    */
   encode(context: EncodeContext): string {
     const columns = this.writing;
+    const texts = this.texts;
     const last = columns.length - 1;
-    let line = '';
     for (let c = 0; c <= last; c++) {
       const column = columns[c]!;
       const value = column.valueOf(context);
       let text: string | undefined;
       if (value === undefined || value === null) text = COPY_NULL;
       else text = column.write(value) ?? this.written(column, value, context);
-      line += c === last ? `${text}\n` : `${text}\t`;
+      texts[c] = c === last ? text + '\n' : text;
     }
-    return line;
+    // One flat string: a concatenation per value made two string objects each, and the line was copied flat again
+    // when the SDK wrote it (measured: a third less allocated by encode, so fewer young-generation collections).
+    return texts.join('\t');
   }
 
   /**
