@@ -97,7 +97,7 @@ export function typeHolding(value: number | ExactNumber): string {
 }
 
 /** Integer digits and scale of a numeric type, or undefined for other types. */
-function numericShape(type: string): { int: number; scale: number } | undefined {
+export function numericShape(type: string): { int: number; scale: number } | undefined {
   if (type === 'BIGINT') return { int: 19, scale: 0 };
   if (type === 'HUGEINT') return { int: 39, scale: 0 };
   const decimal = decimalOf(type);

@@ -12,7 +12,7 @@ import {
   type EncoderModule,
   type SdcColumnName,
 } from '@singer-dest/sdk/toolkit';
-import { misfitOf, typeHolding, widerType } from './column-types';
+import { misfitOf, numericShape, typeHolding, widerType } from './column-types';
 
 /** What a stream's rows are made from (structured-cloneable: it crosses to the encode threads). */
 export interface CsvRowFacts {
@@ -33,8 +33,16 @@ export interface CsvRowNotes {
   longestRow: number;
 }
 
-/** Where `@EncodeWith` finds {@link csvRows}. */
-export const CSV_ROWS: EncoderModule = { module: join(__dirname, 'csv-rows.js'), export: 'csvRows' };
+/**
+ * Where `@EncodeWith` finds {@link csvRows}. Its rows never hold `_sdc_batched_at` (the flush's INSERT sets it, one
+ * value a batch), so with `encode_threads` 0 (the default on two cores) each record is encoded as it is read,
+ * from the record the SDK already parsed, not parsed a second time when its batch is sealed.
+ */
+export const CSV_ROWS: EncoderModule = {
+  module: join(__dirname, 'csv-rows.js'),
+  export: 'csvRows',
+  usesBatchedAt: false,
+};
 
 /** Rows up to this many UTF-16 units (3 UTF-8 bytes each at most) fit read_csv's default 2 MB line. */
 const PLAIN_ROW = 600_000;
@@ -42,22 +50,30 @@ const PLAIN_ROW = 600_000;
 /** A CSV field (strings always quoted: allow_quoted_nulls = false reads an unquoted empty field as NULL). */
 const quoted = (text: string) => `"${text.includes('"') ? text.replace(/"/g, '""') : text}"`;
 
-/** The field of one value in a column of `type`: numbers as written (DuckDB reads exponents exactly). */
-function fieldOf(value: unknown, type: string): string {
-  if (value === null || value === undefined) return '';
-  if (type === 'JSON') return quoted(stringifyJson(value));
-  if (typeof value === 'string') {
-    // DuckDB's timestamps take 'T' and 'Z' but not RFC 3339's lower-case spelling of them.
-    if (type === 'TIMESTAMPTZ' && (value.charCodeAt(10) === 116 || value.endsWith('z')))
-      return quoted(value.replace(/^(.{10})t/, '$1T').replace(/z$/, 'Z'));
-    return quoted(value);
-  }
+/** The field of one value (not null) in a column of any type but JSON: numbers as written (DuckDB reads exponents exactly). */
+function fieldOf(value: unknown): string {
+  if (typeof value === 'string') return quoted(value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return value instanceof ExactNumber ? value.text : quoted(stringifyJson(value));
 }
 
+/** DuckDB's timestamps take 'T' and 'Z' but not RFC 3339's lower-case spelling of them. */
+const timestampFieldOf = (value: unknown) =>
+  typeof value === 'string' && (value.charCodeAt(10) === 116 || value.endsWith('z'))
+    ? quoted(value.replace(/^(.{10})t/, '$1T').replace(/z$/, 'Z'))
+    : fieldOf(value);
+
+/** How a column of `type` writes a value that is not null (chosen once a column, not compared per value). */
+const fieldWriterOf = (type: string): ((value: unknown) => string) =>
+  type === 'JSON'
+    ? (value) => quoted(stringifyJson(value))
+    : type === 'TIMESTAMPTZ'
+      ? timestampFieldOf
+      : fieldOf;
+
 /**
- * Builds a stream's row encoder: each record becomes `field,…,place[,key-only]\n`. A number its column's type
+ * Builds a stream's row encoder: each record becomes `field,…,place[,key-only]\n` (every column but
+ * `_sdc_batched_at`). A number its column's type
  * cannot hold exactly is noted, with the narrowest type that holds it, for the export to widen the column first.
  *
  * @example
@@ -68,7 +84,13 @@ function fieldOf(value: unknown, type: string): string {
  */
 export const csvRows: EncoderFactory<CsvRowFacts, CsvRowNotes> = (facts) => {
   const sdc = new SdcValues(facts.runStartedAtUs);
-  const { columns } = facts;
+  const columns = facts.columns
+    .filter((c) => c.property !== '_sdc_batched_at')
+    .map((c) => ({
+      ...c,
+      field: fieldWriterOf(c.type),
+      numeric: !c.sdc && numericShape(c.type) !== undefined,
+    }));
   const keys = facts.keyOnlyOf && new Set(facts.keyOnlyOf);
   let notes: CsvRowNotes | undefined;
   return {
@@ -78,7 +100,11 @@ export const csvRows: EncoderFactory<CsvRowFacts, CsvRowNotes> = (facts) => {
         const value = column.sdc
           ? sdc.valueOf(column.property as SdcColumnName, meta)
           : record[column.property];
-        if (!column.sdc && (typeof value === 'number' || value instanceof ExactNumber)) {
+        if (value === null || value === undefined) {
+          row += ',';
+          continue;
+        }
+        if (column.numeric && (typeof value === 'number' || value instanceof ExactNumber)) {
           const widened = notes?.widened[column.name];
           const misfit = misfitOf(value, widened?.type ?? column.type);
           if (misfit !== undefined) {
@@ -87,7 +113,7 @@ export const csvRows: EncoderFactory<CsvRowFacts, CsvRowNotes> = (facts) => {
             notes.widened[column.name] = { line: meta.line, reason: misfit, ...widened, type };
           }
         }
-        row += `${fieldOf(value, column.type)},`;
+        row += `${column.field(value)},`;
       }
       row += keys === undefined ? `${meta.line}\n` : `${meta.line},${isKeyOnlyDelete(record, keys)}\n`;
       if (row.length > PLAIN_ROW && row.length > (notes?.longestRow ?? 0))

@@ -170,6 +170,7 @@ export class DuckDbDestination {
       hardDelete: context.config.hardDelete,
       keyOnlyFlag: marksKeyOnlyDeletes(table, context.config.hardDelete),
       longestRow: Math.max(0, ...context.notes.map((n) => n.longestRow)),
+      batchedAt: context.batchedAt,
     };
     try {
       await writeFile(file, context.encoded);
@@ -219,6 +220,7 @@ export class DuckDbDestination {
     let line = row === null ? undefined : context.lineNumbers[Number(row[1]) - 1];
     if (line === undefined) {
       const bad = load.columns
+        .filter((c) => c.name !== '_sdc_batched_at')
         .map(
           (c) =>
             `(${quoteIdent(c.name)} IS NOT NULL AND TRY_CAST(${quoteIdent(c.name)} AS ${c.type}) IS NULL)`,

@@ -75,7 +75,12 @@ export interface BatchLoad {
   keyOnlyFlag: boolean;
   /** The longest row's UTF-16 length when longer than read_csv takes by default. */
   longestRow: number;
+  /** When the batch was handed to the export: every row's `_sdc_batched_at` (not in the rows, see CSV_ROWS). */
+  batchedAt: Date;
 }
+
+/** `_sdc_batched_at` is set by the INSERT, not read from the rows. */
+const inRows = (c: WantedColumn) => c.name !== '_sdc_batched_at';
 
 const STAGE = '"_sdc_rows"';
 /** Read as text and cast: DuckDB's CSV reader makes a time it cannot read NULL, where a cast fails. */
@@ -83,7 +88,7 @@ const castLater = (type: string) => /^(TIMESTAMPTZ|DATE|TIME)$/.test(type);
 
 /** read_csv of a batch file, all columns as text when `asText` (to find the row a cast fails on). */
 export function readCsvSql(load: BatchLoad, asText = false): string {
-  const columns = [...load.columns, { name: '_sdc_row', type: 'BIGINT' }];
+  const columns = [...load.columns.filter(inRows), { name: '_sdc_row', type: 'BIGINT' }];
   if (load.keyOnlyFlag) columns.push({ name: '_sdc_key_only', type: 'BOOLEAN' });
   const spec = columns.map(
     (c) => `${quoteText(c.name)}: '${asText || castLater(c.type) ? 'VARCHAR' : c.type}'`,
@@ -107,9 +112,11 @@ export function loadStatements(load: BatchLoad): string[] {
   const { qualified, keys, upsert, hardDelete } = load;
   const names = load.columns.map((c) => quoteIdent(c.name));
   const cast = load.columns.map((c) =>
-    castLater(c.type)
-      ? `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`
-      : quoteIdent(c.name),
+    !inRows(c)
+      ? `${quoteText(load.batchedAt.toISOString())}::${c.type} AS ${quoteIdent(c.name)}`
+      : castLater(c.type)
+        ? `CAST(${quoteIdent(c.name)} AS ${c.type}) AS ${quoteIdent(c.name)}`
+        : quoteIdent(c.name),
   );
   const insert = `INSERT INTO ${qualified} (${names.join(', ')})`;
   if (!upsert && !(hardDelete && keys.length > 0))

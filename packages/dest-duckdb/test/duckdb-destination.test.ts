@@ -258,6 +258,46 @@ describe('dest-duckdb loading', { concurrency: 4 }, () => {
       }
     }));
 
+  for (const encodeThreads of [0, 1]) {
+    it(`sets _sdc_batched_at at the flush, one value a batch, the rows exact (encode_threads ${encodeThreads})`, () =>
+      withDb(`batched-${encodeThreads}`, async (db) => {
+        const started = Date.now();
+        const messages = [
+          users(),
+          record('users', { id: 1, name: 'a,"b"' }),
+          record('users', { id: 2, name: null }),
+          state(1),
+          record('users', { id: 3, name: 'c' }),
+          state(2),
+        ];
+        const result = await db.load(
+          messages,
+          { add_record_metadata: true },
+          { batchSizeRows: 2, encodeThreads },
+        );
+        assert.equal(result.error, undefined);
+        assert.deepEqual(result.states, [1, 2]);
+        const rows = await db.query(
+          'SELECT id::INT id, name, epoch_ms(_sdc_batched_at) b, epoch_ms(_sdc_received_at) r, ' +
+            '_sdc_sequence IS NOT NULL s FROM users ORDER BY id',
+        );
+        assert.deepEqual(
+          rows.map(({ id, name, s }) => ({ id, name, s })),
+          [
+            { id: 1, name: 'a,"b"', s: true },
+            { id: 2, name: null, s: true },
+            { id: 3, name: 'c', s: true },
+          ],
+        );
+        const [first, second, third] = rows.map((r) => ({ b: Number(r.b), r: Number(r.r) }));
+        assert.equal(first!.b, second!.b, 'one batch, one _sdc_batched_at');
+        for (const row of [first!, second!, third!]) {
+          assert.ok(row.b >= row.r && row.r >= started && row.b <= Date.now(), JSON.stringify(row));
+        }
+        assert.ok(third!.b >= first!.b);
+      }));
+  }
+
   it('ACTIVATE_VERSION removes (hard_delete) or marks the rows of older versions', () =>
     withDb('activate', async (db) => {
       const messages = (version: number, ids: number[]) => [
