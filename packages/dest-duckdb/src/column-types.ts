@@ -1,14 +1,15 @@
 import {
   decimalShapeOf,
-  digitsOf,
   ExactNumber,
-  plainNumberText,
+  numericMisfit,
+  shapeHolding,
+  widerShape,
+  type NumericShape,
   type PropertySchema,
 } from '@singer-dest/sdk/toolkit';
 
 /** The type of a number whose schema fixes no scale: 29 integer digits and 9 decimals. */
 const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
-const LIMITS: Record<string, bigint> = { BIGINT: 2n ** 63n, HUGEINT: 2n ** 127n };
 
 /**
  * The DuckDB column type of one property, from the SDK's normalized schema (the README's type table): integers
@@ -24,8 +25,8 @@ const LIMITS: Record<string, bigint> = { BIGINT: 2n ** 63n, HUGEINT: 2n ** 127n 
 export function columnTypeOf(property: PropertySchema, asText: boolean): string {
   const { bound, scale } = decimalShapeOf(property.constraints);
   if (property.type === 'integer' || (property.type === 'decimal' && scale === 0)) {
-    if (bound === undefined || bound.high < LIMITS.BIGINT!) return 'BIGINT';
-    return bound.high < LIMITS.HUGEINT! ? 'HUGEINT' : 'VARCHAR';
+    if (bound === undefined || bound.high < 2n ** 63n) return 'BIGINT';
+    return bound.high < 2n ** 127n ? 'HUGEINT' : 'VARCHAR';
   }
   if (property.type === 'decimal' && scale !== undefined && scale <= 38) {
     const digits = bound === undefined ? 38 : bound.digits + scale;
@@ -43,42 +44,34 @@ export function columnTypeOf(property: PropertySchema, asText: boolean): string 
   return types[property.type] ?? 'JSON';
 }
 
-/** Precision and scale of a DECIMAL(p,s) type, or undefined; remembered, as every value of a column asks. */
-const decimals = new Map<string, [number, number] | undefined>();
-function decimalOf(type: string): [number, number] | undefined {
-  if (!decimals.has(type)) {
+/** What each exact numeric type holds (DECIMAL(p,s): p-s integer digits and s decimals); remembered per type. */
+const shapes = new Map<string, NumericShape | undefined>([
+  ['BIGINT', { int: 19, scale: 0, limit: 2n ** 63n }],
+  ['HUGEINT', { int: 39, scale: 0, limit: 2n ** 127n }],
+]);
+export function numericShape(type: string): NumericShape | undefined {
+  if (!shapes.has(type)) {
     const match = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
-    decimals.set(type, match === null ? undefined : [Number(match[1]), Number(match[2])]);
+    shapes.set(
+      type,
+      match === null ? undefined : { int: Number(match[1]) - Number(match[2]), scale: Number(match[2]) },
+    );
   }
-  return decimals.get(type);
+  return shapes.get(type);
 }
 
-/** A value as a misfit's message shows it: made only for a misfit, not for every value that fits. */
-const shown = (value: number | ExactNumber) => String(value).slice(0, 40);
-const beyondOf = (value: number | ExactNumber, type: string) =>
-  `${shown(value)} is beyond ${type}; give the property a maximum/minimum in the schema (HUGEINT to 2^127)`;
+/** The DECIMAL of a shape, else VARCHAR (exact text) past DuckDB's 38 digits. */
+const decimalOf = ({ int, scale }: NumericShape) =>
+  int + scale <= 38 ? `DECIMAL(${int + scale},${scale})` : 'VARCHAR';
 
-/** Why a value cannot be stored exactly in a column of `type`, or undefined when it can. */
+/** Why a value cannot be stored exactly in a column of `type`, or undefined when it can (the SDK's numericMisfit). */
 export function misfitOf(value: unknown, type: string): string | undefined {
   if (typeof value !== 'number' && !(value instanceof ExactNumber)) return undefined;
-  const limit = LIMITS[type];
-  if (limit !== undefined && Number.isSafeInteger(value)) return undefined; // the usual case, without BigInt
   const shape = numericShape(type);
-  const digits = shape && digitsOf(value);
-  if (shape === undefined || digits === undefined) return undefined;
-  if (digits.fraction > shape.scale) {
-    return limit === undefined
-      ? `${shown(value)} has ${digits.fraction} decimals; ${type} keeps ${shape.scale} and would round it`
-      : `${shown(value)} is not a whole number, and ${type} holds only those`;
-  }
-  if (limit !== undefined) {
-    if (digits.integer > 40) return beyondOf(value, type);
-    const n = BigInt(plainNumberText(value));
-    return n >= limit || n < -limit ? beyondOf(value, type) : undefined;
-  }
-  return digits.integer > shape.int
-    ? `${shown(value)} has ${digits.integer} integer digits; ${type} holds ${shape.int}`
-    : undefined;
+  return (
+    shape &&
+    numericMisfit(value, shape, type, 'give the property a maximum/minimum in the schema (HUGEINT to 2^127)')
+  );
 }
 
 /**
@@ -90,18 +83,9 @@ export function misfitOf(value: unknown, type: string): string | undefined {
  * ```
  */
 export function typeHolding(value: number | ExactNumber): string {
-  const { integer, fraction } = digitsOf(value) ?? { integer: 39, fraction: 0 };
-  if (fraction === 0) return integer <= 18 ? 'BIGINT' : integer <= 38 ? 'HUGEINT' : 'VARCHAR';
-  const precision = Math.max(integer, 1) + fraction;
-  return precision <= 38 ? `DECIMAL(${precision},${fraction})` : 'VARCHAR';
-}
-
-/** Integer digits and scale of a numeric type, or undefined for other types. */
-export function numericShape(type: string): { int: number; scale: number } | undefined {
-  if (type === 'BIGINT') return { int: 19, scale: 0 };
-  if (type === 'HUGEINT') return { int: 39, scale: 0 };
-  const decimal = decimalOf(type);
-  return decimal && { int: decimal[0] - decimal[1], scale: decimal[1] };
+  const shape = shapeHolding(value);
+  if (shape.scale > 0) return decimalOf(shape);
+  return shape.int <= 18 ? 'BIGINT' : shape.int <= 38 ? 'HUGEINT' : 'VARCHAR';
 }
 
 /**
@@ -119,9 +103,8 @@ export function widerType(current: string, wanted: string): string {
   if (current === wanted) return current;
   const [a, b] = [numericShape(current), numericShape(wanted)];
   if (a && b) {
-    if (a.scale === 0 && b.scale === 0) return a.int >= b.int ? current : wanted;
-    const [int, scale] = [Math.max(a.int, b.int), Math.max(a.scale, b.scale)];
-    return int + scale <= 38 ? `DECIMAL(${int + scale},${scale})` : 'VARCHAR';
+    const wider = widerShape(a, b);
+    return wider === a ? current : wider === b ? wanted : decimalOf(wider);
   }
   if (current === 'DATE' && wanted === 'TIMESTAMPTZ') return wanted;
   if (current === 'TIMESTAMPTZ' && wanted === 'DATE') return current;

@@ -9,6 +9,7 @@ import {
   Destination,
   EncodeWith,
   ExportBatch,
+  inTransaction,
   NameClaims,
   OnActivateVersion,
   OnSchema,
@@ -36,14 +37,7 @@ import {
   type StreamColumn,
   type StreamTable,
 } from './stream-table';
-import {
-  alterTypeSql,
-  ensureTable,
-  inTransaction,
-  loadStatements,
-  readCsvSql,
-  type BatchLoad,
-} from './table-sql';
+import { alterTypeSql, ensureTable, loadStatements, readCsvSql, type BatchLoad } from './table-sql';
 
 /**
  * DuckDB's own memory: its buffer pool (blocks of the file, the staged batch) stays under this, not 80% of RAM
@@ -90,6 +84,9 @@ export class DuckDbDestination {
     collision((a, b, name) => `Streams "${a}" and "${b}" both map to table ${name}`),
   );
   private readonly sdc = new SdcValues();
+
+  /** Runs one statement (what the SDK's inTransaction takes). */
+  private readonly run = (sql: string) => this.db.run(sql);
 
   private get db(): DuckDBConnection {
     if (this.connection === undefined)
@@ -174,7 +171,7 @@ export class DuckDbDestination {
     };
     try {
       await writeFile(file, context.encoded);
-      await inTransaction(this.db, async () => {
+      await inTransaction(this.run, async () => {
         for (const column of widened.keys())
           await this.db.run(alterTypeSql(qualified, column.name, column.type));
         if (table.overwrite) await this.db.run(`DELETE FROM ${qualified}`);
@@ -253,7 +250,7 @@ export class DuckDbDestination {
       return logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
     const { qualified } = streamState;
     const old = `(_sdc_table_version IS NULL OR _sdc_table_version < ${version})`;
-    await inTransaction(this.db, async () => {
+    await inTransaction(this.run, async () => {
       if (config.hardDelete) return void (await this.db.run(`DELETE FROM ${qualified} WHERE ${old}`));
       await this.db.run(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS _sdc_deleted_at TIMESTAMPTZ`);
       await this.db.run(

@@ -1,5 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { keyOnlyFillStatements, quoteIdent, quoteText } from '@singer-dest/sdk';
+import { keyOnlyFillStatements, mergeStagedStatements, quoteIdent, quoteText } from '@singer-dest/sdk';
 import { widerType } from './column-types';
 
 /** A column of a stream's table: its name and its type. */
@@ -49,20 +49,6 @@ export async function ensureTable(
   return types;
 }
 
-/**
- * Runs `work` in one transaction: COMMIT when it resolves (DuckDB syncs its WAL then), ROLLBACK when it throws.
- */
-export async function inTransaction(connection: DuckDBConnection, work: () => Promise<void>): Promise<void> {
-  await connection.run('BEGIN TRANSACTION');
-  try {
-    await work();
-  } catch (error) {
-    await connection.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-  await connection.run('COMMIT');
-}
-
 /** What one flush loads: the batch's CSV rows (`file`), read as `columns`, into `qualified`. */
 export interface BatchLoad {
   file: string;
@@ -105,8 +91,8 @@ export function readCsvSql(load: BatchLoad, asText = false): string {
 
 /**
  * The statements that load a batch file: an INSERT of its rows; or, for upserts and hard deletes by key, a
- * staging table of them, its key-only deletes filled with the values their row keeps (SDK's
- * keyOnlyFillStatements), the rows of its keys deleted, and the last record of each key inserted.
+ * staging table of them, its key-only deletes filled with the values their row keeps, and the SDK's merge of
+ * it into the table (keyOnlyFillStatements, mergeStagedStatements).
  */
 export function loadStatements(load: BatchLoad): string[] {
   const { qualified, keys, upsert, hardDelete } = load;
@@ -140,16 +126,17 @@ export function loadStatements(load: BatchLoad): string[] {
       }),
     );
   }
-  const keyList = keys.map(quoteIdent).join(', ');
-  const rows = upsert
-    ? `(SELECT DISTINCT ON (${keyList}) * FROM ${STAGE} ORDER BY ${keyList}, _sdc_row DESC)`
-    : STAGE;
-  const match = keys.map((k) => `t.${quoteIdent(k)} IS NOT DISTINCT FROM s.${quoteIdent(k)}`).join(' AND ');
-  const deletesOnly = upsert ? '' : ' AND s._sdc_deleted_at IS NOT NULL';
-  const live = hardDelete ? ' WHERE _sdc_deleted_at IS NULL' : '';
   statements.push(
-    `DELETE FROM ${qualified} t USING ${rows} s WHERE ${match}${deletesOnly}`,
-    `${insert} SELECT ${names.join(', ')} FROM ${rows}${live}`,
+    ...mergeStagedStatements({
+      stage: STAGE,
+      target: qualified,
+      columns: load.columns.map((c) => c.name),
+      keys,
+      rowColumn: '_sdc_row',
+      upsert,
+      hardDelete,
+      nullKeysMatch: true,
+    }),
     `DROP TABLE ${STAGE}`,
   );
   return statements;

@@ -54,7 +54,16 @@ export {
   scaledIntegerOf,
   type DecimalShape,
 } from './exact-digits';
-export { keyOnlyFillStatements, quoteIdent, quoteText, type KeyOnlyFill } from './staged-sql';
+export { numericMisfit, shapeHolding, widerShape, type NumericShape } from './numeric-fit';
+export {
+  inTransaction,
+  keyOnlyFillStatements,
+  mergeStagedStatements,
+  quoteIdent,
+  quoteText,
+  type KeyOnlyFill,
+  type StagedMerge,
+} from './staged-sql';
 export {
   SDC_COLUMNS,
   SdcValues,

@@ -85,3 +85,80 @@ export function keyOnlyFillStatements(fill: KeyOnlyFill): string[] {
   }
   return statements;
 }
+
+/** How a staged batch moves into the stream's table ({@link mergeStagedStatements}). */
+export interface StagedMerge {
+  /** The staging table, quoted; it holds `columns` (same names as the table's) and `rowColumn`. */
+  stage: string;
+  /** The stream's table, quoted (`"schema"."table"`). */
+  target: string;
+  /** The columns the batch writes, unquoted. */
+  columns: readonly string[];
+  /** Key columns, unquoted. */
+  keys: readonly string[];
+  /** The staging column holding each record's place in the input order (a later place wins). */
+  rowColumn: string;
+  /** Upsert: the last staged row of each key replaces the table's rows of that key. Else rows are appended. */
+  upsert: boolean;
+  /** A row whose `_sdc_deleted_at` is set deletes its key's rows and is not inserted (`hard_delete`). */
+  hardDelete: boolean;
+  /** Keys compare with IS NOT DISTINCT FROM (a table without a primary key may hold NULL keys), else with `=`. */
+  nullKeysMatch?: boolean;
+}
+
+/**
+ * The statements that move a staged batch into the stream's table, run in the flush's transaction (after
+ * {@link keyOnlyFillStatements} where the batch marks key-only deletes): the table's rows of the staged keys are
+ * deleted (for an upsert, of every key; else of the keys a row deletes), then the rows are inserted (for an upsert,
+ * only the last of each key in input order; with `hardDelete`, not the deletes).
+ *
+ * @example
+ * ```ts
+ * mergeStagedStatements({ stage: '"_sdc_rows"', target: '"main"."users"', columns: ['id', 'name'], keys: ['id'],
+ *   rowColumn: '_sdc_row', upsert: true, hardDelete: false });
+ * // ['DELETE FROM "main"."users" t USING (SELECT DISTINCT ON ("id") * FROM "_sdc_rows" ORDER BY "id", "_sdc_row" DESC) s WHERE t."id" = s."id"',
+ * //  'INSERT INTO "main"."users" ("id", "name") SELECT "id", "name" FROM (SELECT DISTINCT ON ("id") * ...) s']
+ * ```
+ */
+export function mergeStagedStatements(merge: StagedMerge): string[] {
+  const { stage, target, upsert, hardDelete } = merge;
+  const keyList = merge.keys.map(quoteIdent).join(', ');
+  const names = merge.columns.map(quoteIdent).join(', ');
+  const rows = upsert
+    ? `(SELECT DISTINCT ON (${keyList}) * FROM ${stage} ORDER BY ${keyList}, ${quoteIdent(merge.rowColumn)} DESC)`
+    : stage;
+  const equals = merge.nullKeysMatch === true ? 'IS NOT DISTINCT FROM' : '=';
+  const match = merge.keys.map((k) => `t.${quoteIdent(k)} ${equals} s.${quoteIdent(k)}`).join(' AND ');
+  const deletesOnly = upsert ? '' : ' AND s._sdc_deleted_at IS NOT NULL';
+  const live = hardDelete ? ' WHERE _sdc_deleted_at IS NULL' : '';
+  return [
+    `DELETE FROM ${target} t USING ${rows} s WHERE ${match}${deletesOnly}`,
+    `INSERT INTO ${target} (${names}) SELECT ${names} FROM ${rows} s${live}`,
+  ];
+}
+
+/**
+ * Runs `work` in one transaction on a connection whose `run` executes one statement: COMMIT when it resolves
+ * (the database makes the transaction durable then, before the export returns and the SDK writes the STATE that
+ * covers it), ROLLBACK when it throws, and the error is thrown again.
+ *
+ * @example
+ * ```ts
+ * await inTransaction((sql) => connection.run(sql), async () => {
+ *   await connection.run('INSERT INTO "main"."users" SELECT * FROM read_csv(...)');
+ * });
+ * ```
+ */
+export async function inTransaction(
+  run: (sql: string) => Promise<unknown>,
+  work: () => Promise<void>,
+): Promise<void> {
+  await run('BEGIN TRANSACTION');
+  try {
+    await work();
+  } catch (error) {
+    await run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+  await run('COMMIT');
+}

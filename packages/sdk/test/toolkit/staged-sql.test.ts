@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { ExactNumber, keyOnlyFillStatements, plainNumberText, quoteIdent, quoteText } from '../../src/index';
+import {
+  ExactNumber,
+  inTransaction,
+  keyOnlyFillStatements,
+  mergeStagedStatements,
+  plainNumberText,
+  quoteIdent,
+  quoteText,
+} from '../../src/index';
 
 describe('staged SQL', () => {
   it('quotes identifiers and text by doubling their quote', () => {
@@ -29,6 +37,52 @@ describe('staged SQL', () => {
     const [, fromTable] = keyOnlyFillStatements(fill);
     assert.match(fromTable ?? '', /WHERE s\."_sdc_key_only" AND t\."id" = s\."id"$/);
     assert.equal(keyOnlyFillStatements({ ...fill, kept: [], keptWhenNull: [] }).length, 1);
+  });
+
+  const merge = {
+    stage: '"_sdc_rows"',
+    target: '"main"."users"',
+    columns: ['id', 'name', '_sdc_deleted_at'],
+    keys: ['id'],
+    rowColumn: '_sdc_row',
+  };
+  const last = 'SELECT DISTINCT ON ("id") * FROM "_sdc_rows" ORDER BY "id", "_sdc_row" DESC';
+
+  it('upserts the last staged row of each key: deletes its rows in the table, then inserts it', () => {
+    assert.deepEqual(
+      mergeStagedStatements({ ...merge, upsert: true, hardDelete: false, nullKeysMatch: true }),
+      [
+        `DELETE FROM "main"."users" t USING (${last}) s WHERE t."id" IS NOT DISTINCT FROM s."id"`,
+        `INSERT INTO "main"."users" ("id", "name", "_sdc_deleted_at") SELECT "id", "name", "_sdc_deleted_at" FROM (${last}) s`,
+      ],
+    );
+    const [, insert] = mergeStagedStatements({ ...merge, upsert: true, hardDelete: true });
+    assert.match(insert ?? '', /\) s WHERE _sdc_deleted_at IS NULL$/);
+  });
+
+  it('appending with hard deletes deletes only the keys of staged deletes and inserts the other rows', () => {
+    assert.deepEqual(mergeStagedStatements({ ...merge, upsert: false, hardDelete: true }), [
+      'DELETE FROM "main"."users" t USING "_sdc_rows" s WHERE t."id" = s."id" AND s._sdc_deleted_at IS NOT NULL',
+      'INSERT INTO "main"."users" ("id", "name", "_sdc_deleted_at") SELECT "id", "name", "_sdc_deleted_at" FROM ' +
+        '"_sdc_rows" s WHERE _sdc_deleted_at IS NULL',
+    ]);
+  });
+
+  it('runs work in one transaction: COMMIT after it, ROLLBACK and the error again when it throws', async () => {
+    const ran: string[] = [];
+    const run = (sql: string) => Promise.resolve(void ran.push(sql));
+    await inTransaction(run, () => run('INSERT 1'));
+    assert.deepEqual(ran, ['BEGIN TRANSACTION', 'INSERT 1', 'COMMIT']);
+    ran.length = 0;
+    const failure = new Error('cast failed');
+    await assert.rejects(
+      inTransaction(run, async () => {
+        await run('INSERT 2');
+        throw failure;
+      }),
+      (error) => error === failure,
+    );
+    assert.deepEqual(ran, ['BEGIN TRANSACTION', 'INSERT 2', 'ROLLBACK']);
   });
 });
 

@@ -21,18 +21,23 @@ const TOOLKIT_NAMES = [
   'digitsOf',
   'foldName',
   'foldNames',
+  'inTransaction',
   'isKeyOnlyDelete',
   'isSdcColumn',
   'keyOnlyFillStatements',
+  'mergeStagedStatements',
   'normalizeSchema',
+  'numericMisfit',
   'parseJsonExact',
   'plainNumberText',
   'quoteIdent',
   'quoteText',
   'scaledIntegerOf',
   'schemaNumberText',
+  'shapeHolding',
   'streamTableName',
   'stringifyJson',
+  'widerShape',
 ];
 
 // The names only the root holds: decorators, settings, running.
