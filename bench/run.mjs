@@ -280,8 +280,11 @@ function noopRow(id, mode, label, target, root = ROOT) {
   };
 }
 
-/** Row (c): dest-csv into a fresh directory, checked by the bytes written and, in the first run, the rows. */
-function csvRow(label, target, root = ROOT) {
+/**
+ * Row (c): dest-csv into a fresh directory, checked by the bytes written and, in the first run, the rows; `extra`
+ * settings on top of the bench's (rows c0/c1: encode_threads 0 and 1).
+ */
+function csvRow(label, target, root = ROOT, extra = {}) {
   return {
     label,
     reference: 'a2',
@@ -291,7 +294,7 @@ function csvRow(label, target, root = ROOT) {
       const out = join(TMP_DIR, `csv-out-${run}`);
       rmSync(out, { recursive: true, force: true });
       mkdirSync(out, { recursive: true });
-      const config = writeConfig('dest-csv', { output_path: out });
+      const config = writeConfig('dest-csv', { output_path: out, ...extra });
       return { args: [bin('dest-csv', root), '--config', config], out };
     },
     check: async (result, manifest, _logFile, prepared, run) => {
@@ -441,6 +444,10 @@ const ROWS = {
   // Optional: the encode stage encoding '' (the path dest-csv, dest-postgres and dest-duckdb use), nothing encoded.
   be: noopRow('be', 'encode', 'SDK loop, encode stage no-op'),
   c: SDK_ROWS.c,
+  // Optional: (c) with the encoder on the main thread (encode_threads 0) and with one encode thread, beside the
+  // default, so the two ways can be compared on this machine in one run.
+  c0: csvRow('dest-csv, encode_threads 0', 0.8, ROOT, { encode_threads: 0 }),
+  c1: csvRow('dest-csv, encode_threads 1', 0.8, ROOT, { encode_threads: 1 }),
   d: SDK_ROWS.d,
   e: SDK_ROWS.e,
   // Optional: (d) and (e) with the encoder on the main thread (encode_threads 0), beside the default's threads.
