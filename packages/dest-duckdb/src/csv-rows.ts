@@ -44,6 +44,9 @@ export const CSV_ROWS: EncoderModule = {
   usesBatchedAt: false,
 };
 
+/** Whether the rows hold a column: all but `_sdc_batched_at`, which the flush's INSERT sets. */
+export const inRows = (c: { name: string }): boolean => c.name !== '_sdc_batched_at';
+
 /** Rows up to this many UTF-16 units (3 UTF-8 bytes each at most) fit read_csv's default 2 MB line. */
 const PLAIN_ROW = 600_000;
 
@@ -84,13 +87,11 @@ const fieldWriterOf = (type: string): ((value: unknown) => string) =>
  */
 export const csvRows: EncoderFactory<CsvRowFacts, CsvRowNotes> = (facts) => {
   const sdc = new SdcValues(facts.runStartedAtUs);
-  const columns = facts.columns
-    .filter((c) => c.property !== '_sdc_batched_at')
-    .map((c) => ({
-      ...c,
-      field: fieldWriterOf(c.type),
-      numeric: !c.sdc && numericShape(c.type) !== undefined,
-    }));
+  const columns = facts.columns.filter(inRows).map((c) => ({
+    ...c,
+    field: fieldWriterOf(c.type),
+    numeric: !c.sdc && numericShape(c.type) !== undefined,
+  }));
   const keys = facts.keyOnlyOf && new Set(facts.keyOnlyOf);
   let notes: CsvRowNotes | undefined;
   return {

@@ -27,7 +27,7 @@ import {
 } from '@singer-dest/sdk';
 import { widerType } from './column-types';
 import { databaseFileOf, DuckDbConfig } from './config';
-import { CSV_ROWS, type CsvRowFacts, type CsvRowNotes } from './csv-rows';
+import { CSV_ROWS, inRows, type CsvRowFacts, type CsvRowNotes } from './csv-rows';
 import { DuckDbDestinationError } from './errors';
 import {
   collision,
@@ -217,7 +217,7 @@ export class DuckDbDestination {
     let line = row === null ? undefined : context.lineNumbers[Number(row[1]) - 1];
     if (line === undefined) {
       const bad = load.columns
-        .filter((c) => c.name !== '_sdc_batched_at')
+        .filter(inRows)
         .map(
           (c) =>
             `(${quoteIdent(c.name)} IS NOT NULL AND TRY_CAST(${quoteIdent(c.name)} AS ${c.type}) IS NULL)`,

@@ -1,6 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { keyOnlyFillStatements, mergeStagedStatements, quoteIdent, quoteText } from '@singer-dest/sdk';
 import { widerType } from './column-types';
+import { inRows } from './csv-rows';
 
 /** A column of a stream's table: its name and its type. */
 export interface WantedColumn {
@@ -64,9 +65,6 @@ export interface BatchLoad {
   /** When the batch was handed to the export: every row's `_sdc_batched_at` (not in the rows, see CSV_ROWS). */
   batchedAt: Date;
 }
-
-/** `_sdc_batched_at` is set by the INSERT, not read from the rows. */
-const inRows = (c: WantedColumn) => c.name !== '_sdc_batched_at';
 
 const STAGE = '"_sdc_rows"';
 /** Read as text and cast: DuckDB's CSV reader makes a time it cannot read NULL, where a cast fails. */
