@@ -60,6 +60,8 @@ export class BatchRecords {
         stream,
         message,
         approximateRecord: parsed.hasExactNumbers ? (parsed.approximate as SingerRecord) : record,
+        // The RECORD line's head holds no number beyond a safe integer (a BATCH's version is one).
+        hasExactNumbers: parsed.hasExactNumbers,
       },
       text: `${this.headText}${text}}`,
     };

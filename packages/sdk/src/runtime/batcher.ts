@@ -56,8 +56,9 @@ export class Batcher {
 
   /**
    * Buffers one accepted record, its line as read under the cursor, or its `encoded` text when its encoder
-   * encodes as records are read; `extras` are its undeclared properties, noted for the batch's one warning.
-   * Returns a promise to wait for when the record caused a flush.
+   * encodes as records are read; `extras` are its undeclared properties, noted for the batch's one warning;
+   * `exact`: the line holds a number a double cannot hold (its parse said so). Returns a promise to wait for
+   * when the record caused a flush.
    */
   add(
     stream: StreamDefinition,
@@ -66,6 +67,7 @@ export class Batcher {
     now: number,
     extras?: readonly string[],
     encoded?: string,
+    exact = true,
   ): Promise<void> | undefined {
     const buffer = this.bufferOf(stream.name);
     const batch = buffer.batch;
@@ -80,7 +82,7 @@ export class Batcher {
     const held = batch.held;
     this.bufferedBytes +=
       encoded === undefined
-        ? batch.addLine(raw.buffer, raw.start, raw.end, line, now)
+        ? batch.addLine(raw.buffer, raw.start, raw.end, line, now, exact)
         : batch.addEncoded(encoded, raw.end - raw.start, line, now);
     this.heldBytes += batch.held - held;
     if (batchSizeRows !== undefined && batch.size >= batchSizeRows) {

@@ -3,10 +3,11 @@ import type { EncodeMeta, RecordEncoder } from '../encoder';
 import { parseJsonExact } from '../json/parse-json';
 import { eachLine, type LineBytes } from './line-bytes';
 
-// Buffer#write normalises its arguments in JavaScript first; utf8Write (a stable Buffer method, not in the type
-// definitions) is the native call underneath, and this runs once per record.
+// Buffer#write and Buffer#toString normalise their arguments in JavaScript first; utf8Write and utf8Slice (stable
+// Buffer methods, not in the type definitions) are the native calls underneath, and these run once per record.
 interface FastUtf8 {
   utf8Write(text: string, offset: number): number;
+  utf8Slice(start: number, end: number): string;
 }
 
 /** Encoded records are gathered into pieces of about this many bytes (a piece holds whole records). */
@@ -75,13 +76,16 @@ export interface PartLines {
   first: number;
   lineNumbers: ArrayLike<number>;
   receivedAt: ArrayLike<number>;
+  /** Per record (indexed like the others): 1 when its line must be parsed exactly (see StreamBatch.exactNumbers). */
+  exactNumbers: ArrayLike<number>;
   batchedAt: number;
 }
 
 /**
  * Parses each line of a part and encodes its record, on whichever thread runs it. A record the encoder throws
  * for is left out and listed (`failFast`: the part stops there, for the fail policy). The lines were validated
- * when read, so parsing them again cannot fail.
+ * when read, so parsing them again cannot fail; a line whose first parse found no number a double cannot hold
+ * is parsed with plain JSON.parse, which gives the same value without the exact parse's search for such numbers.
  *
  * @example
  * ```ts
@@ -96,7 +100,7 @@ export function encodeLines<E>(
 ): EncodedPart<E> {
   const writer = new PieceWriter();
   const rejected: { index: number; error: E }[] = [];
-  const { lineNumbers, receivedAt, batchedAt, first } = part;
+  const { lineNumbers, receivedAt, exactNumbers, batchedAt, first } = part;
   const meta: { -readonly [K in keyof EncodeMeta]: EncodeMeta[K] } = {
     message: undefined!,
     line: 0,
@@ -106,7 +110,8 @@ export function encodeLines<E>(
   let stopped = false;
   eachLine(part.lines, (block, start, end, i) => {
     if (stopped) return;
-    const message = parseJsonExact(block.toString('utf8', start, end)).value as RecordMessage;
+    const line = (block as Buffer & FastUtf8).utf8Slice(start, end);
+    const message = (exactNumbers[i] === 1 ? parseJsonExact(line).value : JSON.parse(line)) as RecordMessage;
     meta.message = message;
     meta.line = lineNumbers[i]!;
     meta.receivedAt = receivedAt[i]!;

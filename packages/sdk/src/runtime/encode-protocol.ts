@@ -33,6 +33,7 @@ export interface PartRequest extends PartLines {
   encoder: number;
   lineNumbers: Float64Array;
   receivedAt: Float64Array;
+  exactNumbers: Uint8Array;
   failFast: boolean;
 }
 

@@ -234,6 +234,7 @@ export class EncodeStage {
           first: from,
           lineNumbers: Float64Array.from(batch.lines.slice(from, to)),
           receivedAt: Float64Array.from(batch.receivedAt.slice(from, to)),
+          exactNumbers: Uint8Array.from(batch.exactNumbers.slice(from, to)),
           batchedAt: batch.sealedAt,
           failFast: this.options.failFast,
         }),
@@ -267,6 +268,7 @@ export class EncodeStage {
       first: from,
       lineNumbers: batch.lines,
       receivedAt: batch.receivedAt,
+      exactNumbers: batch.exactNumbers,
       batchedAt: batch.sealedAt,
     };
   }

@@ -12,7 +12,17 @@ export type SingerMessage =
       keyProperties: string[];
       bookmarkProperties: string[];
     }
-  | { type: 'RECORD'; stream: string; message: RecordMessage; approximateRecord: SingerRecord }
+  | {
+      type: 'RECORD';
+      stream: string;
+      message: RecordMessage;
+      approximateRecord: SingerRecord;
+      /**
+       * Whether its line holds a number literal a double cannot hold (an ExactNumber in the message): only such
+       * a line needs the exact parse again when an encode thread reads it; the others give the same with JSON.parse.
+       */
+      hasExactNumbers: boolean;
+    }
   | { type: 'STATE'; value: unknown }
   | { type: 'ACTIVATE_VERSION'; stream: string; version: number }
   | BatchMessage
@@ -192,7 +202,13 @@ export function parseMessage(text: string, source: LineSource): SingerMessage | 
       const approximateRecord = parsed.hasExactNumbers
         ? ((parsed.approximate as SingerRecord).record as SingerRecord)
         : record;
-      return { type: 'RECORD', stream, message: message as unknown as RecordMessage, approximateRecord };
+      return {
+        type: 'RECORD',
+        stream,
+        message: message as unknown as RecordMessage,
+        approximateRecord,
+        hasExactNumbers: parsed.hasExactNumbers,
+      };
     }
     case 'SCHEMA':
       return parseSchema(message, source);

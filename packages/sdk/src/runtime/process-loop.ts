@@ -304,7 +304,8 @@ export class ProcessLoop {
       }
       encoded = result;
     }
-    return this.batcher.add(stream, raw, position, now, this.pipeline.foundExtras, encoded);
+    const { foundExtras } = this.pipeline;
+    return this.batcher.add(stream, raw, position, now, foundExtras, encoded, message.hasExactNumbers);
   }
 
   /**

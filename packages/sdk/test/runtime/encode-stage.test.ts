@@ -88,6 +88,36 @@ describe('the encode stage (@EncodeWith)', () => {
       assert.deepEqual(result.states, [{ users: 3000 }]);
     });
 
+    it(`gives the encoder every number exactly, plain JSON numbers as numbers (${mode})`, async () => {
+      const { Encoding, exported } = encodingDestination('amounts', () => ({}), asRead);
+      const amountSchema = schema('amounts', { id: { type: 'integer' } }, ['id']);
+      // Written by hand: JSON.stringify cannot write a literal beyond a double. A line with such a literal outside
+      // strings is parsed exactly again on a thread; the others (a long digit run in a string, short numbers) not.
+      const lines = [
+        JSON.stringify(amountSchema),
+        '{"type":"RECORD","stream":"amounts","record":{"id":1,"amount":12345678901234567890,"nested":{"amount":1.5}}}',
+        '{"type":"RECORD","stream":"amounts","record":{"id":2,"amount":"12345678901234567890","nested":{"amount":2}}}',
+        '{"type":"RECORD","stream":"amounts","record":{"id":3,"amount":0.1,"nested":{"amount":1.00000000000000000001}}}',
+        '{"type":"RECORD","stream":"amounts","record":{"id":4,"amount":1e400,"nested":null}}',
+        '{"type":"RECORD","stream":"amounts","record":{"id":5,"amount":-7,"nested":{"amount":9007199254740993}}}',
+      ];
+      const result = await runTestDestination(Encoding, {
+        messages: lines,
+        settings: { encodeThreads: threads },
+      });
+      assert.equal(result.error, undefined, String(result.error));
+      assert.deepEqual(
+        exported.map((batch) => batch.text).join(''),
+        [
+          '1 exact:12345678901234567890 plain:1.5\n',
+          '2 plain:"12345678901234567890" plain:2\n',
+          '3 plain:0.1 exact:1.00000000000000000001\n',
+          '4 exact:1e400 plain:undefined\n',
+          '5 plain:-7 exact:9007199254740993\n',
+        ].join(''),
+      );
+    });
+
     it(`keeps every byte of a batch spanning several memory blocks (${mode})`, async () => {
       const { Encoding, exported } = encodingDestination('noting', undefined, asRead);
       const name = 'x€'.repeat(20_000); // 80 KB a record in UTF-8

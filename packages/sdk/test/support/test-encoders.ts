@@ -3,7 +3,7 @@
  * so it holds nothing but the factories).
  */
 import { join } from 'node:path';
-import { DestinationError, type EncoderFactory, type EncoderModule } from '../../src/index';
+import { DestinationError, ExactNumber, type EncoderFactory, type EncoderModule } from '../../src/index';
 
 class TestDestinationError extends DestinationError<'ERR_TEST_NUL'> {}
 
@@ -28,6 +28,16 @@ export const labelled: EncoderFactory<{ prefix: string }> = ({ prefix }, { strea
       );
     }
     return `${prefix}${stream}:${meta.line}:${String(record.id)}:${name}\n`;
+  },
+});
+
+/** Each of the record's `amount` and `nested.amount` as `exact:<text>` (an ExactNumber) or `plain:<value>`. */
+export const amounts: EncoderFactory = () => ({
+  encode(record) {
+    const show = (value: unknown) =>
+      value instanceof ExactNumber ? `exact:${value.text}` : `plain:${JSON.stringify(value)}`;
+    const nested = record.nested as { amount?: unknown } | undefined;
+    return `${String(record.id)} ${show(record.amount)} ${show(nested?.amount)}\n`;
   },
 });
 
