@@ -1,18 +1,11 @@
 /**
- * Batch storage outside the JavaScript heap. Buffered records (their line text, or what the destination encoded
- * them to) are copied as UTF-8 into fixed-size blocks, and the blocks are reused from batch to batch.
+ * Batch storage outside the JavaScript heap. Buffered records' lines are copied as read (UTF-8) into fixed-size
+ * blocks, and the blocks are reused from batch to batch.
  *
  * Why: kept as JavaScript strings or objects, a 100 MB batch becomes garbage in the old generation at every
  * flush, and V8 collects old-generation garbage late, so peak memory was 3-4x the batch limit. Blocks from a pool
  * make memory what the limit says, and give the garbage collector nothing to trace or copy.
  */
-// Buffer#write(text, offset, 'utf8') normalises its arguments in JavaScript before calling the native
-// utf8Write; on the per-record path that was 5% of a run, so call utf8Write (a stable Buffer method since
-// Node 0.x, not in the type definitions) directly.
-interface FastUtf8 {
-  utf8Write(text: string, offset: number): number;
-}
-
 export const BLOCK_BYTES = 1024 * 1024;
 /**
  * An arena's first block is just big enough for its first item (at least this many bytes), and each next block
@@ -102,17 +95,6 @@ export class ByteArena {
     this.shared = options.shared ?? true;
   }
 
-  /** Appends a string as UTF-8 and returns how many bytes it took. */
-  append(text: string): number {
-    // A UTF-16 code unit takes at most 3 UTF-8 bytes: if that fits, write without measuring first.
-    let block = this.current;
-    if (block === undefined || block.length - this.used < text.length * 3) {
-      const needed = Buffer.byteLength(text, 'utf8');
-      if (block === undefined || block.length - this.used < needed) block = this.newBlock(needed);
-    }
-    return this.recordItem((block as unknown as FastUtf8).utf8Write(text, this.used));
-  }
-
   /** Appends bytes that already are UTF-8 (a line as read): a plain copy. Returns how many bytes it took. */
   appendBytes(source: Buffer, start: number, end: number): number {
     const length = end - start;
@@ -134,11 +116,6 @@ export class ByteArena {
     const block = this.blockIndexOf(index);
     const start = this.firstItem[block] === index ? 0 : this.ends[index - 1]!;
     return this.blocks[block]!.toString('utf8', start, this.ends[index]);
-  }
-
-  /** The bytes appended, as views over the blocks (no copy), in order. */
-  chunks(): Buffer[] {
-    return this.blockViews().filter((chunk) => chunk.length > 0);
   }
 
   /**

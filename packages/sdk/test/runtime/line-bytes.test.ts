@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { ByteArena, setArenaPoolLimit } from '../../src/runtime/byte-arena';
+import { appendText } from '../support/arena';
 import { eachLine, type LineBytes } from '../../src/runtime/line-bytes';
 
 /** What the other end of a worker's message port receives for `value` (a structured clone). */
@@ -34,7 +35,7 @@ describe('a run of batch lines (line-bytes.ts)', () => {
     '{"type":"RECORD","stream":"users","record":{"id":4,"name":"after the big one"}}',
   ];
   const arena = new ByteArena();
-  for (const line of lines) arena.append(line);
+  for (const line of lines) appendText(arena, line);
 
   it('finds every run of lines byte for byte, from any first line, across blocks', () => {
     for (let from = 0; from <= lines.length; from++)
