@@ -3,7 +3,9 @@ import type { CheckpointLedger } from './checkpoint-ledger';
 import type { StreamBatch } from './stream-batch';
 
 // One batch may export while the next fills (reading overlaps a database's work on the previous batch); a
-// second full batch waits. So at most two batches' worth of records are in memory.
+// second full batch waits. So at most two batches' worth of records are in memory. With an encode stage on
+// threads a sealed batch is first encoded, and its export can only start after that: one more batch may then be
+// in flight (see ExportQueueOptions.encodesOnThreads).
 const MAX_BATCHES_IN_FLIGHT = 1;
 // STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
 const MAX_QUEUED_TASKS = 1000;
@@ -26,11 +28,19 @@ export interface ExportQueueOptions {
   onFailure: (error: unknown) => void;
   /** The failure that ended the run, if any. */
   failure: () => unknown;
+  /**
+   * Sealed batches are encoded on threads before their export: one more batch may be in flight, so that a batch
+   * exports while the next is encoded and the one after it is read. With one, reading waited at each seal for
+   * the previous batch's whole export (its encoding had just ended, as long as reading a batch takes), so a
+   * database's COPY never overlapped the reading.
+   */
+  encodesOnThreads?: boolean;
 }
 
 /**
  * Runs exports and state writes one after another, in the order they were queued, and gives the reader
- * back-pressure: {@link ExportQueue.throttle} waits while more than one batch is queued or exporting. A batch
+ * back-pressure: {@link ExportQueue.throttle} waits while more than one batch (two when they are encoded on
+ * threads first) is queued, encoding or exporting. A batch
  * whose export succeeded is settled in the ledger, then the states it held back are released. After a failure
  * (or a closed stdout) queued batches are dropped: their records are past the last state written.
  *
@@ -90,9 +100,10 @@ export class ExportQueue {
     return this.queuedTasks > MAX_QUEUED_TASKS;
   }
 
-  /** Waits until at most one batch is queued or exporting; throws the run's failure. */
+  /** Waits until at most one batch (two on encode threads) is queued or exporting; throws the run's failure. */
   async throttle(): Promise<void> {
-    while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight[0]!.done;
+    const limit = MAX_BATCHES_IN_FLIGHT + (this.options.encodesOnThreads === true ? 1 : 0);
+    while (this.inFlight.length > limit) await this.inFlight[0]!.done;
     this.throwFailure();
   }
 

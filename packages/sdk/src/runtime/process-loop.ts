@@ -142,6 +142,7 @@ export class ProcessLoop {
       halted,
       onFailure: (error) => this.fail(error),
       failure: () => this.failure,
+      encodesOnThreads: this.encodeStage?.readsOnThreads ?? false,
     });
     const stage = this.encodeStage;
     this.batcher = new Batcher({

@@ -406,9 +406,14 @@ describe('the encode stage on threads', () => {
     assert.deepEqual(await runBlocked(4, 6), ['released']);
   });
 
-  it('keeps a fixed number of batches in flight: reading waits while one batch encodes and the next is sealed', async () => {
-    // Batch 1 (lines 2-3) encodes, batch 2 (lines 4-5) is sealed and queued: line 6 is not read until batch 1 is done.
-    assert.deepEqual(await runBlocked(6, 8), ['timed-out']);
+  it('reads on while one batch encodes and the next is sealed, so that an export overlaps the reading', async () => {
+    // Batch 1 (lines 2-3) encodes, batch 2 (lines 4-5) is sealed and queued: line 6 is still read.
+    assert.deepEqual(await runBlocked(6, 8), ['released']);
+  });
+
+  it('keeps a fixed number of batches in flight: reading waits while one batch encodes and two are sealed', async () => {
+    // Batch 1 encodes, batches 2 (lines 4-5) and 3 (lines 6-7) are sealed: line 8 is not read until batch 1 is done.
+    assert.deepEqual(await runBlocked(8, 10), ['timed-out']);
   });
 });
 

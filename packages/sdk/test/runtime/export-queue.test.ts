@@ -5,7 +5,7 @@ import { ExportQueue } from '../../src/runtime/export-queue';
 import { StreamBatch } from '../../src/runtime/stream-batch';
 import { deferred } from '../support/messages';
 
-function setUp(exportBatch: (batch: StreamBatch) => Promise<void>) {
+function setUp(exportBatch: (batch: StreamBatch) => Promise<void>, encodesOnThreads = false) {
   const ledger = new CheckpointLedger();
   const written: string[] = [];
   let failure: unknown;
@@ -20,6 +20,7 @@ function setUp(exportBatch: (batch: StreamBatch) => Promise<void>) {
     halted: () => failure !== undefined,
     onFailure: (error) => (failure ??= error),
     failure: () => failure,
+    encodesOnThreads,
   });
   const batchAt = (line: number) => {
     const batch = new StreamBatch({ shared: false });
@@ -59,6 +60,22 @@ describe('the export queue', () => {
     queue.push(batchAt(1));
     await queue.throttle(); // one in flight: no wait
     queue.push(batchAt(2));
+    let throttled = false;
+    const waiting = queue.throttle().then(() => (throttled = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(throttled, false);
+    gate.resolve();
+    await waiting;
+    assert.equal(throttled, true);
+  });
+
+  it('with batches encoded on threads first, makes the reader wait only while more than two are in flight', async () => {
+    const gate = deferred();
+    const { queue, batchAt } = setUp(() => gate.promise, true);
+    queue.push(batchAt(1));
+    queue.push(batchAt(2));
+    await queue.throttle(); // one exporting, one encoding: no wait
+    queue.push(batchAt(3));
     let throttled = false;
     const waiting = queue.throttle().then(() => (throttled = true));
     await new Promise((resolve) => setImmediate(resolve));
