@@ -1,4 +1,5 @@
 import type { EncoderModule } from '../encoder';
+import { DestinationError, SdkError } from '../errors';
 import type { PartLines } from './encode-lines';
 
 /**
@@ -62,6 +63,28 @@ export type PartReply =
       warnings: EncoderWarning[];
     }
   | { job: number; failure: RejectionReason & { stack: string | undefined } };
+
+/**
+ * An error that crossed a thread, rebuilt on the main thread, one rule for refused records and failures alike: a
+ * coded one keeps its code (so the CLI names it): the SDK's own `ERR_INVALID_DESTINATION` (an encoder module it
+ * could not load) as an SdkError, any other code as the DestinationError it was; an uncoded one is an Error of
+ * its name. The stack, when it came along, is the thread's.
+ *
+ * @example
+ * ```ts
+ * rebuildError({ message: 'no column list', code: undefined, name: 'TypeError' }); // a TypeError-named Error
+ * ```
+ */
+export function rebuildError(reason: RejectionReason & { stack?: string | undefined }): Error {
+  const { message, code, name, stack } = reason;
+  let error: Error;
+  if (code === 'ERR_INVALID_DESTINATION') error = new SdkError(code, message);
+  else if (code !== undefined) error = new DestinationError(code, message);
+  else error = new Error(message);
+  if (code !== 'ERR_INVALID_DESTINATION') error.name = name;
+  if (stack !== undefined) error.stack = stack;
+  return error;
+}
 
 /** What is left of an error once it crossed a thread. */
 export function reasonOf(error: unknown): RejectionReason {

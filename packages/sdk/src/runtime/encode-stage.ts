@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { RecordMessage } from '../contexts';
 import type { EncodeMeta, EncoderFactory, EncoderModule, RecordEncoder } from '../encoder';
-import { DestinationError, HandlerError, SdkError, describeError } from '../errors';
+import { HandlerError, SdkError, describeError } from '../errors';
 import { encodeLines, type PartLines } from './encode-lines';
-import type { RejectionReason } from './encode-protocol';
+import { rebuildError } from './encode-protocol';
 import { EncodeThread, type EncodedReply } from './encode-threads';
 import type { LineBytes } from './line-bytes';
 import { buildStreamEncoder, loadEncoderFactory } from './load-encoder';
@@ -28,14 +28,6 @@ export interface EncodedBatch {
 
 /** A batch is split into at most one part per thread, but no part smaller than this (posting costs too). */
 const MIN_PART_RECORDS = 512;
-
-/** A refused record's error as it came from a thread: a coded one keeps its code (so the CLI can name it). */
-function rebuildError(reason: RejectionReason): Error {
-  const error =
-    reason.code === undefined ? new Error(reason.message) : new DestinationError(reason.code, reason.message);
-  error.name = reason.name;
-  return error;
-}
 
 /**
  * The SDK's encode stage (`@EncodeWith`): when a batch is sealed, its records are encoded by the stream's

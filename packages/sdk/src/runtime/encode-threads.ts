@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EncoderModule } from '../encoder';
 import { SdkError } from '../errors';
-import type { EncodeRequest, PartReply, PartRequest } from './encode-protocol';
+import { rebuildError, type EncodeRequest, type PartReply, type PartRequest } from './encode-protocol';
 
 /** A part's answer when it was encoded (a failure rejects instead). */
 export type EncodedReply = Exclude<PartReply, { failure: unknown }>;
@@ -82,13 +82,8 @@ export class EncodeThread {
     if (waiting === undefined) return;
     this.waiting.delete(reply.job);
     if (this.waiting.size === 0) this.worker.unref();
-    if ('failure' in reply) {
-      const { message, code, name, stack } = reply.failure;
-      const error = code === 'ERR_INVALID_DESTINATION' ? new SdkError(code, message) : new Error(message);
-      if (code !== 'ERR_INVALID_DESTINATION') error.name = name;
-      if (stack !== undefined) error.stack = stack;
-      waiting.reject(error);
-    } else waiting.resolve(reply);
+    if ('failure' in reply) waiting.reject(rebuildError(reply.failure));
+    else waiting.resolve(reply);
   }
 
   private failAll(error: Error): void {

@@ -308,6 +308,18 @@ describe('the encode stage (@EncodeWith)', () => {
       );
     });
 
+    it(`fails with the destination's own code when its factory refuses the facts with a coded error (${mode})`, async () => {
+      const { Encoding } = encodingDestination('refusing', undefined, asRead);
+      const result = await runTestDestination(Encoding, {
+        messages: [users, record('users', { id: 1 }), state({ at: 2 })],
+        settings: { encodeThreads: threads },
+      });
+      assert.ok(result.error instanceof DestinationError, String(result.error));
+      assert.equal(result.error.code, 'ERR_TEST_FACTS');
+      assert.equal(result.error.message, 'the facts name a column type the target lacks');
+      assert.deepEqual(result.states, []);
+    });
+
     it(`fails with ERR_HANDLER_FAILED naming the stream when the encoder cannot be built (${mode})`, async () => {
       const { Encoding } = encodingDestination('broken', undefined, asRead);
       const result = await runTestDestination(Encoding, {

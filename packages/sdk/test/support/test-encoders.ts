@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { DestinationError, ExactNumber, type EncoderFactory, type EncoderModule } from '../../src/index';
 
-class TestDestinationError extends DestinationError<'ERR_TEST_NUL'> {}
+class TestDestinationError extends DestinationError<'ERR_TEST_NUL' | 'ERR_TEST_FACTS'> {}
 
 /**
  * `@EncodeWith` argument for an export of this module; `asRead`: it declares that it does not use `batchedAt`
@@ -102,6 +102,11 @@ export const warning: EncoderFactory = (_facts, { stream, warn }) => {
 /** A factory that cannot build its encoder. */
 export const broken: EncoderFactory = () => {
   throw new Error('the facts lack the column list');
+};
+
+/** A factory that refuses its facts with a coded error of the destination's. */
+export const refusing: EncoderFactory = () => {
+  throw new TestDestinationError('ERR_TEST_FACTS', 'the facts name a column type the target lacks');
 };
 
 /** `meta` as the encoder sees it, as JSON. */
