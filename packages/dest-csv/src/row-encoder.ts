@@ -8,7 +8,7 @@ import {
 import { CsvError } from './csv-error';
 import type { CsvEncoder } from './csv-encoder';
 import { RowExtractor, extraProperties, type ColumnPlan } from './flatten';
-import { jsonCell } from './json-cell';
+import { appendJsonCell } from './json-cell';
 import type { TextEncoding } from './text-encoding';
 import { formatValue } from './value-format';
 
@@ -55,6 +55,8 @@ export function mergeExtras(a: ExtraReport | undefined, b: ExtraReport | undefin
 export class RowEncoder {
   private readonly extractor: RowExtractor;
   private readonly values: unknown[];
+  /** The row being built, as fragments (reused for every row). */
+  private readonly parts: string[] = [];
   private readonly width: number;
   /** Quote and escape are both `"`: JSON cells can take the one-pass path. */
   private readonly rfc4180: boolean;
@@ -81,18 +83,29 @@ export class RowEncoder {
     const record = message.record;
     this.extractor.extract(record, values);
     if (this.extractor.hasExtra) this.noteExtra(record, line);
-    let row = width > 0 ? this.cell(values[0]) : '';
-    for (let c = 1; c < width; c++) row += delimiter + this.cell(values[c]);
+    // The row's cells (JSON cells as fragments) are gathered in one reused array and joined once: a string built
+    // value by value left a chain of intermediate strings per row, which the young generation then collected.
+    const parts = this.parts;
+    let n = 0;
+    for (let c = 0; c < width; c++) {
+      if (c > 0) parts[n++] = delimiter;
+      const value = values[c];
+      if (this.rfc4180 && typeof value === 'object' && value !== null && !(value instanceof ExactNumber)) {
+        n = appendJsonCell(value, delimiter, parts, n);
+      } else parts[n++] = encoder.cell(formatValue(value, this.options.escapeFormulas));
+    }
     if (metadata !== undefined) {
       const facts = { message, receivedAt, batchedAt, line };
       for (let c = 0; c < SDC_COLUMNS.length; c++) {
         const value = metadata.valueOf(SDC_COLUMNS[c]!.name, facts);
-        if (c > 0 || width > 0) row += delimiter;
+        if (c > 0 || width > 0) parts[n++] = delimiter;
         if (value !== null)
-          row += typeof value === 'number' ? String(value) : encoder.cell(formatValue(value, false));
+          parts[n++] = typeof value === 'number' ? String(value) : encoder.cell(formatValue(value, false));
       }
     }
-    row += encoder.dialect.lineTerminator;
+    parts[n++] = encoder.dialect.lineTerminator;
+    parts.length = n;
+    const row = parts.join('');
     // Rows only need the check for latin-1 and ASCII: the SDK refuses lone surrogates, UTF's only gap.
     const bad = encoding.isLimited ? encoding.firstUnrepresentable(row) : -1;
     if (bad >= 0) {
@@ -104,13 +117,6 @@ export class RowEncoder {
       );
     }
     return row;
-  }
-
-  private cell(value: unknown): string {
-    if (this.rfc4180 && typeof value === 'object' && value !== null && !(value instanceof ExactNumber)) {
-      return jsonCell(value, this.options.encoder.dialect.delimiter);
-    }
-    return this.options.encoder.cell(formatValue(value, this.options.escapeFormulas));
   }
 
   /** What was skipped since the last call, for one warning per batch. */
