@@ -50,13 +50,13 @@ const plainBlock = (bytes: number) => Buffer.allocUnsafeSlow(bytes);
 function takeBlock(minBytes: number, size: number, shared: boolean): Buffer {
   const make = shared ? sharedBlock : plainBlock;
   if (minBytes > BLOCK_BYTES) return make(minBytes);
-  // A free full block is memory the process holds anyway (the pool is bounded): reuse it rather than make garbage
-  // of small blocks batch after batch (a long run of one stream would otherwise grow its RSS).
-  const free = (shared ? pools.shared : pools.plain).pop();
-  if (free !== undefined) return free;
   const bytes = Math.max(size, minBytes);
-  if (bytes > BLOCK_BYTES / 2) return make(BLOCK_BYTES);
-  return make(bytes);
+  if (bytes <= BLOCK_BYTES / 2) return make(bytes);
+  // A free full block is memory the process holds anyway (the pool is bounded): reuse it rather than make garbage
+  // of full blocks batch after batch (a long run of one stream would otherwise grow its RSS). Only where the arena
+  // takes a full block anyway: a pooled block for a batch's first line made every stream's batch hold a MiB from
+  // its first record, so with three interleaved streams and a 2 MB limit the batcher flushed at every record.
+  return (shared ? pools.shared : pools.plain).pop() ?? make(BLOCK_BYTES);
 }
 
 /**

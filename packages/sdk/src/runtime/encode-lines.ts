@@ -11,11 +11,19 @@ interface FastUtf8 {
 }
 
 /** Encoded records are gathered into pieces of about this many bytes (a piece holds whole records). */
-const PIECE_BYTES = 1 << 20;
+export const PIECE_BYTES = 1 << 20;
+/**
+ * A writer's first piece is this big (or its first record's size), and each next one doubles up to
+ * {@link PIECE_BYTES}, as the byte arena's blocks do: a batch encoded as read holds less than twice its bytes, so
+ * the batcher's memory budget (which counts what batches hold) is not spent by a MiB per stream from its first
+ * record (with three interleaved streams and a 2 MB limit, that flushed a batch at every record).
+ */
+export const FIRST_PIECE_BYTES = 4096;
 
 /**
- * Gathers encoded records into pieces of about {@link PIECE_BYTES} (a piece holds whole records; a huge record
- * gets one of its own). Pieces leave the writer (a worker transfers them), so each is new memory.
+ * Gathers encoded records into pieces growing from {@link FIRST_PIECE_BYTES} to {@link PIECE_BYTES} (a piece holds
+ * whole records; a huge record gets one of its own). Pieces leave the writer (a worker transfers them), so each
+ * is new memory.
  *
  * @example
  * ```ts
@@ -28,6 +36,7 @@ export class PieceWriter {
   private readonly pieces: Buffer[] = [];
   private piece: (Buffer & FastUtf8) | undefined;
   private used = 0;
+  private nextPieceBytes = FIRST_PIECE_BYTES;
   /** Bytes of the pieces allocated so far (what the writer holds in memory). */
   held = 0;
 
@@ -38,7 +47,8 @@ export class PieceWriter {
     if (free < text.length * 3 && (free < text.length || Buffer.byteLength(text) > free)) {
       this.seal();
       const bytes = Buffer.byteLength(text);
-      this.piece = Buffer.allocUnsafeSlow(Math.max(PIECE_BYTES, bytes)) as Buffer & FastUtf8;
+      this.piece = Buffer.allocUnsafeSlow(Math.max(this.nextPieceBytes, bytes)) as Buffer & FastUtf8;
+      this.nextPieceBytes = Math.min(this.nextPieceBytes * 2, PIECE_BYTES);
       this.held += this.piece.length;
       this.used = 0;
     }
@@ -49,6 +59,7 @@ export class PieceWriter {
   finish(): Buffer[] {
     this.seal();
     this.piece = undefined;
+    this.nextPieceBytes = FIRST_PIECE_BYTES;
     return this.pieces.splice(0);
   }
 

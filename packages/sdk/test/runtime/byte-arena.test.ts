@@ -39,6 +39,27 @@ describe('the byte arena', () => {
     assert.equal(arena.held, 0);
   });
 
+  it('takes a free full block from the pool only where it would make a full block, not for its first item', () => {
+    const before = arenaPoolLimit();
+    setArenaPoolLimit(8);
+    try {
+      const full = new ByteArena({ shared: false });
+      appendText(full, 'x'.repeat(BLOCK_BYTES - 1));
+      const [pooled] = full.blockViews();
+      full.release();
+      // A batch's first line gets a small block, with a full one free: held stays near its bytes.
+      const arena = new ByteArena({ shared: false });
+      appendText(arena, 'y');
+      assert.equal(arena.held, SMALLEST_BLOCK_BYTES);
+      // Past half a MiB the arena takes a full block: then the free one.
+      appendText(arena, 'z'.repeat(BLOCK_BYTES / 2 + 1));
+      assert.equal(arena.blockViews()[1]!.buffer, pooled!.buffer);
+      arena.release();
+    } finally {
+      setArenaPoolLimit(before);
+    }
+  });
+
   it('holds the same items in ordinary and in shared memory, and a pool never gives a block of the other kind', () => {
     const before = arenaPoolLimit();
     setArenaPoolLimit(8);
