@@ -5,7 +5,7 @@ import type { StreamBatch } from './stream-batch';
 // One batch may export while the next fills (reading overlaps a database's work on the previous batch); a
 // second full batch waits. So at most two batches' worth of records are in memory. With an encode stage on
 // threads a sealed batch is first encoded, and its export can only start after that: one more batch may then be
-// in flight (see ExportQueueOptions.encodesOnThreads).
+// in flight (see ExportQueueOptions.encodesOnThreads), three batches' worth (README: "Batches").
 const MAX_BATCHES_IN_FLIGHT = 1;
 // STATE-only tasks are tiny, but a tap can send one per record while stdout is slow: wait past this many.
 const MAX_QUEUED_TASKS = 1000;
