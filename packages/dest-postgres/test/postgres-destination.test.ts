@@ -454,7 +454,13 @@ describe('test connection', () => {
 describe('batch size', () => {
   // With encode_threads 0 records are kept as their COPY lines (encoded as read), else as their input lines.
   for (const [encodeThreads, firstBatchEnd, why] of [
-    [0, 62, 'a 1 MiB piece of COPY text holds three such rows, so 20 MiB hold 60 and the 61st passes'],
+    [
+      0,
+      61,
+      // The piece writer's pieces double from 4 KiB: the first eight rows get a piece of about their own size, then
+      // each 1 MiB piece holds three, and what the pieces hold passes 20 MiB with the 60th row.
+      'pieces of COPY text grow to 1 MiB (three such rows), so the 60th row takes the batch past 20 MiB',
+    ],
     [
       1,
       60,
