@@ -31,6 +31,17 @@ function setUp(exportBatch: (batch: StreamBatch) => Promise<void>, encodesOnThre
   return { ledger, queue, written, batchAt, failure: () => failure };
 }
 
+/** The reader's throttle does not return until `gate` opens (the batch in flight finishes), then does. */
+async function assertThrottleWaitsFor(queue: ExportQueue, gate: { resolve(): void }): Promise<void> {
+  let throttled = false;
+  const waiting = queue.throttle().then(() => (throttled = true));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(throttled, false);
+  gate.resolve();
+  await waiting;
+  assert.equal(throttled, true);
+}
+
 describe('the export queue', () => {
   it('exports batches one after another in the order they were pushed', async () => {
     const order: number[] = [];
@@ -60,13 +71,7 @@ describe('the export queue', () => {
     queue.push(batchAt(1));
     await queue.throttle(); // one in flight: no wait
     queue.push(batchAt(2));
-    let throttled = false;
-    const waiting = queue.throttle().then(() => (throttled = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(throttled, false);
-    gate.resolve();
-    await waiting;
-    assert.equal(throttled, true);
+    await assertThrottleWaitsFor(queue, gate);
   });
 
   it('with batches encoded on threads first, makes the reader wait only while more than two are in flight', async () => {
@@ -76,13 +81,7 @@ describe('the export queue', () => {
     queue.push(batchAt(2));
     await queue.throttle(); // one exporting, one encoding: no wait
     queue.push(batchAt(3));
-    let throttled = false;
-    const waiting = queue.throttle().then(() => (throttled = true));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(throttled, false);
-    gate.resolve();
-    await waiting;
-    assert.equal(throttled, true);
+    await assertThrottleWaitsFor(queue, gate);
   });
 
   it('after a failed export, drops the queued batches, never settles them, and throws the failure from drain', async () => {
