@@ -25,6 +25,14 @@ const MAX_NAMED = 10;
  */
 export class ExtraPropertyFinder {
   private readonly declared: ReadonlySet<string>;
+  /**
+   * The property names, in order, of the first record found to have no extra property. A tap writes its records
+   * with the same keys in the same order, and comparing each key with the one at its place here (the keys of
+   * parsed JSON are internalized strings, so mostly a pointer compare) costs half a `Set` lookup per key: row (b)
+   * of the bench paid ~70 ns a record for the lookups. Every name here is declared, so a record whose keys match
+   * a prefix of it has none to report; any other record takes the lookups.
+   */
+  private knownShape: string[] | undefined;
 
   constructor(schema: JsonSchema) {
     // A metadata column's name is never extra: `_sdc_deleted_at` in a CDC record is what marks the delete.
@@ -33,6 +41,14 @@ export class ExtraPropertyFinder {
 
   /** Up to ten undeclared property names (never values), or undefined when there is none. */
   find(record: SingerRecord): string[] | undefined {
+    const known = this.knownShape;
+    if (known !== undefined && hasKnownShape(record, known)) return undefined;
+    const names = this.lookUp(record);
+    if (names === undefined && known === undefined) this.knownShape = Object.keys(record);
+    return names;
+  }
+
+  private lookUp(record: SingerRecord): string[] | undefined {
     let names: string[] | undefined;
     for (const key in record) {
       if (this.declared.has(key) || !Object.hasOwn(record, key)) continue;
@@ -41,6 +57,16 @@ export class ExtraPropertyFinder {
     }
     return names;
   }
+}
+
+/** Whether the record's enumerable keys, in order, are a prefix of `known` (then each of them is declared). */
+function hasKnownShape(record: SingerRecord, known: readonly string[]): boolean {
+  let i = 0;
+  for (const key in record) {
+    if (key !== known[i]) return false;
+    i++;
+  }
+  return true;
 }
 
 /** The records of one batch that held undeclared properties: the batch's single warning is made from it. */

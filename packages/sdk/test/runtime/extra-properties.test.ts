@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Destination, ExportBatch, InputError, type BatchContext } from '../../src/index';
 import { runTestDestination } from '../../src/testing';
+import { ExtraPropertyFinder } from '../../src/runtime/extra-properties';
 import { record, schema, state } from '../support/messages';
 
 @Destination({ name: 'dest-extras' })
@@ -71,5 +72,49 @@ describe('extra properties (the SDK applies extra_properties for every destinati
     const result = await runTestDestination(Collect, { messages, settings: { extraProperties: 'ignore' } });
     assert.equal(result.logs.filter((l) => l.code === 'EXTRA_PROPERTIES').length, 0);
     assert.equal(result.batches[0]!.records.length, 3);
+  });
+});
+
+describe('ExtraPropertyFinder (which keys of a record its schema does not declare)', () => {
+  const finder = () => new ExtraPropertyFinder({ properties: { id: {}, name: {}, tags: {} } });
+
+  it('after records of one shape, still finds an extra key in any place of a record of another shape', () => {
+    const extras = finder();
+    assert.equal(extras.find({ id: 1, name: 'a', tags: [] }), undefined);
+    assert.equal(extras.find({ id: 2, name: 'b', tags: [] }), undefined);
+    assert.deepEqual(extras.find({ note: 'x', id: 3, name: 'c', tags: [] }), ['note']);
+    assert.deepEqual(extras.find({ id: 4, name: 'd', note: 'x' }), ['note']);
+    assert.deepEqual(extras.find({ id: 5, name: 'e', tags: [], note: 'x', more: 1 }), ['note', 'more']);
+    assert.equal(extras.find({ id: 6, name: 'f', tags: [] }), undefined);
+  });
+
+  it('takes records with fewer, reordered or other declared keys than the first as they are', () => {
+    const extras = finder();
+    assert.equal(extras.find({ id: 1, name: 'a', tags: [] }), undefined);
+    assert.equal(extras.find({ id: 2 }), undefined);
+    assert.equal(extras.find({ tags: [], id: 3 }), undefined);
+    assert.equal(extras.find({ name: 'c', _sdc_deleted_at: '2024-01-01T00:00:00Z' }), undefined);
+    assert.equal(extras.find({}), undefined);
+  });
+
+  it('when the first records have extra keys, still finds them in every later record', () => {
+    const extras = finder();
+    assert.deepEqual(extras.find({ id: 1, note: 'x' }), ['note']);
+    assert.deepEqual(extras.find({ id: 2, note: 'y' }), ['note']);
+    assert.equal(extras.find({ id: 3 }), undefined);
+    assert.deepEqual(extras.find({ id: 4, note: 'z' }), ['note']);
+  });
+
+  it('names at most ten, never an inherited key', () => {
+    const extras = finder();
+    assert.equal(extras.find({ id: 1 }), undefined);
+    const many = Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`x${i}`, i]));
+    assert.deepEqual(
+      extras.find({ id: 2, ...many }),
+      Array.from({ length: 10 }, (_, i) => `x${i}`),
+    );
+    const inherited = Object.create({ inheritedKey: 1 }) as Record<string, unknown>;
+    inherited.id = 3;
+    assert.equal(extras.find(inherited), undefined);
   });
 });
