@@ -1,9 +1,10 @@
 import {
   foldName,
-  foldNames,
+  loadModeOf,
   normalizeSchema,
+  planColumns,
   quoteIdent,
-  SDC_COLUMNS,
+  sdcColumnsOf,
   streamTableName,
   type JsonSchema,
 } from '@singer-dest/sdk';
@@ -55,8 +56,9 @@ export function tableNameOf(
 }
 
 /**
- * Maps a stream onto its table: the name, the columns from the SDK's normalized schema, the `_sdc_*` columns
- * (all six with add_record_metadata or hard_delete, else the version with activate_version), the keys.
+ * Maps a stream onto its table with the SDK's table planning: the name, the columns from the SDK's normalized
+ * schema, the `_sdc_*` columns (all six with add_record_metadata or hard_delete, as target-duckdb does, else the
+ * version with activate_version), the keys, and the load mode.
  *
  * @example
  * ```ts
@@ -71,45 +73,31 @@ export function streamTableOf(
   config: DuckDbConfig,
 ): StreamTable {
   const all = config.addRecordMetadata || config.hardDelete;
-  const metadata = SDC_COLUMNS.filter(
-    (c) => all || (config.activateVersion && c.name === '_sdc_table_version'),
-  );
-  const properties = normalizeSchema(schema).properties.filter(
-    (p) => !metadata.some((c) => c.name === p.name),
-  );
-  const names = foldNames(
-    properties.map((p) => p.name),
-    NAMES,
-    collision(
+  const metadata = sdcColumnsOf({ all, activateVersion: config.activateVersion });
+  const planned = planColumns(normalizeSchema(schema), keyProperties, {
+    rules: NAMES,
+    sdcColumns: metadata,
+    collision: collision(
       (a, b, name) => `Properties "${a}" and "${b}" of stream "${stream}" both become column "${name}"`,
     ),
-  );
-  const columns: StreamColumn[] = properties.map((p) => ({
-    name: names.get(p.name)!,
-    type: columnTypeOf(p, config.unboundedNumbersAsText),
-    property: p.name,
+    unknownKey: (key) =>
+      new DuckDbDestinationError(
+        'ERR_DUCKDB_UNKNOWN_KEY',
+        `The key property "${key}" of stream "${stream}" is not among its schema's properties, so it has no ` +
+          'column. Add it to the schema or fix key_properties.',
+        { stream },
+      ),
+  });
+  const columns: StreamColumn[] = planned.columns.map(({ property, name }) => ({
+    name,
+    type: columnTypeOf(property, config.unboundedNumbersAsText),
+    property: property.name,
     sdc: false,
   }));
   for (const { name, type } of metadata)
     columns.push({ name, type: type === 'integer' ? 'BIGINT' : 'TIMESTAMPTZ', property: name, sdc: true });
-  const keys = keyProperties.map((key) => {
-    const name = names.get(key);
-    if (name !== undefined) return name;
-    throw new DuckDbDestinationError(
-      'ERR_DUCKDB_UNKNOWN_KEY',
-      `The key property "${key}" of stream "${stream}" is not among its schema's properties, so it has no ` +
-        'column. Add it to the schema or fix key_properties.',
-      { stream },
-    );
-  });
-  const method = config.loadMethod ?? (keys.length > 0 ? 'upsert' : 'append-only');
-  return {
-    ...tableNameOf(stream, config),
-    columns,
-    keys,
-    upsert: keys.length > 0 && (method === 'upsert' || method === 'overwrite'),
-    overwrite: method === 'overwrite',
-  };
+  const { keys } = planned;
+  return { ...tableNameOf(stream, config), columns, keys, ...loadModeOf(config.loadMethod, keys.length) };
 }
 
 /**

@@ -1,5 +1,11 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { keyOnlyFillStatements, mergeStagedStatements, quoteIdent, quoteText } from '@singer-dest/sdk';
+import {
+  columnChanges,
+  keyOnlyFillStatements,
+  mergeStagedStatements,
+  quoteIdent,
+  quoteText,
+} from '@singer-dest/sdk';
 import { widerType } from './column-types';
 import { inRows } from './csv-rows';
 
@@ -39,14 +45,14 @@ export async function ensureTable(
     await connection.run(`CREATE TABLE ${qualified} (${list})`);
     return new Map(wanted.map((c) => [c.name, c.type]));
   }
-  for (const { name, type } of wanted) {
-    const current = types.get(name);
-    const wider = current === undefined ? type : widerType(current, type);
-    if (current === undefined)
-      await connection.run(`ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(name)} ${type}`);
-    else if (wider !== current) await connection.run(alterTypeSql(qualified, name, wider));
-    types.set(name, wider);
-  }
+  const changes = columnChanges(types, wanted, (current, type) => {
+    const wider = widerType(current, type);
+    return wider === current ? undefined : wider;
+  });
+  for (const { name, type } of changes.added)
+    await connection.run(`ALTER TABLE ${qualified} ADD COLUMN ${quoteIdent(name)} ${type}`);
+  for (const { name, type } of changes.widened) await connection.run(alterTypeSql(qualified, name, type));
+  for (const { name, type } of [...changes.added, ...changes.widened]) types.set(name, type);
   return types;
 }
 

@@ -1,7 +1,13 @@
-import { SDC_COLUMNS, normalizeSchema, type JsonSchema, type SdcColumnName } from '@singer-dest/sdk/toolkit';
+import {
+  SDC_COLUMNS,
+  normalizeSchema,
+  planColumns,
+  type JsonSchema,
+  type SdcColumnName,
+} from '@singer-dest/sdk/toolkit';
 import type { PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
-import { mapNames, tableNameOf, toPgName, type TableName } from './identifiers';
+import { nameCollision, PG_NAME_RULES, tableNameOf, toPgName, type TableName } from './identifiers';
 import { columnTypeOf, type ColumnType } from './type-mapping';
 
 /** The metadata columns `add_record_metadata` adds (the SDK's, one meaning each), with their column types. */
@@ -19,7 +25,8 @@ export interface StreamLayout {
 }
 
 /**
- * Maps a stream's schema onto a table: names (lower-cased, shortened, collisions rejected), types, keys.
+ * Maps a stream's schema onto a table with the SDK's planColumns: names (lower-cased, shortened, collisions
+ * rejected), types, keys.
  *
  * @example
  * ```ts
@@ -42,24 +49,25 @@ export function layoutOf(
       { stream },
     );
   }
-  const normalized = normalizeSchema(schema);
-  const names = mapNames(Object.keys(properties), `properties of stream "${stream}"`, stream);
-  const metadata = config.addRecordMetadata ? new Set<string>(METADATA_COLUMNS.keys()) : new Set<string>();
-  const columns = [...names]
-    .filter(([, name]) => !metadata.has(name)) // the metadata column of the same name wins
-    .map(([property, name]) => ({ property, name, type: columnTypeOf(normalized.byName.get(property)!) }));
-  const keys = keyProperties.map((key) => {
-    const name = names.get(key);
-    if (name === undefined) {
-      throw new PostgresDestinationError(
+  for (const name of Object.keys(properties)) toPgName(name); // refuses empty and NUL names first
+  const planned = planColumns(normalizeSchema(schema), keyProperties, {
+    rules: PG_NAME_RULES,
+    sdcColumns: config.addRecordMetadata ? SDC_COLUMNS : [], // the metadata column of the same name wins
+    collision: nameCollision(`properties of stream "${stream}"`, stream),
+    unknownKey: (key) =>
+      new PostgresDestinationError(
         'ERR_PG_UNKNOWN_KEY',
         `The key property "${key}" of stream "${stream}" is not among its schema's properties, so it has no column. ` +
           'Add it to the schema or fix key_properties.',
         { stream },
-      );
-    }
-    return name;
+      ),
   });
+  const columns = planned.columns.map(({ property, name }) => ({
+    property: property.name,
+    name,
+    type: columnTypeOf(property),
+  }));
+  const { keys } = planned;
   const table =
     config.table === undefined
       ? tableNameOf(stream, config.defaultTargetSchema)

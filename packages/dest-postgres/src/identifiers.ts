@@ -1,11 +1,4 @@
-import {
-  NameClaims,
-  foldName,
-  foldNames,
-  quoteIdent,
-  streamTableName,
-  type NameRules,
-} from '@singer-dest/sdk/toolkit';
+import { NameClaims, foldName, quoteIdent, streamTableName, type NameRules } from '@singer-dest/sdk/toolkit';
 import { PostgresDestinationError } from './errors';
 
 /** PostgreSQL truncates identifiers longer than this many bytes (NAMEDATALEN - 1). */
@@ -20,7 +13,7 @@ export function qualify(schema: string, table: string): string {
 }
 
 /** PostgreSQL's names: lower-cased (so unquoted SQL finds them too), at most 63 bytes. */
-const PG_NAME_RULES: NameRules = { maxBytes: MAX_IDENTIFIER_BYTES, case: 'lower' };
+export const PG_NAME_RULES: NameRules = { maxBytes: MAX_IDENTIFIER_BYTES, case: 'lower' };
 
 /**
  * The PostgreSQL name for a stream, schema or property name ({@link PG_NAME_RULES}): lower-cased, and when over
@@ -44,31 +37,23 @@ export function toPgName(name: string): string {
 }
 
 /**
- * Maps names to PostgreSQL names and fails with one clear error when two of them land on the same name (after
- * lower-casing or shortening). `what` says what the names are, for the message.
+ * The error for two names (of `what`) that land on one PostgreSQL name after lower-casing or shortening.
  *
  * @example
  * ```ts
- * mapNames(['id', 'Name'], 'properties of stream "users"'); // Map { 'id' => 'id', 'Name' => 'name' }
- * mapNames(['id', 'ID'], ...); // throws ERR_PG_NAME_COLLISION
+ * foldNames(['id', 'ID'], PG_NAME_RULES, nameCollision('properties of stream "users"', 'users')); // throws ERR_PG_NAME_COLLISION
  * ```
  */
-export function mapNames(names: Iterable<string>, what: string, stream?: string): Map<string, string> {
-  const list = [...names];
-  for (const name of list) toPgName(name); // refuses empty and NUL names first
-  return foldNames(
-    list,
-    PG_NAME_RULES,
-    (owner, name, pgName) =>
-      new PostgresDestinationError(
-        'ERR_PG_NAME_COLLISION',
-        `The ${what} ${JSON.stringify(owner)} and ${JSON.stringify(name)} both become the PostgreSQL name ` +
-          `${JSON.stringify(pgName)} (names are lower-cased and shortened to 63 bytes). Rename one of them in the ` +
-          'tap or with a stream map.',
-        { stream },
-      ),
-  );
-}
+export const nameCollision =
+  (what: string, stream?: string) =>
+  (owner: string, name: string, pgName: string): PostgresDestinationError =>
+    new PostgresDestinationError(
+      'ERR_PG_NAME_COLLISION',
+      `The ${what} ${JSON.stringify(owner)} and ${JSON.stringify(name)} both become the PostgreSQL name ` +
+        `${JSON.stringify(pgName)} (names are lower-cased and shortened to 63 bytes). Rename one of them in the ` +
+        'tap or with a stream map.',
+      { stream },
+    );
 
 /**
  * Which stream loads each table: two streams must never share one (e.g. "Users" and "users").

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PostgresDestinationError } from '../src/errors';
-import { mapNames, quoteIdent, tableNameOf, toPgName } from '../src/identifiers';
+import { foldNames } from '@singer-dest/sdk';
+import { nameCollision, PG_NAME_RULES, quoteIdent, tableNameOf, toPgName } from '../src/identifiers';
 
 describe('identifiers', () => {
   it('quotes every identifier and doubles embedded quotes', () => {
@@ -33,7 +34,7 @@ describe('identifiers', () => {
 
   it('rejects two names that collide after lower-casing, naming both', () => {
     assert.throws(
-      () => mapNames(['id', 'ID'], 'properties of stream "users"', 'users'),
+      () => foldNames(['id', 'ID'], PG_NAME_RULES, nameCollision('properties of stream "users"', 'users')),
       (error: unknown) =>
         error instanceof PostgresDestinationError &&
         error.code === 'ERR_PG_NAME_COLLISION' &&
@@ -43,7 +44,7 @@ describe('identifiers', () => {
 
   it('maps names of a stream one to one when they do not collide', () => {
     assert.deepEqual(
-      [...mapNames(['Id', 'name'], 'properties')],
+      [...foldNames(['Id', 'name'], PG_NAME_RULES, nameCollision('properties'))],
       [
         ['Id', 'id'],
         ['name', 'name'],

@@ -65,6 +65,16 @@ export {
   type StagedMerge,
 } from './staged-sql';
 export {
+  columnChanges,
+  loadModeOf,
+  planColumns,
+  sdcColumnsOf,
+  type ColumnChanges,
+  type ColumnPlanOptions,
+  type LoadMode,
+  type PlannedColumns,
+} from './table-plan';
+export {
   SDC_COLUMNS,
   SdcValues,
   isKeyOnlyDelete,
