@@ -1,15 +1,18 @@
-import {
-  decimalShapeOf,
-  ExactNumber,
-  numericMisfit,
-  shapeHolding,
-  widerShape,
-  type NumericShape,
-  type PropertySchema,
-} from '@singer-dest/sdk/toolkit';
+import { ExactNumericTypes, type ExactNumber, type PropertySchema } from '@singer-dest/sdk/toolkit';
 
 /** The type of a number whose schema fixes no scale: 29 integer digits and 9 decimals. */
 const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
+
+/** DuckDB's exact numbers: BIGINT, HUGEINT (±2^127), DECIMAL up to 38 digits, and VARCHAR text past them. */
+const NUMERIC_TYPES = new ExactNumericTypes({
+  integers: [
+    { type: 'BIGINT', digits: 19, limit: 2n ** 63n },
+    { type: 'HUGEINT', digits: 39, limit: 2n ** 127n },
+  ],
+  decimal: { maxPrecision: 38, nameOf: (p, s) => `DECIMAL(${p},${s})`, parse: /^DECIMAL\((\d+),(\d+)\)$/ },
+  text: 'VARCHAR',
+  beyond: 'give the property a maximum/minimum in the schema (HUGEINT to 2^127)',
+});
 
 /**
  * The DuckDB column type of one property, from the SDK's normalized schema (the README's type table): integers
@@ -23,15 +26,8 @@ const UNBOUNDED_NUMBER_TYPE = 'DECIMAL(38,9)';
  * ```
  */
 export function columnTypeOf(property: PropertySchema, asText: boolean): string {
-  const { bound, scale } = decimalShapeOf(property.constraints);
-  if (property.type === 'integer' || (property.type === 'decimal' && scale === 0)) {
-    if (bound === undefined || bound.high < 2n ** 63n) return 'BIGINT';
-    return bound.high < 2n ** 127n ? 'HUGEINT' : 'VARCHAR';
-  }
-  if (property.type === 'decimal' && scale !== undefined && scale <= 38) {
-    const digits = bound === undefined ? 38 : bound.digits + scale;
-    return digits > 38 ? 'VARCHAR' : `DECIMAL(${Math.max(digits, scale + 1)},${scale})`;
-  }
+  const exact = NUMERIC_TYPES.ofProperty(property);
+  if (exact !== undefined) return exact;
   if (property.type === 'decimal' || property.type === 'number')
     return asText ? 'VARCHAR' : UNBOUNDED_NUMBER_TYPE;
   const types: Partial<Record<string, string>> = {
@@ -44,35 +40,12 @@ export function columnTypeOf(property: PropertySchema, asText: boolean): string 
   return types[property.type] ?? 'JSON';
 }
 
-/** What each exact numeric type holds (DECIMAL(p,s): p-s integer digits and s decimals); remembered per type. */
-const shapes = new Map<string, NumericShape | undefined>([
-  ['BIGINT', { int: 19, scale: 0, limit: 2n ** 63n }],
-  ['HUGEINT', { int: 39, scale: 0, limit: 2n ** 127n }],
-]);
-export function numericShape(type: string): NumericShape | undefined {
-  if (!shapes.has(type)) {
-    const match = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
-    shapes.set(
-      type,
-      match === null ? undefined : { int: Number(match[1]) - Number(match[2]), scale: Number(match[2]) },
-    );
-  }
-  return shapes.get(type);
-}
-
-/** The DECIMAL of a shape, else VARCHAR (exact text) past DuckDB's 38 digits. */
-const decimalOf = ({ int, scale }: NumericShape) =>
-  int + scale <= 38 ? `DECIMAL(${int + scale},${scale})` : 'VARCHAR';
+/** What an exact numeric type holds, or undefined for any other type (the SDK's ExactNumericTypes). */
+export const numericShape = (type: string) => NUMERIC_TYPES.shapeOf(type);
 
 /** Why a value cannot be stored exactly in a column of `type`, or undefined when it can (the SDK's numericMisfit). */
-export function misfitOf(value: unknown, type: string): string | undefined {
-  if (typeof value !== 'number' && !(value instanceof ExactNumber)) return undefined;
-  const shape = numericShape(type);
-  return (
-    shape &&
-    numericMisfit(value, shape, type, 'give the property a maximum/minimum in the schema (HUGEINT to 2^127)')
-  );
-}
+export const misfitOf = (value: unknown, type: string): string | undefined =>
+  NUMERIC_TYPES.misfit(value, type);
 
 /**
  * The narrowest exact type holding a number as written: BIGINT, HUGEINT, DECIMAL(p,s), else VARCHAR (its text).
@@ -82,11 +55,7 @@ export function misfitOf(value: unknown, type: string): string | undefined {
  * typeHolding(new ExactNumber('0.295')); // 'DECIMAL(4,3)'
  * ```
  */
-export function typeHolding(value: number | ExactNumber): string {
-  const shape = shapeHolding(value);
-  if (shape.scale > 0) return decimalOf(shape);
-  return shape.int <= 18 ? 'BIGINT' : shape.int <= 38 ? 'HUGEINT' : 'VARCHAR';
-}
+export const typeHolding = (value: number | ExactNumber): string => NUMERIC_TYPES.holding(value);
 
 /**
  * The type a column must have to hold both what it holds (`current`) and what a new SCHEMA or value asks
@@ -101,11 +70,8 @@ export function typeHolding(value: number | ExactNumber): string {
  */
 export function widerType(current: string, wanted: string): string {
   if (current === wanted) return current;
-  const [a, b] = [numericShape(current), numericShape(wanted)];
-  if (a && b) {
-    const wider = widerShape(a, b);
-    return wider === a ? current : wider === b ? wanted : decimalOf(wider);
-  }
+  const wider = NUMERIC_TYPES.wider(current, wanted);
+  if (wider !== undefined) return wider;
   if (current === 'DATE' && wanted === 'TIMESTAMPTZ') return wanted;
   if (current === 'TIMESTAMPTZ' && wanted === 'DATE') return current;
   return 'VARCHAR';

@@ -55,6 +55,7 @@ export {
   type DecimalShape,
 } from './exact-digits';
 export { numericMisfit, shapeHolding, widerShape, type NumericShape } from './numeric-fit';
+export { ExactNumericTypes, type ExactNumericTypesOptions } from './numeric-types';
 export {
   inTransaction,
   keyOnlyFillStatements,

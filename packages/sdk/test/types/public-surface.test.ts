@@ -11,6 +11,7 @@ const TOOLKIT_NAMES = [
   'DestinationDefinitionError',
   'DestinationError',
   'ExactNumber',
+  'ExactNumericTypes',
   'HandlerError',
   'InputError',
   'NameClaims',
