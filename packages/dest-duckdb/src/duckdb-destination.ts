@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import {
+  activateVersionSql,
   AfterProcess,
   BeforeProcess,
   DescribeOutput,
@@ -249,13 +250,10 @@ export class DuckDbDestination {
     if (!config.activateVersion)
       return logger.info({ stream, version }, 'ACTIVATE_VERSION ignored (activate_version is false)');
     const { qualified } = streamState;
-    const old = `(_sdc_table_version IS NULL OR _sdc_table_version < ${version})`;
     await inTransaction(this.run, async () => {
-      if (config.hardDelete) return void (await this.db.run(`DELETE FROM ${qualified} WHERE ${old}`));
-      await this.db.run(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS _sdc_deleted_at TIMESTAMPTZ`);
-      await this.db.run(
-        `UPDATE ${qualified} SET _sdc_deleted_at = now() WHERE _sdc_deleted_at IS NULL AND ${old}`,
-      );
+      if (!config.hardDelete)
+        await this.db.run(`ALTER TABLE ${qualified} ADD COLUMN IF NOT EXISTS _sdc_deleted_at TIMESTAMPTZ`);
+      await this.db.run(activateVersionSql(qualified, version, config.hardDelete));
     });
   }
 

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { SdcValues, type EncodedBatchContext, type Logger } from '@singer-dest/sdk';
+import { activateVersionSql, SdcValues, type EncodedBatchContext, type Logger } from '@singer-dest/sdk';
 import type { ClientBase } from 'pg';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
 import type { LoadMethod } from '@singer-dest/sdk';
@@ -300,19 +300,13 @@ export class Loader {
       { name: '_sdc_table_version', type: 'bigint' },
       { name: '_sdc_deleted_at', type: 'timestamptz' },
     );
-    const old = `("_sdc_table_version" IS NULL OR "_sdc_table_version" < $1)`;
     await this.withTable(
       `ACTIVATE_VERSION of ${table}`,
       target,
       wanted,
       this.primaryKeyOf(layout),
       async (client) => {
-        const result = hardDelete
-          ? await client.query(`DELETE FROM ${table} WHERE ${old}`, [version])
-          : await client.query(
-              `UPDATE ${table} SET "_sdc_deleted_at" = now() WHERE "_sdc_deleted_at" IS NULL AND ${old}`,
-              [version],
-            );
+        const result = await client.query(activateVersionSql(table, version, hardDelete));
         this.logger.info({ table, version, rows: result.rowCount, hardDelete }, 'activated version');
       },
     );

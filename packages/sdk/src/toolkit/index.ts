@@ -57,6 +57,7 @@ export {
 export { numericMisfit, shapeHolding, widerShape, type NumericShape } from './numeric-fit';
 export { ExactNumericTypes, type ExactNumericTypesOptions } from './numeric-types';
 export {
+  activateVersionSql,
   inTransaction,
   keyOnlyFillStatements,
   mergeStagedStatements,

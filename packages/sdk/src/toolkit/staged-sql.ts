@@ -162,3 +162,22 @@ export async function inTransaction(
   }
   await run('COMMIT');
 }
+
+/**
+ * The statement that ACTIVATE_VERSION runs on a stream's table: rows of an older version than `version`, or of none
+ * (`_sdc_table_version` null), are deleted with `hardDelete`, else marked deleted now in `_sdc_deleted_at` (rows
+ * already marked keep their time). The table must have both columns.
+ *
+ * @example
+ * ```ts
+ * activateVersionSql('"main"."users"', 3, true);
+ * // 'DELETE FROM "main"."users" WHERE ("_sdc_table_version" IS NULL OR "_sdc_table_version" < 3)'
+ * ```
+ */
+export function activateVersionSql(target: string, version: number, hardDelete: boolean): string {
+  // A version is a JSON integer the reader checked; written as digits it needs no parameter.
+  const old = `("_sdc_table_version" IS NULL OR "_sdc_table_version" < ${BigInt(version)})`;
+  return hardDelete
+    ? `DELETE FROM ${target} WHERE ${old}`
+    : `UPDATE ${target} SET "_sdc_deleted_at" = now() WHERE "_sdc_deleted_at" IS NULL AND ${old}`;
+}

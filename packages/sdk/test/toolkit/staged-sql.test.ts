@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  activateVersionSql,
   ExactNumber,
   inTransaction,
   keyOnlyFillStatements,
@@ -95,5 +96,22 @@ describe('plainNumberText', () => {
     assert.equal(plainNumberText(new ExactNumber('0e5')), '0');
     assert.equal(plainNumberText(new ExactNumber('12.50')), '12.50');
     assert.equal(plainNumberText(new ExactNumber('1e5000')), '1e5000');
+  });
+});
+
+describe('activateVersionSql', () => {
+  it('deletes the rows of older versions or of none with hard_delete', () => {
+    assert.equal(
+      activateVersionSql('"main"."users"', 3, true),
+      'DELETE FROM "main"."users" WHERE ("_sdc_table_version" IS NULL OR "_sdc_table_version" < 3)',
+    );
+  });
+
+  it('marks them deleted now otherwise, keeping the time of rows already marked', () => {
+    assert.equal(
+      activateVersionSql('"public"."users"', 1700000000000, false),
+      'UPDATE "public"."users" SET "_sdc_deleted_at" = now() WHERE "_sdc_deleted_at" IS NULL AND ' +
+        '("_sdc_table_version" IS NULL OR "_sdc_table_version" < 1700000000000)',
+    );
   });
 });

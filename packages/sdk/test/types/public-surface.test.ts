@@ -18,6 +18,7 @@ const TOOLKIT_NAMES = [
   'SDC_COLUMNS',
   'SdcValues',
   'SdkError',
+  'activateVersionSql',
   'columnChanges',
   'decimalShapeOf',
   'digitsOf',
