@@ -47,6 +47,14 @@ import { alterTypeSql, ensureTable, loadStatements, readCsvSql, type BatchLoad }
 const MEMORY_LIMIT = '1GB';
 
 /**
+ * One DuckDB thread: the load of a batch overlaps the reading of the next, so on two cores the main thread
+ * (parse, validate, encode) has one core and DuckDB the other. With a thread a core DuckDB's two fought the main
+ * thread for the same two cores: 1M bench records took ~19 s CPU and 21-24 s wall against ~21 s and 27-30 s
+ * (README: Performance).
+ */
+const THREADS = '1';
+
+/**
  * A Singer destination that loads DuckDB: one table per stream, each flush one transaction (the batch's CSV
  * rows read by DuckDB's read_csv and inserted, or staged, deduplicated and upserted by key),
  * committed to the WAL before the SDK writes the STATE that covers it.
@@ -102,7 +110,10 @@ export class DuckDbDestination {
     // DuckDB's bindings load here, not at import: --about, --show-templates and --version never need them.
     const { DuckDBInstance } = await import('@duckdb/node-api');
     try {
-      this.instance = await DuckDBInstance.create(file, { memory_limit: MEMORY_LIMIT });
+      this.instance = await DuckDBInstance.create(file, {
+        memory_limit: MEMORY_LIMIT,
+        threads: THREADS,
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const hint = /lock/i.test(reason)

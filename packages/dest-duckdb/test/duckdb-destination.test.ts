@@ -209,6 +209,38 @@ describe('dest-duckdb loading', { concurrency: 4 }, () => {
       ]);
     }));
 
+  it('loads many batches of interleaved streams (one DuckDB thread): every row exact, in input order, every state', () =>
+    withDb('many-batches', async (db) => {
+      const messages: object[] = [
+        schema('a', { id: { type: 'integer' }, v: { type: 'string' } }),
+        schema('b', { id: { type: 'integer' }, n: { type: 'number' } }),
+      ];
+      for (let i = 1; i <= 3000; i++) {
+        messages.push(record('a', { id: i, v: `a"${i}",\n` }), record('b', { id: i, n: i / 8 }));
+        if (i % 500 === 0) messages.push(state(i));
+      }
+      const result = await db.load(messages, { load_method: 'append-only' }, { batchSizeRows: 700 });
+      assert.equal(result.error, undefined);
+      // States that settle together are written as the newest one: in order, never invented, the last one last.
+      const states = result.states as number[];
+      assert.deepEqual(
+        states,
+        [...new Set(states)].sort((x, y) => x - y),
+      );
+      assert.ok(states.every((s) => s % 500 === 0) && states.at(-1) === 3000, JSON.stringify(states));
+      assert.ok(result.batches.length >= 8, `${result.batches.length} batches`);
+      const a = await db.query('SELECT id::INT id, v FROM a ORDER BY rowid');
+      assert.deepEqual(
+        a,
+        Array.from({ length: 3000 }, (_, i) => ({ id: i + 1, v: `a"${i + 1}",\n` })),
+      );
+      const b = await db.query('SELECT id::INT id, n::VARCHAR n FROM b ORDER BY rowid');
+      assert.deepEqual(
+        b.map((r) => [r.id, Number(r.n)]),
+        Array.from({ length: 3000 }, (_, i) => [i + 1, (i + 1) / 8]),
+      );
+    }));
+
   it('append-only keeps every record; overwrite replaces the table with this run', () =>
     withDb('append', async (db) => {
       const run = [users(), record('users', { id: 1, name: 'a' }), record('users', { id: 1, name: 'b' })];
