@@ -1,7 +1,7 @@
 import type { Logger } from '@singer-dest/sdk';
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 import { qualify, quoteIdent, type TableName } from './identifiers';
-import { lockSchema, lockTable } from './table-locks';
+import { lockKeys, lockSchema, lockTable } from './table-locks';
 import { conversionOf, kindOfPgType, widenedType, type ColumnKind, type ColumnType } from './type-mapping';
 
 /** A column as the table has it. */
@@ -28,6 +28,49 @@ export interface WantedColumn {
 
 function cacheKey(name: TableName): string {
   return `${name.schema}\u0000${name.table}`;
+}
+
+interface ColumnRow {
+  attname: string;
+  typname: string;
+  sql_type: string;
+}
+
+interface UniqueKeyRow {
+  cols: string[];
+}
+
+/** The table's columns, in order; `schema` and `table` are SQL (parameters or quoted literals). */
+function columnsQuery(schema: string, table: string): string {
+  return `SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod) AS sql_type
+         FROM pg_catalog.pg_class c
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
+         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
+        WHERE n.nspname = ${schema} AND c.relname = ${table} AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY a.attnum`;
+}
+
+/** The column lists of the table's plain unique indexes; `schema` and `table` as for {@link columnsQuery}. */
+function uniqueKeysQuery(schema: string, table: string): string {
+  return `SELECT ARRAY(SELECT a.attname FROM unnest(i.indkey) AS k(attnum)
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)::text[] AS cols
+         FROM pg_catalog.pg_index i
+         JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
+         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = ${schema} AND c.relname = ${table} AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL`;
+}
+
+function tableInfoOf(
+  name: TableName,
+  columns: readonly ColumnRow[],
+  indexes: readonly UniqueKeyRow[],
+): TableInfo {
+  return {
+    name,
+    columns: new Map(columns.map((r) => [r.attname, { kind: kindOfPgType(r.typname), sqlType: r.sql_type }])),
+    uniqueKeys: indexes.map((r) => r.cols),
+  };
 }
 
 function satisfies(info: TableInfo, wanted: readonly WantedColumn[]): boolean {
@@ -102,11 +145,20 @@ export class TableManager {
 
   /**
    * First step of a load transaction: takes the table's DDL lock shared (loads run side by side; DDL waits for
-   * them, and they for it) and reads the table as it is now.
+   * them, and they for it) and reads the table as it is now. One round trip: the lock and the two catalog reads go
+   * as one query string, run in order; under READ COMMITTED each statement takes its own snapshot, so the reads
+   * still see the catalog as it is once the lock is held. (Three round trips a batch cost ~60 ms of waiting for the
+   * busy main thread's event loop on the 300k bench, against ~2 ms for the one COPY they come before.)
    */
   async pinForLoad(client: ClientBase, name: TableName): Promise<TableInfo> {
-    await lockTable(client, name, 'table-ddl', { shared: true });
-    const info = await this.read(client, name);
+    const [classId, objectId] = lockKeys('table-ddl', qualify(name.schema, name.table));
+    const schema = client.escapeLiteral(name.schema);
+    const table = client.escapeLiteral(name.table);
+    const results = (await client.query(
+      `SELECT pg_advisory_xact_lock_shared(${classId}::int4, ${objectId}::int4);\n` +
+        `${columnsQuery(schema, table)};\n${uniqueKeysQuery(schema, table)}`,
+    )) as unknown as [QueryResult, QueryResult<ColumnRow>, QueryResult<UniqueKeyRow>];
+    const info = tableInfoOf(name, results[1].rows, results[2].rows);
     this.known.set(cacheKey(name), info);
     return info;
   }
@@ -122,32 +174,10 @@ export class TableManager {
    * committed a moment ago is seen.
    */
   async read(client: ClientBase, name: TableName): Promise<TableInfo> {
-    const columns = await client.query<{ attname: string; typname: string; sql_type: string }>(
-      `SELECT a.attname, t.typname, format_type(a.atttypid, a.atttypmod) AS sql_type
-         FROM pg_catalog.pg_class c
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid
-         JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-        WHERE n.nspname = $1 AND c.relname = $2 AND a.attnum > 0 AND NOT a.attisdropped
-        ORDER BY a.attnum`,
-      [name.schema, name.table],
-    );
-    const indexes = await client.query<{ cols: string[] }>(
-      `SELECT ARRAY(SELECT a.attname FROM unnest(i.indkey) AS k(attnum)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum)::text[] AS cols
-         FROM pg_catalog.pg_index i
-         JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-         JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = $1 AND c.relname = $2 AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL`,
-      [name.schema, name.table],
-    );
-    return {
-      name,
-      columns: new Map(
-        columns.rows.map((r) => [r.attname, { kind: kindOfPgType(r.typname), sqlType: r.sql_type }]),
-      ),
-      uniqueKeys: indexes.rows.map((r) => r.cols),
-    };
+    const parameters = [name.schema, name.table];
+    const columns = await client.query<ColumnRow>(columnsQuery('$1', '$2'), parameters);
+    const indexes = await client.query<UniqueKeyRow>(uniqueKeysQuery('$1', '$2'), parameters);
+    return tableInfoOf(name, columns.rows, indexes.rows);
   }
 
   private async create(

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, describe, it } from 'node:test';
 import { Client } from 'pg';
+import type { Logger } from '@singer-dest/sdk';
 import { lockKeys } from '../src/table-locks';
+import { TableManager } from '../src/table-manager';
 import { qualify, quoteIdent } from '../src/identifiers';
 import { createTestSchema, getTestServer, type TestSchema } from './support/test-server';
 import { load, NO_METADATA, record, schema, state } from './support/run';
@@ -133,6 +135,67 @@ describe('DDL locks', () => {
       assert.deepEqual(columns, [{ n: '10' }]);
     } finally {
       await db.query(`DROP SCHEMA IF EXISTS ${quoteIdent(target)} CASCADE`);
+      await db.drop();
+    }
+  });
+});
+
+describe('pinForLoad', () => {
+  it('takes the table DDL lock shared and reads the table as committed once the lock is granted, in one round trip', async () => {
+    const db = await createTestSchema('pin_for_load');
+    const loading = await otherSession(db);
+    const other = await otherSession(db);
+    // A name that needs quoting both as an identifier and as a literal.
+    const name = { schema: db.schema, table: `it's "odd"` };
+    const table = qualify(name.schema, name.table);
+    try {
+      await db.query(`CREATE TABLE ${table} (id bigint PRIMARY KEY, v text)`);
+      const tables = new TableManager({ info: () => undefined } as unknown as Logger);
+      // Another process's DDL: it holds the exclusive lock and adds a column, not yet committed.
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock($1::int4, $2::int4)', lockKeys('table-ddl', table));
+      await other.query(`ALTER TABLE ${table} ADD COLUMN extra text`);
+      let queries = 0;
+      const query = loading.query.bind(loading);
+      loading.query = ((...args: Parameters<Client['query']>) => {
+        queries++;
+        return query(...args);
+      }) as Client['query'];
+      await loading.query('BEGIN');
+      queries = 0;
+      let finished = false;
+      const pinned = tables.pinForLoad(loading, name).finally(() => (finished = true));
+      await sleep(400);
+      assert.equal(finished, false, 'the load read the table while another session held its DDL lock');
+      await other.query('COMMIT');
+      const info = await pinned;
+      assert.equal(queries, 1);
+      assert.deepEqual(
+        [...info.columns].map(([column, { kind, sqlType }]) => [column, kind, sqlType]),
+        [
+          ['id', 'bigint', 'bigint'],
+          ['v', 'text', 'text'],
+          ['extra', 'text', 'text'],
+        ],
+      );
+      assert.deepEqual(info.uniqueKeys, [['id']]);
+      // Held shared until the load's transaction ends: DDL cannot take it, another load can.
+      const keys = lockKeys('table-ddl', table);
+      await other.query('BEGIN');
+      const exclusive = await other.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_xact_lock($1::int4, $2::int4) AS got',
+        keys,
+      );
+      const shared = await other.query<{ got: boolean }>(
+        'SELECT pg_try_advisory_xact_lock_shared($1::int4, $2::int4) AS got',
+        keys,
+      );
+      await other.query('COMMIT');
+      assert.deepEqual([exclusive.rows[0]?.got, shared.rows[0]?.got], [false, true]);
+      await loading.query('COMMIT');
+    } finally {
+      await loading.end();
+      await other.end();
       await db.drop();
     }
   });
