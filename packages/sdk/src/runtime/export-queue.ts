@@ -35,8 +35,6 @@ export interface ExportQueueOptions {
    * database's COPY never overlapped the reading.
    */
   encodesOnThreads?: boolean;
-  /** Asks for a major collection (collect-garbage.ts; tests count the calls). */
-  collectGarbage?: () => void;
 }
 
 /**
@@ -60,8 +58,6 @@ export class ExportQueue {
   private readonly inFlight: { done: Promise<void> }[] = [];
   /** Bytes of the batches exported since the last collection. */
   private exportedSinceCollection = 0;
-  /** No record is read any more: see {@link ExportQueue.inputEnded}. */
-  private readingEnded = false;
 
   constructor(private readonly options: ExportQueueOptions) {}
 
@@ -83,26 +79,15 @@ export class ExportQueue {
         if (batch.encoding !== undefined) await batch.encoding.catch(() => undefined);
         this.exportedSinceCollection += batch.bytes;
         batch.release();
-        if (this.exportedSinceCollection >= COLLECT_EVERY_BYTES && !this.readingEnded) {
+        if (this.exportedSinceCollection >= COLLECT_EVERY_BYTES) {
           this.exportedSinceCollection = 0;
-          (this.options.collectGarbage ?? collectGarbage)();
+          collectGarbage();
         }
         this.inFlight.splice(this.inFlight.indexOf(entry), 1);
         markDone();
       }
       await releaseStates();
     });
-  }
-
-  /**
-   * Says that the input is read to its end (or the run is stopping): the batches still queued are the last, and
-   * they are exported without the collections that follow exported bytes. A collection is there to give memory
-   * back before more records are read; after the last batches none are, and the process ends. At the end of
-   * input every stream's batch is flushed at once, so this saved one full collection per stream of 16 MB or more
-   * (three in row (b) of the bench, 7-8 ms each on the main thread, at the end of every run).
-   */
-  inputEnded(): void {
-    this.readingEnded = true;
   }
 
   /** Queues a state release (after the tasks already queued). */

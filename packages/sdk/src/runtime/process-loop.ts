@@ -196,7 +196,6 @@ export class ProcessLoop {
       } else {
         // End of input (or a graceful stop): flush every stream and write the last safe state.
         this.changes.warnUnappliedVersions();
-        this.queue.inputEnded();
         this.batcher.flushAll();
         this.queue.pushStateRelease();
         await this.queue.drain();

@@ -9,7 +9,6 @@ function setUp(exportBatch: (batch: StreamBatch) => Promise<void>, encodesOnThre
   const ledger = new CheckpointLedger();
   const written: string[] = [];
   let failure: unknown;
-  const collections = { count: 0 };
   const queue = new ExportQueue({
     ledger,
     exportBatch,
@@ -22,7 +21,6 @@ function setUp(exportBatch: (batch: StreamBatch) => Promise<void>, encodesOnThre
     onFailure: (error) => (failure ??= error),
     failure: () => failure,
     encodesOnThreads,
-    collectGarbage: () => collections.count++,
   });
   const batchAt = (line: number) => {
     const batch = new StreamBatch({ shared: false });
@@ -30,7 +28,7 @@ function setUp(exportBatch: (batch: StreamBatch) => Promise<void>, encodesOnThre
     batch.checkpoint = ledger.open(line);
     return batch;
   };
-  return { ledger, queue, written, batchAt, collections, failure: () => failure };
+  return { ledger, queue, written, batchAt, failure: () => failure };
 }
 
 /** The reader's throttle does not return until `gate` opens (the batch in flight finishes), then does. */
@@ -100,33 +98,5 @@ describe('the export queue', () => {
     assert.equal(ledger.outstandingCount, 2);
     assert.deepEqual(written, []);
     await assert.rejects(queue.throttle(), /boom/);
-  });
-
-  it('asks for a collection after each 16 MiB of exported batches while reading goes on, none after the input ended', async () => {
-    const { queue, ledger, written, batchAt, collections } = setUp(async () => {});
-    const batchOf = (line: number, mib: number) => {
-      const batch = batchAt(line);
-      batch.bytes = mib * 1024 * 1024;
-      return batch;
-    };
-    queue.push(batchOf(1, 10));
-    await queue.drain();
-    assert.equal(collections.count, 0);
-    queue.push(batchOf(2, 10)); // 20 MiB since the start
-    await queue.drain();
-    assert.equal(collections.count, 1);
-    queue.push(batchOf(3, 40));
-    await queue.drain();
-    assert.equal(collections.count, 2);
-    // End of input: every stream's batch is flushed at once; they are exported and settled, without collections.
-    queue.inputEnded();
-    queue.push(batchOf(4, 40));
-    queue.push(batchOf(5, 40));
-    ledger.addState(6, '"six"');
-    queue.pushStateRelease();
-    await queue.drain();
-    assert.equal(collections.count, 2);
-    assert.equal(ledger.outstandingCount, 0);
-    assert.deepEqual(written, ['"six"']);
   });
 });
