@@ -1,9 +1,15 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { activateVersionSql, SdcValues, type EncodedBatchContext, type Logger } from '@singer-dest/sdk';
+import {
+  activateVersionSql,
+  loadModeOf,
+  SdcValues,
+  type EncodedBatchContext,
+  type LoadMode,
+  type Logger,
+} from '@singer-dest/sdk';
 import type { ClientBase } from 'pg';
 import { METADATA_COLUMNS, type StreamLayout } from './batch-plan';
-import type { LoadMethod } from '@singer-dest/sdk';
 import type { PostgresConfig } from './config';
 import { PostgresDestinationError } from './errors';
 import { qualify, quoteIdent, type TableName } from './identifiers';
@@ -88,7 +94,7 @@ export class Loader {
       config: { addRecordMetadata, activateVersion, hardDelete, sanitizeNullTextCharacters },
       kinds: [...info.columns].map(([name, column]) => [name, column.kind]),
       sqlTypes: [...info.columns].map(([name, column]) => [name, column.sqlType]),
-      upsert: this.modeOf(layout) === 'upsert',
+      upsert: this.loadModeOf(layout).upsert,
       runStartedAtUs: this.metadata.runStartedAtUs,
     };
     return { encoder: streamEncoderOf(facts, this.logger), facts };
@@ -127,20 +133,14 @@ export class Loader {
     }
   }
 
-  /** The primary key a new table gets: the keys, except for append-only (duplicate keys are expected there). */
+  /** The primary key a new table gets: the keys where rows are replaced by key (none for append-only). */
   private primaryKeyOf(layout: StreamLayout): readonly string[] {
-    return this.methodOf(layout) === 'append-only' ? [] : layout.keys;
+    return this.loadModeOf(layout).upsert ? layout.keys : [];
   }
 
-  /** The load method a stream uses: the configured one, else upsert with keys and append without. */
-  methodOf(layout: StreamLayout): LoadMethod {
-    const method = this.config.loadMethod ?? (layout.keys.length > 0 ? 'upsert' : 'append-only');
-    return method === 'upsert' && layout.keys.length === 0 ? 'append-only' : method;
-  }
-
-  /** How rows reach the table: appended, or replaced by key (upsert, and overwrite with keys). */
-  private modeOf(layout: StreamLayout): 'append' | 'upsert' {
-    return this.methodOf(layout) === 'append-only' || layout.keys.length === 0 ? 'append' : 'upsert';
+  /** How a stream's rows reach its table, from load_method and its keys (the SDK's loadModeOf). */
+  private loadModeOf(layout: StreamLayout): LoadMode {
+    return loadModeOf(this.config.loadMethod, layout.keys.length);
   }
 
   /**
@@ -155,11 +155,11 @@ export class Loader {
     batch: { keyOnlyDeletes: boolean },
   ): Promise<void> {
     const layout = encoder.layout;
-    const method = this.methodOf(layout);
-    const mode = this.modeOf(layout);
+    const { upsert, overwrite } = this.loadModeOf(layout);
+    const mode = upsert ? 'upsert' : 'append';
     const target = layout.table;
     const targetKey = qualify(target.schema, target.table);
-    const truncate = method === 'overwrite' && !this.overwritten.has(targetKey);
+    const truncate = overwrite && !this.overwritten.has(targetKey);
     const lineColumns = encoder.columns;
     const wanted: WantedColumn[] = lineColumns
       .filter((c) => !c.stageOnly)

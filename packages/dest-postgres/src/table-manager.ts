@@ -1,4 +1,4 @@
-import type { Logger } from '@singer-dest/sdk';
+import { columnChanges, type Logger } from '@singer-dest/sdk';
 import type { ClientBase, QueryResult } from 'pg';
 import { qualify, quoteIdent, type TableName } from './identifiers';
 import { lockKeys, lockSchema, lockTable } from './table-locks';
@@ -73,11 +73,14 @@ function tableInfoOf(
   };
 }
 
+/** What the table lacks of the wanted columns: the columns to add, and the ones to widen (the SDK's columnChanges). */
+function changesFor(info: TableInfo, wanted: readonly WantedColumn[]) {
+  return columnChanges(info.columns, wanted, (existing, type) => widenedType(existing.kind, type));
+}
+
 function satisfies(info: TableInfo, wanted: readonly WantedColumn[]): boolean {
-  return wanted.every((column) => {
-    const existing = info.columns.get(column.name);
-    return existing !== undefined && widenedType(existing.kind, column.type) === undefined;
-  });
+  const changes = changesFor(info, wanted);
+  return changes.added.length === 0 && changes.widened.length === 0;
 }
 
 /**
@@ -213,17 +216,14 @@ export class TableManager {
     info: TableInfo,
     wanted: readonly WantedColumn[],
   ): Promise<boolean> {
-    const actions: string[] = [];
-    for (const column of wanted) {
-      const existing = info.columns.get(column.name);
-      const id = quoteIdent(column.name);
-      if (existing === undefined) {
-        actions.push(`ADD COLUMN IF NOT EXISTS ${id} ${column.type}`);
-        continue;
-      }
-      const to = widenedType(existing.kind, column.type);
-      if (to !== undefined) actions.push(`ALTER COLUMN ${id} TYPE ${to} USING ${conversionOf(id, to)}`);
-    }
+    const changes = changesFor(info, wanted);
+    const actions = [
+      ...changes.added.map(({ name, type }) => `ADD COLUMN IF NOT EXISTS ${quoteIdent(name)} ${type}`),
+      ...changes.widened.map(({ name, type }) => {
+        const id = quoteIdent(name);
+        return `ALTER COLUMN ${id} TYPE ${type} USING ${conversionOf(id, type)}`;
+      }),
+    ];
     if (actions.length === 0) return false;
     await client.query(`ALTER TABLE ${qualify(info.name.schema, info.name.table)} ${actions.join(', ')}`);
     this.logger.info({ schema: info.name.schema, table: info.name.table, changes: actions }, 'altered table');
